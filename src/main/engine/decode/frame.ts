@@ -1,0 +1,164 @@
+/**
+ * Frame layer (Wireshark's packet-frame.c) and the `_ws` pseudo protocols. The frame item carries what the
+ * capture file says about the record (times, lengths, interface, comment); the link layer is found in
+ * the `linktype` table (LINKTYPE_* values of pcap/pcapng). This module is also the safety net of
+ * dissection: a TruncatedError or MalformedError from any layer stops at this level and becomes a
+ * "[Packet size limited during capture: X truncated]" or "[Malformed Packet: X]" item, keeping every layer
+ * that decoded — one bad packet never stops a capture or a file load.
+ */
+import type { FieldValue } from '../../../shared/fields';
+import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import type { TreeItem } from './tree';
+import { MalformedError, TruncatedError, type ByteView } from './view';
+import { formatAbsTime, formatRelTime, subTime } from './time';
+
+const F = defineFields('frame', {
+  interface_id: { name: 'Interface id', type: 'uint32' },
+  interface_name: { name: 'Interface name', type: 'string' },
+  encap_type: { name: 'Encapsulation type', type: 'int32' },
+  time: { name: 'Arrival Time', type: 'abstime' },
+  time_epoch: { name: 'Epoch Time', type: 'abstime' },
+  time_delta: { name: 'Time delta from previous captured frame', type: 'reltime' },
+  time_delta_displayed: { name: 'Time delta from previous displayed frame', type: 'reltime' },
+  time_relative: { name: 'Time since reference or first frame', type: 'reltime' },
+  number: { name: 'Frame Number', type: 'uint32' },
+  len: { name: 'Frame Length', type: 'uint32' },
+  cap_len: { name: 'Capture Length', type: 'uint32' },
+  marked: { name: 'Frame is marked', type: 'boolean' },
+  ignored: { name: 'Frame is ignored', type: 'boolean' },
+  protocols: { name: 'Protocols in frame', type: 'string' },
+  comment: { name: 'Comment', type: 'string' },
+});
+
+const PROTO = { abbrev: 'frame', short: 'Frame', name: 'Frame' };
+const MALFORMED = { abbrev: '_ws.malformed', short: 'Malformed Packet', name: 'Malformed Packet' };
+const SHORT = { abbrev: '_ws.short', short: 'Short Frame', name: 'Short Frame' };
+const P = protocolField(PROTO);
+const P_MALFORMED = protocolField(MALFORMED);
+const P_SHORT = protocolField(SHORT);
+
+const WS_MALFORMED = defineFields('_ws.malformed', {
+  expert: { name: 'Malformed Packet (Exception occurred)', type: 'none' },
+});
+const WS_SHORT = defineFields('_ws.short', {});
+
+/** LINKTYPE names as Wireshark shows them in "Encapsulation type". */
+const ENCAP_NAMES: Record<number, [number, string]> = {
+  // linktype → [Wireshark WTAP_ENCAP value, name]
+  0: [15, 'NULL/Loopback'],
+  1: [1, 'Ethernet'],
+  101: [7, 'Raw IP'],
+  113: [25, 'Linux cooked-mode capture v1'],
+  228: [129, 'Raw IPv4'],
+  229: [130, 'Raw IPv6'],
+  276: [210, 'Linux cooked-mode capture v2'],
+};
+
+/** frameFields are the frame layer's field handles, exported for the store and the CLI. */
+export const frameFields = F;
+
+function bits(n: number): string {
+  return `${n} bytes (${n * 8} bits)`;
+}
+
+function dissectFrame(ctx: DissectCtx, view: ByteView): number {
+  const { frame, tree } = ctx;
+  const ifaceLabel = frame.interfaceName ? ` on interface ${frame.interfaceName}, id ${frame.interfaceId}` : '';
+  const top = tree.add(
+    null,
+    P,
+    0,
+    0,
+    frame.caplen,
+    null,
+    () =>
+      `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
+      `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${ifaceLabel}`,
+  );
+  ctx.layers.push('frame');
+  if (frame.comment !== undefined) {
+    tree.add(top, F.comment, 0, 0, 0, frame.comment, () => `Comment: ${frame.comment}`);
+  }
+  const ifItem = tree.add(top, F.interface_id, 0, 0, 0, frame.interfaceId, () =>
+    frame.interfaceName ? `Interface id: ${frame.interfaceId} (${frame.interfaceName})` : `Interface id: ${frame.interfaceId}`,
+  );
+  if (frame.interfaceName !== undefined) tree.add(ifItem, F.interface_name, 0, 0, 0, frame.interfaceName);
+  const encap = ENCAP_NAMES[frame.linktype];
+  tree.add(top, F.encap_type, 0, 0, 0, encap ? encap[0] : -1, () =>
+    encap ? `Encapsulation type: ${encap[1]} (${encap[0]})` : `Encapsulation type: Unknown (linktype ${frame.linktype})`,
+  );
+  const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
+  tree.add(top, F.time, 0, 0, 0, ts, () => `Arrival Time: ${formatAbsTime(ts)}`);
+  tree.add(top, F.time_epoch, 0, 0, 0, ts, () => `Epoch Time: ${frame.tsSec}.${String(frame.tsNsec).padStart(9, '0')} seconds`);
+  const delta = subTime(frame.tsSec, frame.tsNsec, frame.prevSec, frame.prevNsec);
+  const deltaDisplayed = subTime(
+    frame.tsSec,
+    frame.tsNsec,
+    frame.prevDisplayedSec ?? frame.prevSec,
+    frame.prevDisplayedNsec ?? frame.prevNsec,
+  );
+  const relative = subTime(frame.tsSec, frame.tsNsec, frame.firstSec, frame.firstNsec);
+  tree
+    .add(top, F.time_delta, 0, 0, 0, delta, () => `Time delta from previous captured frame: ${formatRelTime(delta)} seconds`)
+    .setGenerated();
+  tree
+    .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, () =>
+      `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`,
+    )
+    .setGenerated();
+  tree
+    .add(top, F.time_relative, 0, 0, 0, relative, () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`)
+    .setGenerated();
+  tree.add(top, F.number, 0, 0, 0, frame.number);
+  tree.add(top, F.len, 0, 0, 0, frame.origLen, () => `Frame Length: ${bits(frame.origLen)}`);
+  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, () => `Capture Length: ${bits(frame.caplen)}`);
+  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
+  tree.add(top, F.ignored, 0, 0, 0, false, () => 'Frame is ignored: False').setGenerated();
+  // frame.protocols is only known at the end; the item's value is filled in below.
+  const protocolsItem = tree.add(top, F.protocols, 0, 0, 0, '', () => `Protocols in frame: ${ctx.layers.join(':')}`).setGenerated();
+
+  ctx.columns.protocol = '';
+  try {
+    const consumed = ctx.callTable('linktype', frame.linktype, view, null);
+    if (consumed === 0) ctx.callData(view, null);
+  } catch (err) {
+    addException(ctx, err);
+  }
+  const protocols: FieldValue = ctx.layers.join(':');
+  protocolsItem.value = protocols;
+  return view.length;
+}
+
+/** addException turns a dissector exception into Wireshark's malformed / short-frame items. */
+function addException(ctx: DissectCtx, err: unknown): void {
+  const layer = err instanceof TruncatedError || err instanceof MalformedError ? err.layer : 'frame';
+  const proto = ctx.tables.module(layer)?.proto.short ?? layer.toUpperCase();
+  if (err instanceof TruncatedError && err.source === 'captured' && ctx.frame.caplen < ctx.frame.origLen) {
+    ctx.tree
+      .add(null, P_SHORT, 0, 0, 0, null, `[Packet size limited during capture: ${proto} truncated]`)
+      .setExpert('warn', `Packet size limited during capture: ${proto} truncated`);
+    ctx.columns.appendInfo(' [Packet size limited during capture]');
+    return;
+  }
+  const message =
+    err instanceof TruncatedError || err instanceof MalformedError
+      ? err.message
+      : `Dissector bug: ${err instanceof Error ? err.message : String(err)}`;
+  const item: TreeItem = ctx.tree.add(null, P_MALFORMED, 0, 0, 0, null, `[Malformed Packet: ${proto}]`);
+  ctx.tree
+    .add(item, WS_MALFORMED.expert, 0, 0, 0, null, `[Expert Info (Error/Malformed): ${message}]`)
+    .setExpert('error', message);
+  ctx.layers.push('_ws.malformed');
+  ctx.columns.appendInfo('[Malformed Packet]');
+}
+
+/** frame is the frame protocol module; it must be the first module of a registry. */
+export const frame: ProtocolModule = {
+  proto: PROTO,
+  fields: Object.values(F),
+  extraProtocols: [
+    { proto: MALFORMED, fields: Object.values(WS_MALFORMED) },
+    { proto: SHORT, fields: Object.values(WS_SHORT) },
+  ],
+  dissect: (ctx, view) => dissectFrame(ctx, view),
+};

@@ -1,0 +1,305 @@
+/**
+ * The protocol module contract and the dissector tables (Wireshark's epan model, in TypeScript):
+ *  - each protocol file exports one {@link ProtocolModule}: its protocol, its fields (declared once), its
+ *    preferences, and a `handoff` that registers it in named tables keyed by value
+ *    (`ethertype` 0x0800 → ipv4, `ip.proto` 6 → tcp, `tcp.port` 25 → smtp) or as a heuristic;
+ *  - `dissect(ctx, view, parent)` returns the number of bytes consumed, 0 meaning "not mine";
+ *  - everything a dissector learns about the packet travels in the {@link DissectCtx} (Wireshark's pinfo):
+ *    columns, addresses and ports, data sources, per-frame frozen data and per-conversation state.
+ * Frames are dissected once in order on the first pass (`ctx.firstPass`), where conversation state may
+ * advance and per-frame results are frozen with `setFrameData`; any later dissection of the same frame
+ * (a click in the Packet List, a filter) must only read them, so trees never depend on click order.
+ */
+import type { FieldDef, FieldType, FieldBase, ProtocolDef } from '../../../shared/fields';
+import { FieldRegistry } from '../../../shared/fields';
+import type { DataSource } from '../../../shared/model';
+import type { ProtoTree, TreeItem } from './tree';
+import type { ByteView } from './view';
+
+/** FieldSpec is a field declaration without its protocol prefix (see {@link defineFields}). */
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  base?: FieldBase;
+  values?: Readonly<Record<number, string>>;
+  bitmask?: number;
+  tfs?: readonly [string, string];
+  blurb?: string;
+  /** abbrev overrides the default `<proto>.<key>` (for Wireshark names that do not follow the key). */
+  abbrev?: string;
+}
+
+/**
+ * defineFields declares a protocol's fields once: `defineFields('tcp', {srcport: {name:'Source Port',
+ * type:'uint16'}})` gives `{srcport: FieldDef{abbrev:'tcp.srcport',…}}`. The returned objects are the
+ * handles dissectors pass to the tree, as Wireshark's hf_ ids.
+ */
+export function defineFields<K extends string>(proto: string, specs: Record<K, FieldSpec>): Record<K, FieldDef> {
+  const out = {} as Record<K, FieldDef>;
+  for (const key of Object.keys(specs) as K[]) {
+    const spec = specs[key];
+    const def: FieldDef = { abbrev: spec.abbrev ?? `${proto}.${key}`, name: spec.name, type: spec.type };
+    if (spec.base !== undefined) def.base = spec.base;
+    if (spec.values !== undefined) def.values = spec.values;
+    if (spec.bitmask !== undefined) def.bitmask = spec.bitmask;
+    if (spec.tfs !== undefined) def.tfs = spec.tfs;
+    if (spec.blurb !== undefined) def.blurb = spec.blurb;
+    out[key] = Object.freeze(def);
+  }
+  return out;
+}
+
+/** protocolField is the filterable field of a protocol itself (`smtp`), used for its top tree item. */
+export function protocolField(proto: ProtocolDef): FieldDef {
+  return Object.freeze({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const });
+}
+
+/** PrefDef declares a preference such as `smtp.decryption` (set with `-o smtp.decryption:TRUE`). */
+export interface PrefDef {
+  name: string;
+  type: 'boolean' | 'uint' | 'string' | 'range';
+  default: boolean | number | string;
+  description: string;
+}
+
+/** Dissector is a function that dissects `view`, returning bytes consumed (0 = not mine). */
+export type Dissector = (ctx: DissectCtx, view: ByteView, parent: TreeItem | null) => number;
+
+/** ProtocolModule is what each protocol file exports. */
+export interface ProtocolModule {
+  proto: ProtocolDef;
+  /** fields declared by this module (its `proto` field is registered implicitly). */
+  fields: readonly FieldDef[];
+  /** extra protocols declared by the same file (e.g. `_ws.malformed` lives with `frame`). */
+  extraProtocols?: readonly { proto: ProtocolDef; fields: readonly FieldDef[] }[];
+  prefs?: readonly PrefDef[];
+  /** handoff registers the module in dissector tables (called once, after every module registered). */
+  handoff?: (tables: DissectorTables) => void;
+  /** dissect is the entry used by tables; modules called only directly may omit it. */
+  dissect?: Dissector;
+}
+
+/** HeuristicDissector returns 0 when the bytes are not its protocol. */
+export interface Heuristic {
+  name: string;
+  dissect: Dissector;
+}
+
+/** DissectorTables maps (table, value) → dissector, plus heuristic lists and "decode as" overrides. */
+export class DissectorTables {
+  private readonly tables = new Map<string, Map<number | string, ProtocolModule>>();
+  private readonly heuristics = new Map<string, Heuristic[]>();
+  private readonly overrides = new Map<string, Map<number | string, ProtocolModule>>();
+  private readonly modules = new Map<string, ProtocolModule>();
+
+  /** addModule makes a module findable by protocol abbrev (for "decode as"). */
+  addModule(module: ProtocolModule): void {
+    this.modules.set(module.proto.abbrev, module);
+  }
+
+  /** module returns a registered module by protocol abbrev. */
+  module(abbrev: string): ProtocolModule | undefined {
+    return this.modules.get(abbrev);
+  }
+
+  /** add registers `module` for `value` in `table` (dissector_add_uint). */
+  add(table: string, value: number | string, module: ProtocolModule): void {
+    let t = this.tables.get(table);
+    if (!t) this.tables.set(table, (t = new Map()));
+    t.set(value, module);
+  }
+
+  /** addHeuristic registers a heuristic dissector on a table (heur_dissector_add). */
+  addHeuristic(table: string, heuristic: Heuristic): void {
+    let list = this.heuristics.get(table);
+    if (!list) this.heuristics.set(table, (list = []));
+    list.push(heuristic);
+  }
+
+  /** decodeAs overrides `table` value → protocol (`-d tcp.port==2525,smtp`); throws for unknown names. */
+  decodeAs(table: string, value: number | string, protoAbbrev: string): void {
+    const module = this.modules.get(protoAbbrev);
+    if (!module) throw new Error(`"${protoAbbrev}" is not a protocol that can be used with decode as`);
+    let t = this.overrides.get(table);
+    if (!t) this.overrides.set(table, (t = new Map()));
+    t.set(value, module);
+  }
+
+  /** lookup finds the module for a value, "decode as" first. */
+  lookup(table: string, value: number | string): ProtocolModule | undefined {
+    return this.overrides.get(table)?.get(value) ?? this.tables.get(table)?.get(value);
+  }
+
+  /** heuristicsFor lists the heuristics of a table. */
+  heuristicsFor(table: string): readonly Heuristic[] {
+    return this.heuristics.get(table) ?? [];
+  }
+
+  /** values lists the registered values of a table (for "decode as" menus and docs). */
+  values(table: string): (number | string)[] {
+    return [...(this.tables.get(table)?.keys() ?? [])];
+  }
+}
+
+/** Address is a network or link address as Wireshark's pinfo->src/dst. */
+export type Address =
+  | { type: 'none' }
+  | { type: 'ether'; bytes: Uint8Array }
+  | { type: 'ipv4'; value: number }
+  | { type: 'ipv6'; bytes: Uint8Array };
+
+/** Columns are the Packet List columns a dissection sets (tshark's one-line summary). */
+export class Columns {
+  protocol = '';
+  info = '';
+  source = '';
+  destination = '';
+  /** infoFence: text before this index is kept by setInfo (Wireshark's col_set_fence). */
+  private infoFence = 0;
+
+  /** setInfo replaces the Info text after the fence. */
+  setInfo(text: string): void {
+    this.info = this.info.slice(0, this.infoFence) + text;
+  }
+
+  /** appendInfo appends to Info. */
+  appendInfo(text: string): void {
+    this.info += text;
+  }
+
+  /** appendInfoSep appends with a separator when Info after the fence is not empty (col_append_sep_str). */
+  appendInfoSep(separator: string, text: string): void {
+    this.info += this.info.length > this.infoFence ? separator + text : text;
+  }
+
+  /** clearInfo empties Info after the fence. */
+  clearInfo(): void {
+    this.info = this.info.slice(0, this.infoFence);
+  }
+
+  /** fenceInfo protects the current Info from later setInfo/clearInfo (several PDUs in one frame). */
+  fenceInfo(): void {
+    this.infoFence = this.info.length;
+  }
+}
+
+/** FrameInput is one captured record plus what the store knows about its neighbours. */
+export interface FrameInput {
+  number: number;
+  tsSec: number;
+  tsNsec: number;
+  /** time of the first frame (for frame.time_relative) */
+  firstSec: number;
+  firstNsec: number;
+  /** time of the previous captured frame (for frame.time_delta); equals ts for frame 1 */
+  prevSec: number;
+  prevNsec: number;
+  /** time of the previous displayed frame (frame.time_delta_displayed); equals prev when unknown */
+  prevDisplayedSec?: number;
+  prevDisplayedNsec?: number;
+  caplen: number;
+  origLen: number;
+  linktype: number;
+  interfaceId: number;
+  /** interface name, when the file says it (pcapng if_name) */
+  interfaceName?: string;
+  comment?: string;
+  marked?: boolean;
+  data: Uint8Array;
+}
+
+/** ONE_MORE_SEGMENT asks TCP for one more segment when a PDU's length is not known yet (Wireshark's). */
+export const ONE_MORE_SEGMENT = 0x0fffffff;
+
+/**
+ * TcpInfo is what the TCP dissector tells its payload dissectors (Wireshark's struct tcpinfo). The TCP
+ * module owns its meaning and may extend it.
+ */
+export interface TcpInfo {
+  /** tcp.stream index */
+  stream: number;
+  /** relative sequence number of the first payload byte of the view being dissected */
+  seq: number;
+  /** relative sequence number after it */
+  nextSeq: number;
+  /** true when the view is a reassembled buffer spanning several segments */
+  reassembled: boolean;
+}
+
+/** PortType is the transport of the current packet (pinfo->ptype). */
+export type PortType = 'none' | 'tcp' | 'udp';
+
+/**
+ * DissectCtx is everything known about the packet being dissected (Wireshark's pinfo) plus the services a
+ * dissector needs: the tree, the tables, per-frame frozen data and conversation state.
+ */
+export interface DissectCtx {
+  readonly frame: FrameInput;
+  /** firstPass: conversation state may advance and per-frame data is frozen; false: read only. */
+  readonly firstPass: boolean;
+  readonly tree: ProtoTree;
+  readonly tables: DissectorTables;
+  readonly columns: Columns;
+  /** layers lists protocol abbrevs in order (frame.protocols: `eth:ethertype:ip:tcp:smtp`). */
+  readonly layers: string[];
+  /** sources are the data sources (0 = the frame); dissectors add reassembled buffers. */
+  readonly sources: DataSource[];
+  netSrc: Address;
+  netDst: Address;
+  linkSrc: Address;
+  linkDst: Address;
+  ptype: PortType;
+  srcPort: number;
+  dstPort: number;
+  /** matchValue is the table value that selected the running dissector (pinfo->match_uint). */
+  matchValue: number | string | undefined;
+  /** tcp is set by the TCP dissector while its payload is dissected. */
+  tcp: TcpInfo | undefined;
+  /**
+   * desegment is set by a payload dissector over TCP when the PDU starting at `offset` (in the view it
+   * was given) needs `needed` more bytes, or {@link ONE_MORE_SEGMENT} when it cannot tell.
+   */
+  desegment: { offset: number; needed: number } | undefined;
+  /** pref reads a preference value (registered by a module, overridden with -o). */
+  pref<T extends boolean | number | string>(name: string): T;
+  /** addSource adds a data source and returns its index for tree items. */
+  addSource(name: string, bytes: Uint8Array): number;
+  /** call dissects `view` with the module `table`/`value` points to; returns bytes consumed (0 = none). */
+  callTable(table: string, value: number | string, view: ByteView, parent: TreeItem | null): number;
+  /** callHeuristics tries the heuristics of `table` in order; returns bytes consumed (0 = none). */
+  callHeuristics(table: string, view: ByteView, parent: TreeItem | null): number;
+  /** callData dissects `view` as undissected data ("Data (N bytes)"). */
+  callData(view: ByteView, parent: TreeItem | null): number;
+  /** getFrameData reads what the first pass froze for this frame under `key` (proto abbrev + suffix). */
+  getFrameData<T>(key: string): T | undefined;
+  /** setFrameData freezes per-frame data; only meaningful on the first pass. */
+  setFrameData<T>(key: string, value: T): void;
+  /** conversation returns per-capture state for `key`, creating it with `create` on first use. */
+  conversation<T>(key: string, create: () => T): T;
+}
+
+/** ProtocolRegistry owns every module, the field registry built from them, the tables and preferences. */
+export class ProtocolRegistry {
+  readonly fields = new FieldRegistry();
+  readonly tables = new DissectorTables();
+  readonly prefDefs = new Map<string, PrefDef>();
+  readonly modules: ProtocolModule[] = [];
+
+  constructor(modules: readonly ProtocolModule[]) {
+    for (const m of modules) {
+      this.fields.registerProtocol(m.proto);
+      this.fields.registerFields(m.proto.abbrev, m.fields);
+      for (const extra of m.extraProtocols ?? []) {
+        this.fields.registerProtocol(extra.proto);
+        this.fields.registerFields(extra.proto.abbrev, extra.fields);
+      }
+      for (const p of m.prefs ?? []) {
+        if (this.prefDefs.has(p.name)) throw new Error(`duplicate preference ${p.name}`);
+        this.prefDefs.set(p.name, p);
+      }
+      this.tables.addModule(m);
+      this.modules.push(m);
+    }
+    for (const m of modules) m.handoff?.(this.tables);
+  }
+}

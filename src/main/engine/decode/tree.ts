@@ -1,0 +1,194 @@
+/**
+ * ProtoTree: the detail tree a dissector builds, in one of three modes, following Wireshark's idea that a
+ * tree is only built when someone will look at it:
+ *  - `full`: every item is a node with children and a label (the Packet Details pane, `-V`, `-T json`);
+ *  - `fields`: no hierarchy; only items whose field is in the interest set are kept as flat occurrences
+ *    (display filters and `-T fields`), everything else returns the shared {@link NULL_ITEM};
+ *  - `none`: nothing is kept (the first pass and the Packet List only need the columns).
+ * In every mode the occurrences list is what filters evaluate, so a filter and the tree read the same items.
+ * Labels may be given as functions so that building a label costs nothing unless the tree is shown.
+ */
+import type { FieldDef, FieldValue } from '../../../shared/fields';
+import type { ExpertSeverity, FieldOccurrence } from '../../../shared/model';
+
+/** Label is a label text or a function computing it lazily. */
+export type Label = string | (() => string);
+
+/** TreeItem is one item of the detail tree; it doubles as a filter field occurrence. */
+export class TreeItem implements FieldOccurrence {
+  children: TreeItem[] | null = null;
+  generated = false;
+  hidden = false;
+  expert: { severity: ExpertSeverity; message: string } | undefined;
+  frameRef: number | undefined;
+
+  constructor(
+    // FieldOccurrence requires a field; text-only items use TEXT_FIELD.
+    public field: FieldDef,
+    public value: FieldValue,
+    public src: number,
+    public start: number,
+    public length: number,
+    public label: Label | undefined,
+  ) {}
+
+  /** isNull is true for the shared placeholder returned when an item is not kept. */
+  get isNull(): boolean {
+    return false;
+  }
+
+  /** setLength fixes the byte range length once known (protocol items are sized after dissection). */
+  setLength(length: number): this {
+    this.length = length;
+    return this;
+  }
+
+  /** setGenerated marks an item Wireshark shows in [brackets]: not read from the bytes. */
+  setGenerated(): this {
+    this.generated = true;
+    return this;
+  }
+
+  /** setHidden hides an item from the tree while keeping it filterable (smtp.req, smtp.rsp). */
+  setHidden(): this {
+    this.hidden = true;
+    return this;
+  }
+
+  /** setExpert attaches expert info (shown in the tree and counted in statistics). */
+  setExpert(severity: ExpertSeverity, message: string): this {
+    this.expert = { severity, message };
+    return this;
+  }
+
+  /** setFrameRef makes the item a link to another frame. */
+  setFrameRef(frame: number): this {
+    this.frameRef = frame;
+    return this;
+  }
+
+  /** setLabel replaces the label. */
+  setLabel(label: Label): this {
+    this.label = label;
+    return this;
+  }
+
+  /** appendLabel appends text to the label (Wireshark's proto_item_append_text). */
+  appendLabel(suffix: Label): this {
+    const before = this.label;
+    this.label = () =>
+      (typeof before === 'function' ? before() : (before ?? '')) + (typeof suffix === 'function' ? suffix() : suffix);
+    return this;
+  }
+
+  /** labelText resolves the label (empty string when the default label should be formatted). */
+  labelText(): string | undefined {
+    return typeof this.label === 'function' ? this.label() : this.label;
+  }
+}
+
+/** TEXT_FIELD is the pseudo field of text-only items; it is never registered or filterable. */
+export const TEXT_FIELD: FieldDef = Object.freeze({ abbrev: '', name: '', type: 'none' as const });
+
+class NullItem extends TreeItem {
+  override get isNull(): boolean {
+    return true;
+  }
+  override setLength(): this {
+    return this;
+  }
+  override setGenerated(): this {
+    return this;
+  }
+  override setHidden(): this {
+    return this;
+  }
+  override setExpert(): this {
+    return this;
+  }
+  override setFrameRef(): this {
+    return this;
+  }
+  override setLabel(): this {
+    return this;
+  }
+  override appendLabel(): this {
+    return this;
+  }
+}
+
+/** NULL_ITEM is returned for items that are not kept; all its setters are no-ops. */
+export const NULL_ITEM: TreeItem = new NullItem(TEXT_FIELD, null, 0, 0, 0, undefined);
+
+/** TreeMode selects how much of the tree is kept (see the file comment). */
+export type TreeMode = 'full' | 'fields' | 'none';
+
+/** ProtoTree collects the items of one frame's dissection. */
+export class ProtoTree {
+  /** roots are the top-level items (one per protocol layer) in full mode. */
+  readonly roots: TreeItem[] = [];
+  /** occurrences are every kept field item in tree order (what filters and -T fields read). */
+  readonly occurrences: TreeItem[] = [];
+  readonly full: boolean;
+
+  constructor(
+    readonly mode: TreeMode,
+    /** interest restricts `fields` mode to these abbrevs (protocols included). */
+    readonly interest?: ReadonlySet<string>,
+  ) {
+    this.full = mode === 'full';
+  }
+
+  /** wants tells whether an item of this field would be kept (dissectors may skip expensive work). */
+  wants(field: FieldDef): boolean {
+    if (this.mode === 'full') return true;
+    if (this.mode === 'none') return false;
+    return this.interest !== undefined && this.interest.has(field.abbrev);
+  }
+
+  /** add adds a field item under `parent` (null = top level) and returns it (or NULL_ITEM). */
+  add(
+    parent: TreeItem | null,
+    field: FieldDef,
+    src: number,
+    start: number,
+    length: number,
+    value: FieldValue,
+    label?: Label,
+  ): TreeItem {
+    if (this.mode === 'none') return NULL_ITEM;
+    if (this.mode === 'fields') {
+      if (this.interest === undefined || !this.interest.has(field.abbrev)) return NULL_ITEM;
+      const item = new TreeItem(field, value, src, start, length, label);
+      this.occurrences.push(item);
+      return item;
+    }
+    const item = new TreeItem(field, value, src, start, length, label);
+    this.attach(parent, item);
+    if (field !== TEXT_FIELD) this.occurrences.push(item);
+    return item;
+  }
+
+  /** addText adds a text-only item (no field), kept in full mode only. */
+  addText(parent: TreeItem | null, src: number, start: number, length: number, label: Label): TreeItem {
+    if (this.mode !== 'full') return NULL_ITEM;
+    const item = new TreeItem(TEXT_FIELD, null, src, start, length, label);
+    this.attach(parent, item);
+    return item;
+  }
+
+  private attach(parent: TreeItem | null, item: TreeItem): void {
+    if (parent === null || parent.isNull) {
+      // Items whose parent was dropped still belong somewhere visible; in full mode parents are never
+      // dropped, so a NULL parent here only happens for top-level items.
+      this.roots.push(item);
+      return;
+    }
+    (parent.children ??= []).push(item);
+  }
+
+  /** get returns the kept occurrences of a field (used by filters through FrameFields). */
+  get(abbrev: string): TreeItem[] {
+    return this.occurrences.filter((o) => o.field.abbrev === abbrev);
+  }
+}
