@@ -1,0 +1,396 @@
+/**
+ * PacketStore: every frame of one capture, indexed for a 1M-frame Packet List.
+ *
+ * - Bytes are copied at once into an arena of large chunks (the `cap` backend reuses one buffer per
+ *   packet, and file readers hand out views of their read buffers), and found again by offset.
+ * - Per-frame facts live in growable typed arrays: times, lengths, link type, the interned protocol
+ *   stack (`frame.protocols`), flags, and "hot" columns (ip/tcp/udp addresses, ports, tcp.len) that
+ *   display filters read without re-dissecting.
+ * - The first pass runs once per frame in order, as frames arrive (file load or live capture), so
+ *   reassembly and conversation state are frozen; summaries, trees and cold filter fields are
+ *   recomputed on demand by re-dissecting from stored bytes (cheap per row, never per frame per render).
+ */
+import type { FieldDef } from '../../../shared/fields';
+import type { FieldOccurrence, FrameFields, FrameSummary } from '../../../shared/model';
+import type { CaptureRecord } from '../file/types';
+import type { FrameInput, ProtocolModule } from '../decode/protocol';
+import { DissectionSession, type FrameResult, type SessionOptions } from '../decode/session';
+import { toDetailNodes } from '../decode/detail';
+import type { FrameDetail } from '../../../shared/contract';
+import { subTime } from '../decode/time';
+
+const ARENA_CHUNK = 16 * 1024 * 1024;
+const INITIAL_CAPACITY = 1024;
+const FLAG_MARKED = 1;
+const FLAG_MALFORMED = 2;
+
+/** HOT_FIELDS are kept in typed arrays at first pass so common filters need no re-dissection. */
+export const HOT_FIELDS = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'tcp.len'] as const;
+/** Derived hot fields answered from the same arrays. */
+const PAIR_FIELDS: Record<string, [string, string]> = {
+  'ip.addr': ['ip.src', 'ip.dst'],
+  'tcp.port': ['tcp.srcport', 'tcp.dstport'],
+  'udp.port': ['udp.srcport', 'udp.dstport'],
+};
+
+/** Growable typed array helper. */
+function grow<T extends Float64Array | Uint32Array | Uint16Array | Uint8Array | Int32Array>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  let size = a.length;
+  while (size < n) size *= 2;
+  const b = new (a.constructor as new (len: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+/** PacketStore holds the frames of one capture. See the file comment. */
+export class PacketStore {
+  readonly session: DissectionSession;
+  private count = 0;
+  private tsSec = new Float64Array(INITIAL_CAPACITY);
+  private tsNsec = new Uint32Array(INITIAL_CAPACITY);
+  private caplen = new Uint32Array(INITIAL_CAPACITY);
+  private origLen = new Uint32Array(INITIAL_CAPACITY);
+  private linktype = new Uint16Array(INITIAL_CAPACITY);
+  private ifaceId = new Uint16Array(INITIAL_CAPACITY);
+  private arenaIndex = new Uint32Array(INITIAL_CAPACITY);
+  private arenaOffset = new Uint32Array(INITIAL_CAPACITY);
+  private layersId = new Uint32Array(INITIAL_CAPACITY);
+  private flags = new Uint8Array(INITIAL_CAPACITY);
+  private readonly hot = new Map<string, Float64Array>();
+  private readonly comments = new Map<number, string>();
+  private readonly arena: Uint8Array[] = [];
+  private arenaUsed = 0;
+  private readonly layerStrings: string[] = [];
+  private readonly layerSets: Set<string>[] = [];
+  private readonly layerIds = new Map<string, number>();
+  private readonly hotInterest: Set<string>;
+  private readonly hotDefs = new Map<string, FieldDef>();
+  private markedCount = 0;
+  interfaceNames: (string | undefined)[] = [];
+
+  constructor(modules: readonly ProtocolModule[], options: SessionOptions = {}) {
+    this.session = new DissectionSession(modules, options);
+    const reg = this.session.registry.fields;
+    for (const name of HOT_FIELDS) {
+      const def = reg.get(name);
+      if (def) {
+        this.hotDefs.set(name, def);
+        this.hot.set(name, new Float64Array(INITIAL_CAPACITY).fill(NaN));
+      }
+    }
+    for (const [pair, [a]] of Object.entries(PAIR_FIELDS)) {
+      const def = reg.get(pair);
+      if (def && this.hotDefs.has(a)) this.hotDefs.set(pair, def);
+    }
+    this.hotInterest = new Set(HOT_FIELDS.filter((f) => this.hotDefs.has(f)));
+  }
+
+  /** size is the number of frames. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** marked is the number of marked frames. */
+  get marked(): number {
+    return this.markedCount;
+  }
+
+  /** append stores a record and runs the first pass over it; returns its summary. */
+  append(rec: CaptureRecord): FrameSummary {
+    const n = ++this.count;
+    this.ensureCapacity(n + 1);
+    this.tsSec[n] = rec.tsSec;
+    this.tsNsec[n] = rec.tsNsec;
+    this.caplen[n] = rec.data.length;
+    this.origLen[n] = rec.origLen;
+    this.linktype[n] = rec.linktype;
+    this.ifaceId[n] = rec.interfaceId;
+    if (rec.comment !== undefined) this.comments.set(n, rec.comment);
+    this.storeBytes(n, rec.data);
+    const result = this.session.dissect(this.frameInput(n), {
+      firstPass: true,
+      mode: 'fields',
+      interest: this.hotInterest,
+    });
+    this.layersId[n] = this.internLayers(result.layers);
+    if (result.layers.includes('_ws.malformed')) this.flags[n] |= FLAG_MALFORMED;
+    for (const occ of result.tree.occurrences) {
+      const column = this.hot.get(occ.field.abbrev);
+      if (column && Number.isNaN(column[n]) && typeof occ.value === 'number') column[n] = occ.value;
+    }
+    return this.toSummary(n, result);
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.tsSec.length) return;
+    this.tsSec = grow(this.tsSec, n);
+    this.tsNsec = grow(this.tsNsec, n);
+    this.caplen = grow(this.caplen, n);
+    this.origLen = grow(this.origLen, n);
+    this.linktype = grow(this.linktype, n);
+    this.ifaceId = grow(this.ifaceId, n);
+    this.arenaIndex = grow(this.arenaIndex, n);
+    this.arenaOffset = grow(this.arenaOffset, n);
+    this.layersId = grow(this.layersId, n);
+    this.flags = grow(this.flags, n);
+    for (const [name, column] of this.hot) {
+      const old = column.length;
+      const next = grow(column, n);
+      if (next !== column) next.fill(NaN, old);
+      this.hot.set(name, next);
+    }
+  }
+
+  private storeBytes(n: number, data: Uint8Array): void {
+    let chunk = this.arena[this.arena.length - 1];
+    if (!chunk || this.arenaUsed + data.length > chunk.length) {
+      chunk = new Uint8Array(Math.max(ARENA_CHUNK, data.length));
+      this.arena.push(chunk);
+      this.arenaUsed = 0;
+    }
+    chunk.set(data, this.arenaUsed);
+    this.arenaIndex[n] = this.arena.length - 1;
+    this.arenaOffset[n] = this.arenaUsed;
+    this.arenaUsed += data.length;
+  }
+
+  private internLayers(layers: string[]): number {
+    const key = layers.join(':');
+    let id = this.layerIds.get(key);
+    if (id === undefined) {
+      id = this.layerStrings.length;
+      this.layerStrings.push(key);
+      this.layerSets.push(new Set(layers));
+      this.layerIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** bytes returns a frame's captured bytes (a view into the arena). */
+  bytes(n: number): Uint8Array {
+    this.checkFrame(n);
+    const offset = this.arenaOffset[n];
+    return this.arena[this.arenaIndex[n]].subarray(offset, offset + this.caplen[n]);
+  }
+
+  /** record returns a frame as a capture record (for saving). */
+  record(n: number): { tsSec: number; tsNsec: number; data: Uint8Array; origLen: number; linktype: number; interfaceId: number; comment?: string } {
+    const rec = {
+      tsSec: this.tsSec[n],
+      tsNsec: this.tsNsec[n],
+      data: this.bytes(n),
+      origLen: this.origLen[n],
+      linktype: this.linktype[n],
+      interfaceId: this.ifaceId[n],
+    };
+    const comment = this.comments.get(n);
+    return comment === undefined ? rec : { ...rec, comment };
+  }
+
+  private checkFrame(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > this.count) throw new RangeError(`no frame ${n} (capture has ${this.count})`);
+  }
+
+  /** frameInput builds the dissector input of frame n from the index. */
+  frameInput(n: number): FrameInput {
+    this.checkFrame(n);
+    const prev = n > 1 ? n - 1 : n;
+    const input: FrameInput = {
+      number: n,
+      tsSec: this.tsSec[n],
+      tsNsec: this.tsNsec[n],
+      firstSec: this.tsSec[1],
+      firstNsec: this.tsNsec[1],
+      prevSec: this.tsSec[prev],
+      prevNsec: this.tsNsec[prev],
+      caplen: this.caplen[n],
+      origLen: this.origLen[n],
+      linktype: this.linktype[n],
+      interfaceId: this.ifaceId[n],
+      data: this.bytes(n),
+      marked: (this.flags[n] & FLAG_MARKED) !== 0,
+    };
+    const name = this.interfaceNames[this.ifaceId[n]];
+    if (name !== undefined) input.interfaceName = name;
+    const comment = this.comments.get(n);
+    if (comment !== undefined) input.comment = comment;
+    return input;
+  }
+
+  /** relativeTime is frame n's time since the first frame, in seconds. */
+  relativeTime(n: number): number {
+    return subTime(this.tsSec[n], this.tsNsec[n], this.tsSec[1], this.tsNsec[1]);
+  }
+
+  /** layers returns the set of protocol abbrevs in frame n. */
+  layers(n: number): ReadonlySet<string> {
+    return this.layerSets[this.layersId[n]];
+  }
+
+  /** summary re-dissects frame n (reading frozen state only) and returns its Packet List row. */
+  summary(n: number): FrameSummary {
+    const result = this.session.dissect(this.frameInput(n), { firstPass: false, mode: 'none' });
+    return this.toSummary(n, result);
+  }
+
+  private toSummary(n: number, r: FrameResult): FrameSummary {
+    const summary: FrameSummary = {
+      number: n,
+      time: this.relativeTime(n),
+      source: r.columns.source,
+      destination: r.columns.destination,
+      protocol: r.columns.protocol,
+      length: this.origLen[n],
+      info: r.columns.info,
+      colour: colourOf(r.layers, r.columns.info),
+    };
+    if (this.flags[n] & FLAG_MARKED) summary.marked = true;
+    return summary;
+  }
+
+  /** detail re-dissects frame n with the full tree. */
+  detail(n: number): FrameDetail {
+    const result = this.session.dissect(this.frameInput(n), { firstPass: false, mode: 'full' });
+    return {
+      number: n,
+      tree: toDetailNodes(result.tree),
+      sources: result.sources.map((s) => ({ name: s.name, bytes: s.bytes })),
+    };
+  }
+
+  /** isMarked tells whether frame n is marked. */
+  isMarked(n: number): boolean {
+    return (this.flags[n] & FLAG_MARKED) !== 0;
+  }
+
+  /** setMarked marks or unmarks frames. */
+  setMarked(frames: readonly number[], marked: boolean): void {
+    for (const n of frames) {
+      this.checkFrame(n);
+      const was = (this.flags[n] & FLAG_MARKED) !== 0;
+      if (was === marked) continue;
+      this.flags[n] ^= FLAG_MARKED;
+      this.markedCount += marked ? 1 : -1;
+    }
+  }
+
+  /**
+   * fieldsView returns a reusable {@link FrameFields} for filter evaluation: hot fields come from the
+   * typed arrays; a field whose protocol is not in the frame's protocol stack has no occurrence without
+   * any dissection; anything else re-dissects the frame once in `fields` mode with `interest`.
+   */
+  fieldsView(interest: ReadonlySet<string>): StoreFrameFields {
+    return new StoreFrameFields(this, interest);
+  }
+
+  /** hotColumn exposes a hot column (for StoreFrameFields). */
+  hotColumn(name: string): Float64Array | undefined {
+    return this.hot.get(name);
+  }
+
+  /** hotDef returns the definition of a hot (or pair) field. */
+  hotDef(name: string): FieldDef | undefined {
+    return this.hotDefs.get(name);
+  }
+}
+
+/** colourOf picks a Packet List colouring rule, Wireshark's defaults reduced to the lab's protocols. */
+export function colourOf(layers: readonly string[], info: string): string {
+  if (layers.includes('_ws.malformed')) return 'malformed';
+  if (layers.includes('tcp') && /\[(RST|RST, ACK)\]/.test(info)) return 'rst';
+  if (layers.includes('smtp')) return 'smtp';
+  if (layers.includes('pop')) return 'pop';
+  if (layers.includes('imf')) return 'smtp';
+  if (layers.includes('tcp')) return /\[(SYN|FIN)/.test(info) ? 'tcp-syn' : 'tcp';
+  if (layers.includes('udp')) return 'udp';
+  if (layers.includes('arp')) return 'arp';
+  if (layers.includes('icmp') || layers.includes('icmpv6')) return 'icmp';
+  return 'other';
+}
+
+/** protocolOf finds the protocol a field belongs to: its longest registered protocol prefix. */
+function protocolOf(abbrev: string, isProtocol: (p: string) => boolean): string | undefined {
+  let name = abbrev;
+  for (;;) {
+    if (isProtocol(name)) return name;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    name = name.slice(0, dot);
+  }
+}
+
+/** StoreFrameFields is the FrameFields a filter evaluates, positioned on one frame at a time. */
+export class StoreFrameFields implements FrameFields {
+  private n = 0;
+  private result: FrameResult | null = null;
+  private grouped: Map<string, FieldOccurrence[]> | null = null;
+  private readonly protoOf = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly store: PacketStore,
+    private readonly interest: ReadonlySet<string>,
+  ) {}
+
+  /** at positions the view on frame n (clears the per-frame cache). */
+  at(n: number): this {
+    this.n = n;
+    this.result = null;
+    this.grouped = null;
+    return this;
+  }
+
+  get(abbrev: string): readonly FieldOccurrence[] | undefined {
+    const store = this.store;
+    const n = this.n;
+    const hotDef = store.hotDef(abbrev);
+    if (hotDef) return this.hotOccurrences(abbrev, hotDef);
+    let proto = this.protoOf.get(abbrev);
+    if (!this.protoOf.has(abbrev)) {
+      const reg = store.session.registry.fields;
+      proto = protocolOf(abbrev, (p) => reg.protocol(p) !== undefined);
+      this.protoOf.set(abbrev, proto);
+    }
+    // Invariant: a dissector that adds items of protocol P pushes P to ctx.layers, so a field whose
+    // protocol is absent from the frame's stack cannot occur and needs no dissection.
+    if (proto !== undefined && proto !== 'frame' && !store.layers(n).has(proto)) return undefined;
+    return this.dissected().get(abbrev);
+  }
+
+  private hotOccurrences(abbrev: string, def: FieldDef): FieldOccurrence[] | undefined {
+    const pair = PAIR_FIELDS[abbrev];
+    const names = pair ?? [abbrev];
+    let out: FieldOccurrence[] | undefined;
+    for (const name of names) {
+      const column = this.store.hotColumn(name)!;
+      const value = column[this.n];
+      if (Number.isNaN(value)) continue;
+      (out ??= []).push({ field: def, value, src: 0, start: 0, length: 0 });
+    }
+    return out;
+  }
+
+  private dissected(): Map<string, FieldOccurrence[]> {
+    if (this.grouped) return this.grouped;
+    const result = this.store.session.dissect(this.store.frameInput(this.n), {
+      firstPass: false,
+      mode: 'fields',
+      interest: this.interest,
+    });
+    this.result = result;
+    const grouped = new Map<string, FieldOccurrence[]>();
+    for (const occ of result.tree.occurrences) {
+      let list = grouped.get(occ.field.abbrev);
+      if (!list) grouped.set(occ.field.abbrev, (list = []));
+      list.push(occ);
+    }
+    this.grouped = grouped;
+    return grouped;
+  }
+
+  sourceBytes(src: number): Uint8Array {
+    if (src === 0) return this.store.bytes(this.n);
+    if (!this.result) this.dissected();
+    return this.result!.sources[src]?.bytes ?? new Uint8Array(0);
+  }
+}

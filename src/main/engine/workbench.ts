@@ -1,0 +1,430 @@
+/**
+ * Workbench: the one service implementing the contract (src/shared/contract.ts). Hosts (Electron IPC,
+ * the WebSocket web host, tests) bind it to a transport; it never imports electron.
+ *
+ * It owns the loaded capture (a {@link PacketStore}), the displayed view (the frames the display filter
+ * keeps, as a typed array of frame numbers), and the parts that act on the outside world: live capture,
+ * the console and the lab server, each plugged in through a small interface so tests can run without them.
+ * Long work (loading a file, filtering 1M frames) runs in chunks that yield to the event loop, so the
+ * process owning the engine stays responsive; a new filter cancels the one still running.
+ */
+import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
+import type {
+  AppInfo,
+  CaptureInfo,
+  CaptureInterface,
+  CaptureOptions,
+  CaptureStatus,
+  ConsoleMode,
+  Credential,
+  FilterFeedback,
+  FollowResult,
+  FrameDetail,
+  LabServerStatus,
+  LabStep,
+  MailMessage,
+  MailTranscript,
+  SaveOptions,
+  Service,
+  ViewCounts,
+} from '../../shared/contract';
+import type { FrameSummary } from '../../shared/model';
+import { compileFilter, type CompiledFilter } from '../../shared/filter/index';
+import { readCaptureFile } from './file/reader';
+import { openCaptureWriter } from './file/writer';
+import type { CaptureRecord } from './file/types';
+import type { ProtocolModule } from './decode/protocol';
+import { allModules } from './modules';
+import { PacketStore } from './store/packet-store';
+import { EngineEvents } from './events';
+
+/** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
+const FILTER_CHUNK = 20_000;
+/** FILTER_TIMEOUT_MS ends a filter that runs too long (a pathological regex) with a clear result. */
+export const FILTER_TIMEOUT_MS = 30_000;
+/** SUMMARY_CACHE is how many recently shown rows are kept formatted. */
+const SUMMARY_CACHE = 4096;
+
+/** WorkbenchOptions plug the outside world in (all optional for tests). */
+export interface WorkbenchOptions {
+  modules?: readonly ProtocolModule[];
+  host?: AppInfo['host'];
+  version?: string;
+  /** filterTimeoutMs overrides FILTER_TIMEOUT_MS (tests). */
+  filterTimeoutMs?: number;
+}
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Workbench implements the contract; see the file comment. */
+export class Workbench implements Service {
+  readonly events = new EngineEvents();
+  private store: PacketStore;
+  private info: CaptureInfo = { source: 'none', unsaved: false, counts: { frames: 0, displayed: 0, marked: 0 } };
+  private displayed: Uint32Array | null = null;
+  private displayedCount = 0;
+  private filter: CompiledFilter | null = null;
+  private filterGeneration = 0;
+  private readonly summaries = new Map<number, FrameSummary>();
+  private readonly prefs: Record<string, string | number | boolean> = {};
+  private readonly modules: readonly ProtocolModule[];
+  private readonly filterTimeoutMs: number;
+  private loadGeneration = 0;
+
+  constructor(private readonly options: WorkbenchOptions = {}) {
+    this.modules = options.modules ?? allModules;
+    this.filterTimeoutMs = options.filterTimeoutMs ?? FILTER_TIMEOUT_MS;
+    this.store = new PacketStore(this.modules, { prefs: this.prefs });
+  }
+
+  /** packetStore exposes the current store (CLI, lab guide, tests). */
+  get packetStore(): PacketStore {
+    return this.store;
+  }
+
+  'app.info'(): AppInfo {
+    return { version: this.options.version ?? '0.1.0', platform: process.platform, host: this.options.host ?? 'web' };
+  }
+
+  'fields.registry'() {
+    return this.store.session.registry.fields.toJSON();
+  }
+
+  // ---- capture files ---------------------------------------------------------------------------
+
+  /** reset replaces the store with an empty one for a new file or capture. */
+  private reset(source: CaptureInfo['source'], extra: Partial<CaptureInfo> = {}): PacketStore {
+    this.store = new PacketStore(this.modules, { prefs: this.prefs });
+    this.displayed = null;
+    this.displayedCount = 0;
+    this.summaries.clear();
+    this.filterGeneration++;
+    this.info = { source, unsaved: false, counts: this.counts(), ...extra };
+    this.events.emit('view.onReset', this.fileInfoNow());
+    return this.store;
+  }
+
+  /** appendRecord runs the first pass over one record and updates the view (file load and live capture). */
+  appendRecord(rec: CaptureRecord): void {
+    const summary = this.store.append(rec);
+    const n = summary.number;
+    if (this.summaries.size < SUMMARY_CACHE) this.summaries.set(n, summary);
+    if (this.filter === null) {
+      this.displayedCount = this.store.size;
+    } else if (this.displayed) {
+      if (this.filter.evaluate(this.store.fieldsView(new Set(this.filter.fields)).at(n))) {
+        this.pushDisplayed(n);
+      }
+    }
+    const changed = this.takeRowUpdates();
+    if (changed.length > 0) this.events.emit('view.onRowsChanged', changed);
+    this.events.emitThrottled('view.onCounts', this.counts());
+  }
+
+  private takeRowUpdates(): number[] {
+    const session = this.store.session as unknown as { takeRowUpdates?: () => number[] };
+    const changed = session.takeRowUpdates?.() ?? [];
+    for (const n of changed) this.summaries.delete(n);
+    return changed;
+  }
+
+  private pushDisplayed(n: number): void {
+    if (!this.displayed) return;
+    if (this.displayedCount >= this.displayed.length) {
+      const next = new Uint32Array(Math.max(1024, this.displayed.length * 2));
+      next.set(this.displayed);
+      this.displayed = next;
+    }
+    this.displayed[this.displayedCount++] = n;
+  }
+
+  async 'file.open'(path: string): Promise<CaptureInfo> {
+    const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`The file "${path}" could not be opened: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    });
+    if (!st.isFile()) throw new Error(`"${path}" is not a regular file`);
+    const generation = ++this.loadGeneration;
+    this.reset('file', { path, fileName: basename(path) });
+    const store = this.store;
+    // readCaptureFile reads 1 MiB chunks asynchronously, so the event loop runs between chunks.
+    const result = await readCaptureFile(path, (rec) => {
+      if (generation === this.loadGeneration) this.appendRecord(rec);
+    });
+    if (generation !== this.loadGeneration) return this.fileInfoNow();
+    store.interfaceNames = result.info?.interfaces.map((i) => i.name) ?? [];
+    this.info = {
+      ...this.info,
+      format: result.info?.format,
+      error: result.error ? result.error.message : undefined,
+    };
+    if (this.filter) await this.runFilter(this.filter);
+    this.events.flush();
+    this.events.emit('view.onCounts', this.counts());
+    return this.fileInfoNow();
+  }
+
+  'file.info'(): CaptureInfo {
+    return this.fileInfoNow();
+  }
+
+  private fileInfoNow(): CaptureInfo {
+    return { ...this.info, counts: this.counts() };
+  }
+
+  /** framesFor lists the frame numbers a save covers. */
+  private framesFor(which: SaveOptions['which']): number[] {
+    const out: number[] = [];
+    const size = this.store.size;
+    if (which === 'all') for (let n = 1; n <= size; n++) out.push(n);
+    else if (which === 'displayed') for (let i = 0; i < this.displayedCountNow(); i++) out.push(this.frameAt(i));
+    else if (which === 'marked') for (let n = 1; n <= size; n++) this.store.isMarked(n) && out.push(n);
+    else for (let n = Math.max(1, which.from); n <= Math.min(size, which.to); n++) out.push(n);
+    return out;
+  }
+
+  'file.save'(path: string, options: SaveOptions): { path: string; frames: number } {
+    const frames = this.framesFor(options.which);
+    const store = this.store;
+    const linktypes = new Set(frames.map((n) => store.record(n).linktype));
+    if (options.format === 'pcap' && linktypes.size > 1) {
+      throw new Error('pcap holds one link type only; these frames have several: save as pcapng');
+    }
+    const first = frames.length ? store.record(frames[0]).linktype : 1;
+    const writer = openCaptureWriter(path, { format: options.format, linktype: first, nanosecond: true, atomic: true });
+    try {
+      for (const n of frames) {
+        const rec = store.record(n);
+        writer.write({ tsSec: rec.tsSec, tsNsec: rec.tsNsec, data: rec.data, origLen: rec.origLen, comment: rec.comment });
+      }
+      writer.close();
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    if (options.which === 'all') this.info = { ...this.info, unsaved: false, path, fileName: basename(path) };
+    return { path, frames: frames.length };
+  }
+
+  // ---- the displayed view ----------------------------------------------------------------------
+
+  private counts(): ViewCounts {
+    return { frames: this.store.size, displayed: this.displayedCountNow(), marked: this.store.marked };
+  }
+
+  private displayedCountNow(): number {
+    return this.filter === null ? this.store.size : this.displayedCount;
+  }
+
+  private frameAt(index: number): number {
+    return this.filter === null || !this.displayed ? index + 1 : this.displayed[index];
+  }
+
+  async 'view.setFilter'(text: string): Promise<FilterFeedback> {
+    if (text.trim() === '') {
+      this.filterGeneration++;
+      this.filter = null;
+      this.displayed = null;
+      this.displayedCount = this.store.size;
+      this.events.emit('view.onCounts', this.counts());
+      return { ok: true, displayed: this.store.size };
+    }
+    const compiled = compileFilter(text, this.store.session.registry.fields);
+    if (!compiled.ok) {
+      const e = compiled.error;
+      return { ok: false, message: e.message, start: e.start, length: e.length, hint: e.hint };
+    }
+    const feedback = await this.runFilter(compiled.filter);
+    if (feedback.ok && compiled.filter.warnings.length > 0) feedback.warnings = compiled.filter.warnings;
+    return feedback;
+  }
+
+  /** runFilter evaluates a filter over every frame in chunks; a newer call cancels it. */
+  private async runFilter(filter: CompiledFilter): Promise<FilterFeedback> {
+    const generation = ++this.filterGeneration;
+    const store = this.store;
+    const view = store.fieldsView(new Set(filter.fields));
+    const size = store.size;
+    const out = new Uint32Array(Math.max(1024, size));
+    let count = 0;
+    const started = Date.now();
+    for (let n = 1; n <= size; n++) {
+      if (filter.evaluate(view.at(n))) out[count++] = n;
+      if (n % FILTER_CHUNK === 0) {
+        await yieldToLoop();
+        if (generation !== this.filterGeneration || store !== this.store) return { ok: false, cancelled: true };
+        if (Date.now() - started > this.filterTimeoutMs) {
+          return { ok: false, timedOut: true, message: 'The filter took too long and was stopped; the view is unchanged.' };
+        }
+      }
+    }
+    // Frames appended while we yielded are evaluated here so none is missed.
+    for (let n = size + 1; n <= store.size; n++) {
+      if (filter.evaluate(view.at(n))) {
+        if (count >= out.length) break;
+        out[count++] = n;
+      }
+    }
+    this.filter = filter;
+    this.displayed = out;
+    this.displayedCount = count;
+    this.events.emit('view.onCounts', this.counts());
+    return { ok: true, displayed: count };
+  }
+
+  'view.rows'(start: number, count: number): FrameSummary[] {
+    const total = this.displayedCountNow();
+    const rows: FrameSummary[] = [];
+    for (let i = start; i < Math.min(total, start + count); i++) {
+      const n = this.frameAt(i);
+      let row = this.summaries.get(n);
+      if (!row) {
+        row = this.store.summary(n);
+        if (this.summaries.size >= SUMMARY_CACHE) this.summaries.delete(this.summaries.keys().next().value as number);
+        this.summaries.set(n, row);
+      }
+      rows.push(this.store.isMarked(n) ? { ...row, marked: true } : row);
+    }
+    return rows;
+  }
+
+  'view.indexOf'(frame: number): number {
+    if (frame < 1 || frame > this.store.size) return -1;
+    if (this.filter === null || !this.displayed) return frame - 1;
+    let lo = 0;
+    let hi = this.displayedCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.displayed[mid];
+      if (v === frame) return mid;
+      if (v < frame) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  'view.find'(
+    kind: 'filter' | 'string' | 'hex',
+    text: string,
+    fromFrame: number,
+    backwards: boolean,
+  ): { frame: number } | { error: string } | null {
+    let match: (n: number) => boolean;
+    if (kind === 'filter') {
+      const compiled = compileFilter(text, this.store.session.registry.fields);
+      if (!compiled.ok) return { error: compiled.error.message };
+      const view = this.store.fieldsView(new Set(compiled.filter.fields));
+      match = (n) => compiled.filter.evaluate(view.at(n));
+    } else {
+      const needle = kind === 'hex' ? parseHex(text) : new TextEncoder().encode(text);
+      if (!needle || needle.length === 0) return { error: kind === 'hex' ? 'Enter hex bytes such as 32 32 30 or 0x3232' : 'Enter text to find' };
+      match = (n) => indexOfBytes(this.store.bytes(n), needle) >= 0;
+    }
+    const total = this.displayedCountNow();
+    if (total === 0) return null;
+    let index = this['view.indexOf'](fromFrame);
+    for (let step = 0; step < total; step++) {
+      index = backwards ? (index <= 0 ? total - 1 : index - 1) : (index + 1) % total;
+      const n = this.frameAt(index);
+      if (match(n)) return { frame: n };
+    }
+    return null;
+  }
+
+  'frame.detail'(frame: number): FrameDetail {
+    return this.store.detail(frame);
+  }
+
+  'frame.mark'(frames: number[], marked: boolean): ViewCounts {
+    this.store.setMarked(frames, marked);
+    for (const n of frames) this.summaries.delete(n);
+    const counts = this.counts();
+    this.events.emit('view.onCounts', counts);
+    return counts;
+  }
+
+  'prefs.set'(name: string, value: string | number | boolean): void {
+    const reg = this.store.session.registry;
+    if (!reg.prefDefs.has(name)) throw new Error(`No such preference "${name}"`);
+    this.prefs[name] = value;
+    // Preferences change dissection: rebuild the store from the same records, keeping the view's filter.
+    const old = this.store;
+    const filter = this.filter;
+    this.store = new PacketStore(this.modules, { prefs: this.prefs });
+    this.store.interfaceNames = old.interfaceNames;
+    this.summaries.clear();
+    for (let n = 1; n <= old.size; n++) {
+      const rec = old.record(n);
+      this.store.append({ ...rec, caplen: rec.data.length, fileOffset: 0 });
+      if (old.isMarked(n)) this.store.setMarked([n], true);
+    }
+    this.filter = null;
+    this.displayed = null;
+    this.displayedCount = this.store.size;
+    if (filter) void this.runFilter(filter);
+    this.events.emit('view.onReset', this.fileInfoNow());
+  }
+
+  // ---- parts delivered by other modules (wired as they land) -----------------------------------
+
+  'capture.interfaces'(): CaptureInterface[] {
+    throw new Error('Live capture is not available in this build yet.');
+  }
+  'capture.start'(_options: CaptureOptions): CaptureStatus {
+    throw new Error('Live capture is not available in this build yet.');
+  }
+  'capture.stop'(): CaptureStatus {
+    return { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
+  }
+  'capture.status'(): CaptureStatus {
+    return { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
+  }
+  'stream.follow'(_stream: number): FollowResult {
+    throw new Error('Follow TCP Stream is not available in this build yet.');
+  }
+  'mail.credentials'(): Credential[] {
+    return [];
+  }
+  'mail.transcripts'(): MailTranscript[] {
+    return [];
+  }
+  'mail.messages'(): MailMessage[] {
+    return [];
+  }
+  'lab.steps'(): LabStep[] {
+    return [];
+  }
+  'console.connect'(_host: string, _port: number, _mode: ConsoleMode): { id: number } {
+    throw new Error('The console is not available in this build yet.');
+  }
+  'console.send'(_id: number, _data: string): void {
+    throw new Error('The console is not available in this build yet.');
+  }
+  'console.setMode'(_id: number, _mode: ConsoleMode): void {
+    throw new Error('The console is not available in this build yet.');
+  }
+  'console.disconnect'(_id: number): void {}
+  'labserver.status'(): LabServerStatus {
+    return { running: false, host: '127.0.0.1', smtpPort: 0, popPort: 0, accounts: [] };
+  }
+}
+
+/** parseHex reads `32 32 30`, `32:32:30` or `0x323230`; undefined when it is not hex. */
+export function parseHex(text: string): Uint8Array | undefined {
+  const clean = text.trim().replace(/^0x/i, '').replace(/[\s:.-]/g, '');
+  if (clean.length === 0 || clean.length % 2 !== 0 || !/^[0-9a-f]+$/i.test(clean)) return undefined;
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** indexOfBytes finds `needle` in `hay`, or -1. */
+export function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first); i >= 0 && i + needle.length <= hay.length; i = hay.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && hay[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,407 @@
+/**
+ * The one typed contract between Wirelab's engine and every client (Electron preload, the web host's
+ * WebSocket, tests). Everything a user can do is a method here; everything the engine tells a client
+ * is an event here. Hosts bind this contract to a transport through {@link METHODS} and
+ * {@link validateArgs}; nobody writes a channel name by hand.
+ *
+ * Conventions (VS Code / Zui style): methods are `domain.verb`, events `domain.onX`; arguments and
+ * results are plain data (no class instances); bytes travel as Uint8Array. Pure TypeScript.
+ */
+import type { FieldDef, ProtocolDef } from './fields';
+import type { DetailNode, FrameSummary } from './model';
+
+/** CaptureInterface is one entry of the interface picker. */
+export interface CaptureInterface {
+  name: string;
+  description?: string;
+  addresses: string[];
+  loopback: boolean;
+  /** canCapture: false when neither backend may capture here; `why` and `fix` say what to do. */
+  canCapture: boolean;
+  why?: string;
+  fix?: string;
+}
+
+/** CaptureOptions start a live capture. */
+export interface CaptureOptions {
+  iface: string;
+  /** BPF capture filter, e.g. `tcp port 25`. */
+  captureFilter?: string;
+  autostop?: { packets?: number; seconds?: number; bytes?: number };
+}
+
+/** CaptureStatus is the live capture's state. */
+export interface CaptureStatus {
+  state: 'idle' | 'capturing' | 'stopped' | 'error';
+  iface?: string;
+  backend?: 'cap' | 'dumpcap';
+  packets: number;
+  bytes: number;
+  dropped: number;
+  /** spool file path of the running/last capture */
+  spool?: string;
+  error?: string;
+}
+
+/** ViewCounts are the status bar's numbers. */
+export interface ViewCounts {
+  frames: number;
+  displayed: number;
+  marked: number;
+}
+
+/** CaptureInfo says what is loaded. */
+export interface CaptureInfo {
+  source: 'none' | 'file' | 'live';
+  fileName?: string;
+  path?: string;
+  format?: 'pcap' | 'pcapng';
+  /** unsaved: a live capture or a modification not saved yet (the "unsaved capture" prompt) */
+  unsaved: boolean;
+  counts: ViewCounts;
+  /** error: the load stopped early on a damaged file (frames before it are kept) */
+  error?: string;
+}
+
+/** FilterFeedback mirrors the shared filter state for the filter bar. */
+export interface FilterFeedback {
+  ok: boolean;
+  displayed?: number;
+  message?: string;
+  start?: number;
+  length?: number;
+  hint?: string;
+  warnings?: { message: string; start: number; length: number; hint?: string }[];
+  /** cancelled: a newer filter replaced this one before it finished */
+  cancelled?: boolean;
+  /** timedOut: evaluation took too long (pathological regex); the previous view is kept */
+  timedOut?: boolean;
+}
+
+/** FrameDetail is the detail tree and data sources of one frame. */
+export interface FrameDetail {
+  number: number;
+  tree: DetailNode[];
+  sources: { name: string; bytes: Uint8Array }[];
+}
+
+/** SaveOptions choose what to save and how. */
+export interface SaveOptions {
+  format: 'pcap' | 'pcapng';
+  which: 'all' | 'displayed' | 'marked' | { from: number; to: number };
+}
+
+/** FollowChunk is one contiguous piece of a TCP stream in one direction. */
+export interface FollowChunk {
+  /** 0 = client → server (first sender), 1 = server → client */
+  dir: 0 | 1;
+  frame: number;
+  bytes: Uint8Array;
+}
+
+/** FollowResult is "Follow TCP Stream". */
+export interface FollowResult {
+  stream: number;
+  client: string;
+  server: string;
+  chunks: FollowChunk[];
+}
+
+/** Credential is a user name and password seen in the capture. */
+export interface Credential {
+  protocol: 'smtp' | 'pop';
+  mechanism: string;
+  username: string;
+  password: string;
+  frame: number;
+  stream: number;
+  /** success: the server accepted (235 / +OK), false: rejected, undefined: no reply seen */
+  success?: boolean;
+}
+
+/** TranscriptLine is one C:/S: line of a mail conversation. */
+export interface TranscriptLine {
+  dir: 'C' | 'S';
+  text: string;
+  frame: number;
+}
+
+/** MailTranscript is one SMTP or POP3 conversation. */
+export interface MailTranscript {
+  protocol: 'smtp' | 'pop';
+  stream: number;
+  client: string;
+  server: string;
+  lines: TranscriptLine[];
+}
+
+/** MailMessage is one message seen in SMTP DATA or POP3 RETR/TOP. */
+export interface MailMessage {
+  id: string;
+  protocol: 'smtp' | 'pop';
+  frame: number;
+  stream: number;
+  from?: string;
+  to?: string;
+  subject?: string;
+  date?: string;
+  body: string;
+  attachments: { name: string; contentType: string; size: number }[];
+  raw: Uint8Array;
+}
+
+/** LabStep is one step of the lab guide. */
+export interface LabStep {
+  id: string;
+  status: 'passed' | 'failed' | 'missing';
+  frame?: number;
+  detail?: string;
+}
+
+/** ConsoleMode: `line` sends a line on Enter, `character` sends every key as its own segment. */
+export type ConsoleMode = 'line' | 'character';
+
+/** ConsoleOutput is text or an event of a console session. */
+export interface ConsoleOutput {
+  id: number;
+  kind: 'data' | 'status' | 'error';
+  /** data: bytes received (IAC sequences already answered and removed) */
+  data?: Uint8Array;
+  text?: string;
+}
+
+/** LabServerStatus describes the built-in SMTP+POP3 server. */
+export interface LabServerStatus {
+  running: boolean;
+  host: string;
+  smtpPort: number;
+  popPort: number;
+  accounts: { user: string; password: string; address: string }[];
+  error?: string;
+}
+
+/** AppInfo is what the client needs at startup. */
+export interface AppInfo {
+  version: string;
+  platform: string;
+  host: 'electron' | 'web';
+}
+
+/** Methods maps every method name to its signature. */
+export interface Methods {
+  'app.info'(): AppInfo;
+  'fields.registry'(): { protocols: ProtocolDef[]; fields: FieldDef[] };
+  'capture.interfaces'(): CaptureInterface[];
+  'capture.start'(options: CaptureOptions): CaptureStatus;
+  'capture.stop'(): CaptureStatus;
+  'capture.status'(): CaptureStatus;
+  'file.open'(path: string): CaptureInfo;
+  'file.save'(path: string, options: SaveOptions): { path: string; frames: number };
+  'file.info'(): CaptureInfo;
+  'view.setFilter'(text: string): FilterFeedback;
+  'view.rows'(start: number, count: number): FrameSummary[];
+  /** view.indexOf returns the displayed-row index of a frame number, or -1 */
+  'view.indexOf'(frame: number): number;
+  'view.find'(
+    kind: 'filter' | 'string' | 'hex',
+    text: string,
+    fromFrame: number,
+    backwards: boolean,
+  ): { frame: number } | { error: string } | null;
+  'frame.detail'(frame: number): FrameDetail;
+  'frame.mark'(frames: number[], marked: boolean): ViewCounts;
+  'stream.follow'(stream: number): FollowResult;
+  'mail.credentials'(): Credential[];
+  'mail.transcripts'(): MailTranscript[];
+  'mail.messages'(): MailMessage[];
+  'lab.steps'(): LabStep[];
+  'console.connect'(host: string, port: number, mode: ConsoleMode): { id: number };
+  'console.send'(id: number, data: string): void;
+  'console.setMode'(id: number, mode: ConsoleMode): void;
+  'console.disconnect'(id: number): void;
+  'labserver.status'(): LabServerStatus;
+  'prefs.set'(name: string, value: string | number | boolean): void;
+}
+
+/** Events maps every event name to its payload. */
+export interface Events {
+  'view.onCounts': ViewCounts;
+  /** rows whose summary changed (frame numbers), e.g. a later frame completed their PDU */
+  'view.onRowsChanged': number[];
+  'view.onReset': CaptureInfo;
+  'capture.onStatus': CaptureStatus;
+  'console.onOutput': ConsoleOutput;
+  'app.onError': { message: string };
+}
+
+export type MethodName = keyof Methods;
+export type EventName = keyof Events;
+export type Args<M extends MethodName> = Parameters<Methods[M]>;
+export type Result<M extends MethodName> = ReturnType<Methods[M]>;
+
+/** Service is the engine side: every method, possibly async. */
+export type Service = { [M in MethodName]: (...args: Args<M>) => Result<M> | Promise<Result<M>> };
+
+/** Client is the renderer side: every method returns a promise; `on` subscribes and returns an unsubscribe. */
+export type Client = { [M in MethodName]: (...args: Args<M>) => Promise<Result<M>> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+};
+
+// ---- argument validation at the boundary ---------------------------------------------------------
+
+/** ArgSpec describes one positional argument. */
+export type ArgSpec =
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'string'; maxLength: number; pattern?: RegExp }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'intArray'; maxItems: number; min: number; max: number }
+  | { kind: 'scalar'; maxLength: number }
+  | { kind: 'object'; check: (value: Record<string, unknown>) => string | null };
+
+const FRAME = { kind: 'int', min: 1, max: 0xffffffff } as const;
+const PATH = { kind: 'string', maxLength: 4096 } as const;
+const HOST = { kind: 'string', maxLength: 255, pattern: /^[A-Za-z0-9.:\-_[\]%]+$/ } as const;
+
+function checkCaptureOptions(v: Record<string, unknown>): string | null {
+  if (typeof v.iface !== 'string' || v.iface.length === 0 || v.iface.length > 256) return 'iface must be a name';
+  if (v.captureFilter !== undefined && (typeof v.captureFilter !== 'string' || v.captureFilter.length > 4096)) {
+    return 'captureFilter must be a string';
+  }
+  if (v.autostop !== undefined) {
+    if (typeof v.autostop !== 'object' || v.autostop === null) return 'autostop must be an object';
+    for (const [k, n] of Object.entries(v.autostop)) {
+      if (!['packets', 'seconds', 'bytes'].includes(k)) return `unknown autostop ${k}`;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 2 ** 40) return `autostop ${k} must be a positive integer`;
+    }
+  }
+  return null;
+}
+
+function checkSaveOptions(v: Record<string, unknown>): string | null {
+  if (v.format !== 'pcap' && v.format !== 'pcapng') return 'format must be pcap or pcapng';
+  const w = v.which;
+  if (w === 'all' || w === 'displayed' || w === 'marked') return null;
+  if (typeof w === 'object' && w !== null) {
+    const r = w as Record<string, unknown>;
+    if (Number.isInteger(r.from) && Number.isInteger(r.to) && (r.from as number) >= 1 && (r.to as number) >= (r.from as number)) {
+      return null;
+    }
+  }
+  return 'which must be all, displayed, marked or {from, to}';
+}
+
+/** METHODS lists every method with its argument specs: the hosts' allow-list. */
+export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
+  'app.info': [],
+  'fields.registry': [],
+  'capture.interfaces': [],
+  'capture.start': [{ kind: 'object', check: checkCaptureOptions }],
+  'capture.stop': [],
+  'capture.status': [],
+  'file.open': [PATH],
+  'file.save': [PATH, { kind: 'object', check: checkSaveOptions }],
+  'file.info': [],
+  'view.setFilter': [{ kind: 'string', maxLength: 65536 }],
+  'view.rows': [
+    { kind: 'int', min: 0, max: 0xffffffff },
+    { kind: 'int', min: 0, max: 10000 },
+  ],
+  'view.indexOf': [FRAME],
+  'view.find': [
+    { kind: 'enum', values: ['filter', 'string', 'hex'] },
+    { kind: 'string', maxLength: 65536 },
+    { kind: 'int', min: 0, max: 0xffffffff },
+    { kind: 'boolean' },
+  ],
+  'frame.detail': [FRAME],
+  'frame.mark': [{ kind: 'intArray', maxItems: 1_000_000, min: 1, max: 0xffffffff }, { kind: 'boolean' }],
+  'stream.follow': [{ kind: 'int', min: 0, max: 0xffffffff }],
+  'mail.credentials': [],
+  'mail.transcripts': [],
+  'mail.messages': [],
+  'lab.steps': [],
+  'console.connect': [HOST, { kind: 'int', min: 1, max: 65535 }, { kind: 'enum', values: ['line', 'character'] }],
+  'console.send': [
+    { kind: 'int', min: 1, max: 0xffffffff },
+    { kind: 'string', maxLength: 1 << 20 },
+  ],
+  'console.setMode': [
+    { kind: 'int', min: 1, max: 0xffffffff },
+    { kind: 'enum', values: ['line', 'character'] },
+  ],
+  'console.disconnect': [{ kind: 'int', min: 1, max: 0xffffffff }],
+  'labserver.status': [],
+  'prefs.set': [{ kind: 'string', maxLength: 256, pattern: /^[a-z0-9_.]+$/ }, { kind: 'scalar', maxLength: 4096 }],
+};
+
+/** EVENTS lists every event name (the hosts forward exactly these). */
+export const EVENTS: readonly EventName[] = [
+  'view.onCounts',
+  'view.onRowsChanged',
+  'view.onReset',
+  'capture.onStatus',
+  'console.onOutput',
+  'app.onError',
+];
+
+/** ContractError is how a rejected call is reported across a transport. */
+export interface ContractError {
+  name: string;
+  message: string;
+}
+
+/** isMethodName tells whether a string names a contract method (own property, never the prototype). */
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(METHODS, name);
+}
+
+function checkArg(spec: ArgSpec, value: unknown, index: number): string | null {
+  const at = `argument ${index + 1}`;
+  switch (spec.kind) {
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= spec.min && value <= spec.max
+        ? null
+        : `${at} must be an integer in ${spec.min}..${spec.max}`;
+    case 'string':
+      if (typeof value !== 'string') return `${at} must be a string`;
+      if (value.length > spec.maxLength) return `${at} is longer than ${spec.maxLength} characters`;
+      if (spec.pattern && !spec.pattern.test(value)) return `${at} has characters that are not allowed`;
+      return null;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `${at} must be true or false`;
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value) ? null : `${at} must be one of ${spec.values.join(', ')}`;
+    case 'intArray':
+      if (!Array.isArray(value) || value.length > spec.maxItems) return `${at} must be a list of at most ${spec.maxItems}`;
+      for (const v of value) {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < spec.min || v > spec.max) return `${at} has a bad entry`;
+      }
+      return null;
+    case 'scalar':
+      if (typeof value === 'boolean') return null;
+      if (typeof value === 'number') return Number.isFinite(value) ? null : `${at} must be finite`;
+      if (typeof value === 'string') return value.length <= spec.maxLength ? null : `${at} is too long`;
+      return `${at} must be a string, number or boolean`;
+    case 'object': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${at} must be an object`;
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return `${at} must be a plain object`;
+      if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return `${at} must not have __proto__`;
+      return spec.check(value as Record<string, unknown>);
+    }
+  }
+}
+
+/** validateArgs checks a call's arguments against {@link METHODS}; returns an error message or null. */
+export function validateArgs(method: string, args: unknown): string | null {
+  if (!isMethodName(method)) return `unknown method ${JSON.stringify(String(method).slice(0, 80))}`;
+  if (!Array.isArray(args)) return 'arguments must be a list';
+  const specs = METHODS[method];
+  if (args.length !== specs.length) return `${method} takes ${specs.length} argument(s), got ${args.length}`;
+  for (let i = 0; i < specs.length; i++) {
+    const err = checkArg(specs[i], args[i], i);
+    if (err) return `${method}: ${err}`;
+  }
+  return null;
+}
