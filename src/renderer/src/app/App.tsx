@@ -29,7 +29,11 @@ export function App() {
       </header>
       <main className="panes">
         <Pane label="Packet List" className="pane-list" placeholder="No capture loaded." />
-        <Pane label="Packet Details" className="pane-details" placeholder="Select a packet to see its layers." />
+        <Pane
+          label="Packet Details"
+          className="pane-details"
+          placeholder="Select a packet to see its layers."
+        />
         <Pane label="Packet Bytes" className="pane-bytes" placeholder="Select a packet to see its bytes." />
       </main>
     </div>

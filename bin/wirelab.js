@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point of the `wirelab` command. The CLI itself is TypeScript bundled by `npm run build` into
+// out/main/cli.js; this file only loads it, so a checkout works after one build.
+import { existsSync } from 'node:fs';
+
+const cliUrl = new URL('../out/main/cli.js', import.meta.url);
+if (!existsSync(cliUrl)) {
+  process.stderr.write('wirelab: out/main/cli.js is missing: run `npm run build` first\n');
+  process.exit(1);
+}
+const { main } = await import(cliUrl.href);
+// exitCode (not exit()) so piped stdout is flushed before Node exits.
+process.exitCode = await main(process.argv.slice(2));
