@@ -38,6 +38,7 @@ import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore } from './store/packet-store';
 import { EngineEvents } from './events';
+import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
 const FILTER_CHUNK = 20_000;
@@ -53,6 +54,8 @@ export interface WorkbenchOptions {
   version?: string;
   /** filterTimeoutMs overrides FILTER_TIMEOUT_MS (tests). */
   filterTimeoutMs?: number;
+  /** labServer: options of the built-in SMTP+POP3 server started by start(), or false for none. */
+  labServer?: LabServerOptions | false;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -71,11 +74,31 @@ export class Workbench implements Service {
   private readonly modules: readonly ProtocolModule[];
   private readonly filterTimeoutMs: number;
   private loadGeneration = 0;
+  private labServer: LabServer | null = null;
+  private labServerError: string | undefined;
 
   constructor(private readonly options: WorkbenchOptions = {}) {
     this.modules = options.modules ?? allModules;
     this.filterTimeoutMs = options.filterTimeoutMs ?? FILTER_TIMEOUT_MS;
     this.store = new PacketStore(this.modules, { prefs: this.prefs });
+  }
+
+  /** start brings up the parts that act on the outside world (the lab mail server). */
+  async start(): Promise<void> {
+    if (this.options.labServer === false || this.labServer) return;
+    try {
+      this.labServer = await startLabServer(this.options.labServer ?? {});
+      this.labServerError = undefined;
+    } catch (err) {
+      // A busy port must not stop the app: the status bar shows the reason.
+      this.labServerError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** stop closes everything start() opened. */
+  async stop(): Promise<void> {
+    await this.labServer?.close();
+    this.labServer = null;
   }
 
   /** packetStore exposes the current store (CLI, lab guide, tests). */
@@ -405,7 +428,18 @@ export class Workbench implements Service {
   }
   'console.disconnect'(_id: number): void {}
   'labserver.status'(): LabServerStatus {
-    return { running: false, host: '127.0.0.1', smtpPort: 0, popPort: 0, accounts: [] };
+    const lab = this.labServer;
+    if (!lab) {
+      return { running: false, host: '127.0.0.1', smtpPort: 0, popPort: 0, accounts: [], error: this.labServerError };
+    }
+    const status = lab.status();
+    return {
+      running: status.running,
+      host: lab.host,
+      smtpPort: lab.smtpPort,
+      popPort: lab.popPort,
+      accounts: lab.accounts.map((a) => ({ user: a.user, password: a.password, address: a.address })),
+    };
   }
 }
 
