@@ -75,6 +75,15 @@ describe('import boundaries (eslint no-restricted-imports)', () => {
     expect(await restrictedImports(file, [...bad, ...good])).toEqual(bad);
   });
 
+  it('still reports statements without effect (the part of no-unused-expressions we keep)', async () => {
+    const code = 'let a = 1;\nconst b = 2;\na === b;\na && console.log(b);\n(a = 1), (a = 2);\n';
+    const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, 'src/main/x.ts') });
+    const lines = (result?.messages ?? [])
+      .filter((m) => m.ruleId === 'no-restricted-syntax')
+      .map((m) => m.line);
+    expect(lines).toEqual([3]);
+  });
+
   it('leaves tests free to import any layer', async () => {
     expect(
       await restrictedImports('test/unit/x.test.ts', ['../../src/main/electron/security', 'electron']),
