@@ -17,6 +17,7 @@ import type {
   CaptureOptions,
   CaptureStatus,
   ConsoleMode,
+  ConsoleOutput,
   Credential,
   FilterFeedback,
   FollowResult,
@@ -38,6 +39,7 @@ import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore } from './store/packet-store';
 import { EngineEvents } from './events';
+import { TelnetSession } from './console/telnet';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
@@ -76,6 +78,8 @@ export class Workbench implements Service {
   private loadGeneration = 0;
   private labServer: LabServer | null = null;
   private labServerError: string | undefined;
+  private readonly consoles = new Map<number, TelnetSession>();
+  private nextConsoleId = 1;
 
   constructor(private readonly options: WorkbenchOptions = {}) {
     this.modules = options.modules ?? allModules;
@@ -97,6 +101,8 @@ export class Workbench implements Service {
 
   /** stop closes everything start() opened. */
   async stop(): Promise<void> {
+    for (const session of this.consoles.values()) session.close();
+    this.consoles.clear();
     await this.labServer?.close();
     this.labServer = null;
   }
@@ -417,16 +423,49 @@ export class Workbench implements Service {
   'lab.steps'(): LabStep[] {
     return [];
   }
-  'console.connect'(_host: string, _port: number, _mode: ConsoleMode): { id: number } {
-    throw new Error('The console is not available in this build yet.');
+  async 'console.connect'(host: string, port: number, mode: ConsoleMode): Promise<{ id: number }> {
+    const id = this.nextConsoleId++;
+    const emit = (payload: Omit<ConsoleOutput, 'id'>) => this.events.emit('console.onOutput', { id, ...payload });
+    const session = new TelnetSession(host, port, mode, {
+      data: (bytes) => emit({ kind: 'data', data: bytes }),
+      status: (text) => emit({ kind: 'status', text }),
+      error: (text) => emit({ kind: 'error', text }),
+      close: () => this.consoles.delete(id),
+    });
+    this.consoles.set(id, session);
+    try {
+      await session.connect();
+    } catch (err) {
+      this.consoles.delete(id);
+      throw err;
+    }
+    return { id };
   }
-  'console.send'(_id: number, _data: string): void {
-    throw new Error('The console is not available in this build yet.');
+
+  private console(id: number): TelnetSession {
+    const session = this.consoles.get(id);
+    if (!session) throw new Error(`Console ${id} is not connected.`);
+    return session;
   }
-  'console.setMode'(_id: number, _mode: ConsoleMode): void {
-    throw new Error('The console is not available in this build yet.');
+
+  /** consoleTranscript gives a console's transcript (the lab guide links lines to frames with it). */
+  consoleTranscript(id: number) {
+    return this.console(id).transcript;
   }
-  'console.disconnect'(_id: number): void {}
+
+  async 'console.send'(id: number, data: string): Promise<void> {
+    await this.console(id).send(data);
+  }
+
+  'console.setMode'(id: number, mode: ConsoleMode): void {
+    this.console(id).mode = mode;
+  }
+
+  'console.disconnect'(id: number): void {
+    this.consoles.get(id)?.close();
+    this.consoles.delete(id);
+  }
+
   'labserver.status'(): LabServerStatus {
     const lab = this.labServer;
     if (!lab) {
