@@ -1,0 +1,28 @@
+/**
+ * CLI against tshark on the synthetic capture (issues: foundation, dissectors, filters):
+ *  - `-T fields -e frame.number -e ip.src -e tcp.srcport`: target ≤ 1/5 of tshark's time, ≤ 1/2 its RSS;
+ *  - `-r F` summaries (full first pass incl. reassembly and SMTP/POP/IMF): ≤ 1/4 time, ≤ 1/2 RSS;
+ *  - `-Y "tcp.port==25"`: ≤ 1/4 time.
+ * Both tools write to a pipe that is counted and discarded, measured with GNU time in the same run.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareRow, measure } from './lib/measure';
+
+const capture = process.argv[2];
+const cli = join(process.cwd(), 'bin', 'wirelab.js');
+if (!capture || !existsSync(capture)) throw new Error('usage: cli-vs-tshark CAPTURE');
+if (!existsSync(join(process.cwd(), 'out', 'main', 'cli.js'))) throw new Error('run electron-vite build first');
+
+const cases: { what: string; args: string[]; time: number; mem: number }[] = [
+  { what: '-T fields frame.number ip.src tcp.srcport', args: ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport'], time: 0.2, mem: 0.5 },
+  { what: '-r F (summary, full first pass)', args: [], time: 0.25, mem: 0.5 },
+  { what: '-Y "tcp.port==25"', args: ['-Y', 'tcp.port==25'], time: 0.25, mem: 1 },
+];
+console.log(`capture: ${capture}`);
+for (const c of cases) {
+  const ours = measure(process.execPath, [cli, '-r', capture, ...c.args]);
+  const theirs = measure('tshark', ['-r', capture, '-o', 'tcp.desegment_tcp_streams:TRUE', ...c.args]);
+  console.log(compareRow(c.what, ours, theirs, c.time, c.mem));
+  console.log(`${''.padEnd(44)} output bytes: wirelab ${ours.stdoutBytes}, tshark ${theirs.stdoutBytes}`);
+}
