@@ -28,6 +28,8 @@ export interface LabServerOptions {
   accounts?: LabAccount[];
   /** directory of a persistent mailbox store; omitted = in memory. */
   storeDir?: string;
+  /** an existing store to share (e.g. one server on 127.0.0.1 and one on ::1); overrides storeDir. */
+  mailbox?: MailboxStore;
   /** POP3 idle timeout in ms (default 10 minutes). */
   popIdleTimeoutMs?: number;
   /** SMTP idle timeout in ms (default 5 minutes). */
@@ -71,7 +73,7 @@ export async function startLabServer(opts: LabServerOptions = {}): Promise<LabSe
   const host = opts.host ?? '127.0.0.1';
   assertLoopback(host);
   const accounts: readonly LabAccount[] = Object.freeze((opts.accounts ?? DEFAULT_ACCOUNTS).map((a) => ({ ...a })));
-  const mailbox = createMailboxStore({ dir: opts.storeDir });
+  const mailbox = opts.mailbox ?? createMailboxStore({ dir: opts.storeDir });
   const startedAt = new Date().toISOString();
   const smtp: LabSmtpServer = await startLabSmtp({
     host,
