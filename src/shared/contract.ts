@@ -195,6 +195,8 @@ export interface Methods {
   'capture.start'(options: CaptureOptions): CaptureStatus;
   'capture.stop'(): CaptureStatus;
   'capture.status'(): CaptureStatus;
+  /** capture.recoverable lists spooled captures left by a crash (open one with file.open) */
+  'capture.recoverable'(): { path: string; bytes: number; modified: string }[];
   'file.open'(path: string): CaptureInfo;
   'file.save'(path: string, options: SaveOptions): { path: string; frames: number };
   'file.info'(): CaptureInfo;
@@ -299,6 +301,7 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'capture.start': [{ kind: 'object', check: checkCaptureOptions }],
   'capture.stop': [],
   'capture.status': [],
+  'capture.recoverable': [],
   'file.open': [PATH],
   'file.save': [PATH, { kind: 'object', check: checkSaveOptions }],
   'file.info': [],

@@ -40,6 +40,9 @@ import { allModules } from './modules';
 import { PacketStore } from './store/packet-store';
 import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
+import { LiveCapture, type LiveConfig } from './capture/live';
+import { listInterfaces } from './capture/devices';
+import { findRecoverableSpools } from './capture/spool';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
@@ -56,6 +59,8 @@ export interface WorkbenchOptions {
   version?: string;
   /** filterTimeoutMs overrides FILTER_TIMEOUT_MS (tests). */
   filterTimeoutMs?: number;
+  /** capture: spool folder and (tests) a forced backend. */
+  capture?: LiveConfig;
   /** labServer: options of the built-in SMTP+POP3 server started by start(), or false for none. */
   labServer?: LabServerOptions | false;
 }
@@ -78,6 +83,8 @@ export class Workbench implements Service {
   private loadGeneration = 0;
   private labServer: LabServer | null = null;
   private labServerError: string | undefined;
+  private live: LiveCapture | null = null;
+  private lastCaptureStatus: CaptureStatus = { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
   private readonly consoles = new Map<number, TelnetSession>();
   private nextConsoleId = 1;
 
@@ -101,6 +108,8 @@ export class Workbench implements Service {
 
   /** stop closes everything start() opened. */
   async stop(): Promise<void> {
+    await this.live?.stop();
+    this.live = null;
     for (const session of this.consoles.values()) session.close();
     this.consoles.clear();
     await this.labServer?.close();
@@ -397,17 +406,51 @@ export class Workbench implements Service {
   // ---- parts delivered by other modules (wired as they land) -----------------------------------
 
   'capture.interfaces'(): CaptureInterface[] {
-    throw new Error('Live capture is not available in this build yet.');
+    return listInterfaces();
   }
-  'capture.start'(_options: CaptureOptions): CaptureStatus {
-    throw new Error('Live capture is not available in this build yet.');
+
+  async 'capture.start'(options: CaptureOptions): Promise<CaptureStatus> {
+    if (this.live) await this.live.stop();
+    const generation = ++this.loadGeneration;
+    this.reset('live', { fileName: `${options.iface} (live)`, unsaved: true });
+    const live = await LiveCapture.start(
+      options,
+      {
+        record: (rec) => {
+          if (generation !== this.loadGeneration) return;
+          this.appendRecord(rec);
+          this.events.emitThrottled('capture.onStatus', this.live?.status() ?? this.lastCaptureStatus);
+        },
+        stopped: (status) => {
+          this.lastCaptureStatus = status;
+          if (this.live === live) this.live = null;
+          this.info = { ...this.info, path: status.spool };
+          this.events.flush();
+          this.events.emit('capture.onStatus', status);
+          this.events.emit('view.onCounts', this.counts());
+        },
+      },
+      this.options.capture,
+    );
+    this.live = live;
+    const status = live.status();
+    this.events.emit('capture.onStatus', status);
+    return status;
   }
-  'capture.stop'(): CaptureStatus {
-    return { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
+
+  async 'capture.stop'(): Promise<CaptureStatus> {
+    if (!this.live) return this.lastCaptureStatus;
+    return this.live.stop();
   }
+
   'capture.status'(): CaptureStatus {
-    return { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
+    return this.live?.status() ?? this.lastCaptureStatus;
   }
+
+  'capture.recoverable'() {
+    return findRecoverableSpools(this.options.capture?.spoolDir);
+  }
+
   'stream.follow'(_stream: number): FollowResult {
     throw new Error('Follow TCP Stream is not available in this build yet.');
   }
