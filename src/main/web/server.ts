@@ -14,12 +14,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE, serveTransport, type Transport } from '../../shared/rpc';
 import type { Service } from '../../shared/contract';
 import type { EngineEvents } from '../engine/events';
+import { RENDERER_CSP } from '../electron/csp';
 
-/** CONTENT_SECURITY_POLICY of the web host (no external origins; WebSocket to ourselves only). */
-export const WEB_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; " +
-  "connect-src 'self' ws://127.0.0.1:*; img-src 'self' data: blob:; font-src 'self' data:; object-src 'none'; " +
-  "base-uri 'none'; frame-ancestors 'none'";
+/**
+ * WEB_CSP is the renderer's policy (the same as the Electron window's, so the two cannot drift) plus
+ * directives that only a page served over HTTP needs. `connect-src 'self'` also covers the WebSocket to
+ * the same host and port (CSP Level 3).
+ */
+export const WEB_CSP = `${RENDERER_CSP}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
