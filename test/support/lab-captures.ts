@@ -291,7 +291,10 @@ export async function ensureLabCaptures(options: { force?: boolean; log?: (line:
       if (existing !== undefined) return existing;
     }
     const set = await makeLabCaptures(key, options.log ?? (() => undefined));
-    fs.writeFileSync(manifestPath(), JSON.stringify(set, null, 2));
+    // Readers outside the lock must never see half a manifest.
+    const temp = `${manifestPath()}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(set, null, 2));
+    fs.renameSync(temp, manifestPath());
     return set;
   });
 }
@@ -364,7 +367,8 @@ async function makeLabCaptures(key: string, log: (line: string) => void): Promis
         await curlSendMail({ host: '127.0.0.1', port: v4.smtp, ...STUDENT, from: STUDENT.address, to: [TEACHER.address], message: mails.curl });
       }),
     );
-    await record('pop-curl', 'curl pop3:// LIST then RETR 2 (two connections)', ['pop'], { pop: v4.pop }, (out) =>
+    // curl prefers APOP when the greeting carries a timestamp, so this capture shows APOP, not USER/PASS.
+    await record('pop-curl', 'curl pop3:// LIST then RETR 2 (two connections; curl logs in with APOP)', ['pop'], { pop: v4.pop }, (out) =>
       captureTraffic(lo(popBpf(v4), out), async () => {
         await curlPop3({ host: '127.0.0.1', port: v4.pop, ...TEACHER });
         await curlPop3({ host: '127.0.0.1', port: v4.pop, ...TEACHER, message: 2 });
