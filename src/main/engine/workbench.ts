@@ -43,6 +43,8 @@ import { TelnetSession } from './console/telnet';
 import { LiveCapture, type LiveConfig } from './capture/live';
 import { listInterfaces } from './capture/devices';
 import { findRecoverableSpools } from './capture/spool';
+import { credentials as sessionCredentials, mailTranscripts } from './dissect/mailinfo';
+import { labChecklist } from './lab/checklist';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
@@ -455,16 +457,30 @@ export class Workbench implements Service {
     throw new Error('Follow TCP Stream is not available in this build yet.');
   }
   'mail.credentials'(): Credential[] {
-    return [];
+    return sessionCredentials(this.store.session).map((c) => ({
+      protocol: c.protocol,
+      mechanism: c.mechanism,
+      username: c.username ?? '',
+      password: c.password ?? '',
+      frame: c.frames[0] ?? 0,
+      stream: c.stream,
+      success: c.success,
+    }));
   }
   'mail.transcripts'(): MailTranscript[] {
-    return [];
+    return mailTranscripts(this.store.session).map((t) => ({
+      protocol: t.protocol,
+      stream: t.stream,
+      client: '',
+      server: '',
+      lines: t.lines.map((l) => ({ dir: l.dir, text: l.text, frame: l.frame })),
+    }));
   }
   'mail.messages'(): MailMessage[] {
     return [];
   }
   'lab.steps'(): LabStep[] {
-    return [];
+    return labChecklist(mailTranscripts(this.store.session));
   }
   async 'console.connect'(host: string, port: number, mode: ConsoleMode): Promise<{ id: number }> {
     const id = this.nextConsoleId++;
