@@ -1,7 +1,7 @@
 /**
  * Test field registry for filter tests: the protocols frame, eth, ip, ipv6, tcp, udp, smtp, pop and imf
- * with the abbrevs and types tshark 4.0.17 reports (`tshark -G fields`, generated once on 2025 lab
- * machines; fields of types our FieldType lacks — int8/int16/int64/uint56 — are left out), plus the
+ * with the abbrevs and types tshark 4.0.17 reports (generated once from `tshark -G fields`;
+ * fields of types our FieldType lacks — int8/int16/int64/uint56 — are left out), plus the
  * value table of smtp.response.code from `tshark -G values`. Rows are [abbrev, name, type].
  */
 import { FieldRegistry, type FieldDef, type FieldType } from '../../src/shared/fields';

@@ -77,8 +77,6 @@ class Checker {
   constructor(private readonly registry: FieldRegistry) {}
 
   run(expr: Expr): Compiled {
-    // Walk iteratively over logical chains so that `a or b or … or z` (thousands of terms) cannot
-    // overflow the stack; nesting depth is already bounded by the parser.
     const { predicate, requires } = this.expr(expr);
     return {
       predicate,
@@ -92,7 +90,8 @@ class Checker {
   private expr(expr: Expr): { predicate: Predicate; requires: string[] | null } {
     switch (expr.kind) {
       case 'logical': {
-        // Flatten left-leaning chains of the same operator iteratively.
+        // Flatten left-leaning chains of one operator iteratively, so `a or b or … or z` (thousands of
+        // terms) cannot overflow the stack; nesting depth is already bounded by the parser.
         const terms: Expr[] = [];
         let node: Expr = expr;
         while (node.kind === 'logical' && node.op === expr.op) {
