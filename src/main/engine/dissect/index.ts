@@ -3,6 +3,9 @@
  * writing one module file and adding it here.
  */
 import type { ProtocolModule } from '../decode/protocol';
+import { imf } from './imf';
+import { pop } from './pop';
+import { smtp } from './smtp';
 
 /** dissectModules are the application protocols. */
-export const dissectModules: ProtocolModule[] = [];
+export const dissectModules: ProtocolModule[] = [smtp, pop, imf];

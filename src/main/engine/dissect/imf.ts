@@ -1,0 +1,592 @@
+/**
+ * IMF — Internet Message Format (RFC 5322) with MIME (RFC 2045–2047), as Wireshark's packet-imf.c,
+ * packet-multipart.c and the "Line-based text data" media dissector show it. Called by SMTP (after
+ * `DATA … .` or BDAT LAST) and POP (RETR/TOP) with the reassembled message.
+ *
+ * Invariants: header fields keep Wireshark's raw values (encoded words stay encoded in `imf.subject`,
+ * the Info column and `-T fields`); tree labels show RFC 2047 encoded words decoded (UTF-8, GBK,
+ * GB2312, GB18030, ISO-8859-x … through TextDecoder) — a listed difference. A header line without a colon
+ * ends header parsing as in tshark (message text then restarts at offset 0, as tshark 4.0 does). The
+ * multipart form is Wireshark's `mime_multipart` layer reduced to boundaries, part headers and content;
+ * base64 and quoted-printable parts are decoded into extra data sources. Nothing here throws for bad
+ * input: every read is bounded by the buffer.
+ */
+import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
+import type { TreeItem } from '../decode/tree';
+import { ByteView } from '../decode/view';
+import { asciiValue, base64Decode, findLineEnd, formatText, formatTextWsp, latin1, splitLines } from './text';
+
+const PROTO = { abbrev: 'imf', short: 'IMF', name: 'Internet Message Format' };
+const TEXT_LINES_PROTO = { abbrev: 'data-text-lines', short: 'Line-based text data', name: 'Line-based text data' };
+const MULTIPART_PROTO = { abbrev: 'mime_multipart', short: 'MIME multipart', name: 'MIME Multipart Media Encapsulation' };
+
+type HeaderKind = 'string' | 'mailbox' | 'address' | 'content-type';
+
+/** Known headers: [field key, display name, kind, shown in Info]. Names and abbrevs are tshark 4.0's. */
+const HEADERS: readonly [string, string, HeaderKind, boolean][] = [
+  ['date', 'Date', 'string', false],
+  ['from', 'From', 'mailbox', true],
+  ['sender', 'Sender', 'mailbox', false],
+  ['reply_to', 'Reply-To', 'address', false],
+  ['to', 'To', 'address', false],
+  ['cc', 'Cc', 'address', false],
+  ['bcc', 'Bcc', 'address', false],
+  ['message_id', 'Message-ID', 'string', false],
+  ['in_reply_to', 'In-Reply-To', 'string', false],
+  ['references', 'References', 'string', false],
+  ['subject', 'Subject', 'string', true],
+  ['comments', 'Comments', 'string', false],
+  ['user_agent', 'User-Agent', 'string', false],
+  ['keywords', 'Keywords', 'string', false],
+  ['resent.date', 'Resent-Date', 'string', false],
+  ['resent.from', 'Resent-From', 'mailbox', false],
+  ['resent.sender', 'Resent-Sender', 'mailbox', false],
+  ['resent.to', 'Resent-To', 'address', false],
+  ['resent.cc', 'Resent-Cc', 'address', false],
+  ['resent.bcc', 'Resent-Bcc', 'address', false],
+  ['resent.message_id', 'Resent-Message-ID', 'string', false],
+  ['return_path', 'Return-Path', 'string', false],
+  ['received', 'Received', 'string', false],
+  ['content.type', 'Content-Type', 'content-type', false],
+  ['content.description', 'Content-Description', 'string', false],
+  ['content.id', 'Content-ID', 'string', false],
+  ['content.transfer_encoding', 'Content-Transfer-Encoding', 'string', false],
+  ['mime_version', 'MIME-Version', 'string', false],
+  ['delivered_to', 'Delivered-To', 'string', false],
+  ['ext.mailer', 'X-Mailer', 'string', false],
+  ['ext.mimeole', 'X-MimeOLE', 'string', false],
+  ['ext.uidl', 'X-UIDL', 'string', false],
+  ['ext.original-to', 'X-Original-To', 'string', false],
+  ['ext.virus_scanned', 'X-Virus-Scanned', 'string', false],
+  ['importance', 'Importance', 'string', false],
+  ['priority', 'Priority', 'string', false],
+  ['precedence', 'Precedence', 'string', false],
+  ['content_language', 'Content-Language', 'string', false],
+  ['thread-index', 'Thread-Index', 'string', false],
+];
+
+const headerSpecs: Record<string, { name: string; type: 'string' | 'none' }> = {};
+for (const [key, name] of HEADERS) headerSpecs[key] = { name, type: 'string' };
+const H = defineFields('imf', headerSpecs);
+
+const F = defineFields('imf', {
+  content_type_type: { name: 'Type', type: 'string', abbrev: 'imf.content.type.type' },
+  content_type_parameters: { name: 'Parameters', type: 'string', abbrev: 'imf.content.type.parameters' },
+  extension: { name: 'Unknown-Extension', type: 'string' },
+  extension_type: { name: 'Type', type: 'string', abbrev: 'imf.extension.type' },
+  extension_value: { name: 'Value', type: 'string', abbrev: 'imf.extension.value' },
+  display_name: { name: 'Display-Name', type: 'string' },
+  address: { name: 'Address', type: 'string' },
+  address_list_item: { name: 'Item', type: 'string', abbrev: 'imf.address_list.item' },
+  mailbox_list_item: { name: 'Item', type: 'string', abbrev: 'imf.mailbox_list.item' },
+  message_text: { name: 'Message-Text', type: 'none' },
+});
+
+const MP = defineFields('mime_multipart', {
+  type: { name: 'Type', type: 'string' },
+  part: { name: 'Encapsulated multipart part', type: 'string' },
+  first_boundary: { name: 'First boundary', type: 'string' },
+  boundary: { name: 'Boundary', type: 'string' },
+  last_boundary: { name: 'Last boundary', type: 'string' },
+  preamble: { name: 'Preamble', type: 'bytes' },
+  trailer: { name: 'Trailer', type: 'bytes' },
+  content_type: { name: 'Content-Type', type: 'string', abbrev: 'mime_multipart.header.content-type' },
+  content_transfer_encoding: {
+    name: 'Content-Transfer-Encoding',
+    type: 'string',
+    abbrev: 'mime_multipart.header.content-transfer-encoding',
+  },
+  content_disposition: { name: 'Content-Disposition', type: 'string', abbrev: 'mime_multipart.header.content-disposition' },
+  content_id: { name: 'Content-Id', type: 'string', abbrev: 'mime_multipart.header.content-id' },
+  content_description: { name: 'Content-Description', type: 'string', abbrev: 'mime_multipart.header.content-description' },
+});
+
+const P = protocolField(PROTO);
+const P_TEXT = protocolField(TEXT_LINES_PROTO);
+const P_MP = protocolField(MULTIPART_PROTO);
+
+const HEADER_BY_NAME = new Map<string, { field: (typeof H)[string]; name: string; kind: HeaderKind; info: boolean }>();
+for (const [key, name, kind, info] of HEADERS) HEADER_BY_NAME.set(name.toLowerCase(), { field: H[key], name, kind, info });
+
+const MP_HEADER = new Map([
+  ['content-type', MP.content_type],
+  ['content-transfer-encoding', MP.content_transfer_encoding],
+  ['content-disposition', MP.content_disposition],
+  ['content-id', MP.content_id],
+  ['content-description', MP.content_description],
+]);
+
+/** MAX_MIME_DEPTH bounds nested multiparts (a hostile message cannot recurse without end). */
+const MAX_MIME_DEPTH = 8;
+
+// ---------------------------------------------------------------------------------------------------
+// RFC 2047 encoded words
+
+type Decoder = InstanceType<typeof TextDecoder>;
+const decoders = new Map<string, Decoder | null>();
+function decoderFor(charset: string): Decoder | null {
+  const key = charset.toLowerCase();
+  let d = decoders.get(key);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(key === 'gb2312' ? 'gbk' : key);
+    } catch {
+      d = null;
+    }
+    decoders.set(key, d);
+  }
+  return d;
+}
+
+function qpWordBytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '_') out.push(0x20);
+    else if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(text.slice(i + 1, i + 3))) {
+      out.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(text.charCodeAt(i) & 0xff);
+  }
+  return Uint8Array.from(out);
+}
+
+const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+
+/**
+ * decodeEncodedWords decodes RFC 2047 encoded words for display; whitespace between two adjacent
+ * encoded words is dropped (RFC 2047 §6.2). Unknown charsets leave the word as it is.
+ */
+export function decodeEncodedWords(text: string): string {
+  if (!text.includes('=?')) return text;
+  const unfolded = text.replace(/\r?\n[ \t]+/g, ' ');
+  const joined = unfolded.replace(/(\?=)\s+(?==\?)/g, '$1');
+  return joined.replace(ENCODED_WORD, (word, charset: string, enc: string, payload: string) => {
+    const decoder = decoderFor(charset.split('*')[0]);
+    if (!decoder) return word;
+    const bytes = enc.toUpperCase() === 'B' ? base64Decode(payload) : qpWordBytes(payload);
+    return bytes ? decoder.decode(bytes) : word;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Transfer encodings
+
+/** decodeQuotedPrintable decodes a quoted-printable body (RFC 2045 §6.7), soft line breaks included. */
+export function decodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  const hex = (b: number): number =>
+    b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x3d) {
+      out[n++] = b;
+      continue;
+    }
+    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) {
+      i += 2;
+      continue;
+    }
+    if (bytes[i + 1] === 0x0a) {
+      i += 1;
+      continue;
+    }
+    const hi = hex(bytes[i + 1] ?? -1);
+    const lo = hex(bytes[i + 2] ?? -1);
+    if (hi >= 0 && lo >= 0) {
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    } else out[n++] = b;
+  }
+  return out.slice(0, n);
+}
+
+function decodeTransfer(encoding: string, bytes: Uint8Array): { bytes: Uint8Array; name: string } | undefined {
+  const e = encoding.trim().toLowerCase();
+  if (e === 'base64') {
+    const decoded = base64Decode(latin1(bytes));
+    return decoded ? { bytes: decoded, name: 'Decoded base64' } : undefined;
+  }
+  if (e === 'quoted-printable') return { bytes: decodeQuotedPrintable(bytes), name: 'Decoded quoted-printable' };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Header parsing
+
+/** RawHeader is one header field: key [start, keyEnd), value [valueStart, valueEnd), field end `end`. */
+interface RawHeader {
+  start: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  end: number;
+}
+
+/**
+ * parseHeaders walks header fields from `start` as tshark does: the key runs to the next colon (even
+ * across lines), the field ends at a CRLF not followed by SP/HT; an empty line ends the headers.
+ * Returns the headers and where the body starts (0 when a key without colon stopped parsing).
+ */
+function parseHeaders(bytes: Uint8Array, start: number, end: number): { headers: RawHeader[]; bodyStart: number } {
+  const headers: RawHeader[] = [];
+  let offset = start;
+  while (offset < end) {
+    if (bytes[offset] === 0x0d && bytes[offset + 1] === 0x0a) return { headers, bodyStart: offset + 2 };
+    if (bytes[offset] === 0x0a) return { headers, bodyStart: offset + 1 };
+    const colon = bytes.indexOf(0x3a, offset);
+    if (colon < 0 || colon >= end) return { headers, bodyStart: start === 0 ? 0 : start };
+    let valueStart = colon + 1;
+    while (valueStart < end && (bytes[valueStart] === 0x20 || bytes[valueStart] === 0x09)) valueStart++;
+    let scan = valueStart;
+    let fieldEnd = end;
+    let valueEnd = end;
+    let last = false;
+    for (;;) {
+      const line = findLineEnd(bytes, scan, end);
+      if (!line.terminated) break;
+      const next = line.next;
+      if (next < end && (bytes[next] === 0x20 || bytes[next] === 0x09)) {
+        scan = next;
+        continue;
+      }
+      valueEnd = line.start + line.length;
+      fieldEnd = next;
+      if (next >= end || bytes[next] === 0x0d || bytes[next] === 0x0a) last = true;
+      break;
+    }
+    headers.push({ start: offset, keyEnd: colon, valueStart: Math.min(valueStart, valueEnd), valueEnd, end: fieldEnd });
+    offset = fieldEnd;
+    if (last) {
+      if (offset < end) {
+        const blank = findLineEnd(bytes, offset, end);
+        return { headers, bodyStart: blank.next };
+      }
+      return { headers, bodyStart: end };
+    }
+  }
+  return { headers, bodyStart: end };
+}
+
+/** splitAddressList splits at commas outside quotes, comments and angle brackets. */
+function splitAddressList(bytes: Uint8Array, start: number, end: number): [number, number][] {
+  const parts: [number, number][] = [];
+  let depthAngle = 0;
+  let depthParen = 0;
+  let quoted = false;
+  let partStart = start;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (quoted) {
+      if (b === 0x5c) i++;
+      else if (b === 0x22) quoted = false;
+    } else if (b === 0x22) quoted = true;
+    else if (b === 0x28) depthParen++;
+    else if (b === 0x29 && depthParen > 0) depthParen--;
+    else if (b === 0x3c) depthAngle++;
+    else if (b === 0x3e && depthAngle > 0) depthAngle--;
+    else if (b === 0x2c && depthAngle === 0 && depthParen === 0) {
+      parts.push([partStart, i]);
+      partStart = i + 1;
+      while (partStart < end && (bytes[partStart] === 0x20 || bytes[partStart] === 0x09)) partStart++;
+    }
+  }
+  parts.push([partStart, end]);
+  return parts;
+}
+
+function label(name: string, raw: string): string {
+  const decoded = decodeEncodedWords(raw);
+  return `${name}: ${decoded}`;
+}
+
+function addAddresses(
+  ctx: DissectCtx,
+  parent: TreeItem,
+  view: ByteView,
+  h: RawHeader,
+  itemField: (typeof F)['address_list_item'],
+): number {
+  const bytes = view.bytes;
+  const b = view.base;
+  const parts = splitAddressList(bytes, b + h.valueStart, b + h.end);
+  for (const [ps, pe] of parts) {
+    const item = ctx.tree.add(parent, itemField, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => label('Item', formatText(bytes, ps, pe)));
+    const lt = bytes.indexOf(0x3c, ps);
+    if (lt >= 0 && lt < pe) {
+      let dnEnd = lt;
+      while (dnEnd > ps && (bytes[dnEnd - 1] === 0x20 || bytes[dnEnd - 1] === 0x09)) dnEnd--;
+      if (dnEnd > ps) {
+        ctx.tree.add(item, F.display_name, view.src, ps, dnEnd - ps, asciiValue(bytes, ps, dnEnd), () =>
+          label('Display-Name', formatText(bytes, ps, dnEnd)),
+        );
+      }
+      let gt = bytes.indexOf(0x3e, lt);
+      if (gt < 0 || gt >= pe) gt = pe;
+      ctx.tree.add(item, F.address, view.src, lt + 1, gt - lt - 1, asciiValue(bytes, lt + 1, gt));
+    } else {
+      ctx.tree.add(item, F.address, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => `Address: ${formatText(bytes, ps, pe)}`);
+    }
+  }
+  return parts.length;
+}
+
+/** HeaderSummary is what the body dissection needs from the headers. */
+interface HeaderSummary {
+  contentType?: string;
+  parameters?: string;
+  transferEncoding?: string;
+}
+
+function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, headers: RawHeader[], info: boolean): HeaderSummary {
+  const bytes = view.bytes;
+  const b = view.base;
+  const summary: HeaderSummary = {};
+  for (const h of headers) {
+    const keyRaw = latin1(bytes, b + h.start, b + h.keyEnd);
+    const known = HEADER_BY_NAME.get(keyRaw.trim().toLowerCase());
+    const vs = b + h.valueStart;
+    const ve = b + h.valueEnd;
+    const value = asciiValue(bytes, vs, ve);
+    const shown = formatText(bytes, vs, ve);
+    if (!known) {
+      const item = ctx.tree.add(
+        top,
+        F.extension,
+        view.src,
+        b + h.start,
+        ve - (b + h.start),
+        `${asciiValue(bytes, b + h.start, b + h.keyEnd)}: ${value}`,
+        () =>
+          `Unknown-Extension: ${formatText(bytes, b + h.start, b + h.keyEnd)}: ${decodeEncodedWords(shown)} ` +
+          '(Contact Wireshark developers if you want this supported.)',
+      );
+      ctx.tree.add(item, F.extension_type, view.src, b + h.start, h.keyEnd - h.start, asciiValue(bytes, b + h.start, b + h.keyEnd), () =>
+        `Type: ${formatText(bytes, b + h.start, b + h.keyEnd)}`,
+      );
+      ctx.tree.add(item, F.extension_value, view.src, vs, ve - vs, value, () => label('Value', shown));
+      continue;
+    }
+    if (info && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${shown}, `);
+    if (known.kind === 'mailbox' || known.kind === 'address') {
+      const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value);
+      const count = addAddresses(ctx, item, view, h, known.kind === 'mailbox' ? F.mailbox_list_item : F.address_list_item);
+      item.setLabel(() => `${label(known.name, shown)}, ${count} item${count === 1 ? '' : 's'}`);
+      continue;
+    }
+    const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value, () => label(known.name, shown));
+    if (known.kind === 'content-type') {
+      const semi = bytes.indexOf(0x3b, vs);
+      const typeEnd = semi >= 0 && semi < ve ? semi : ve;
+      summary.contentType = asciiValue(bytes, vs, typeEnd).trim().toLowerCase();
+      ctx.tree.add(item, F.content_type_type, view.src, vs, typeEnd - vs, asciiValue(bytes, vs, typeEnd), () =>
+        `Type: ${formatText(bytes, vs, typeEnd)}`,
+      );
+      if (typeEnd < ve) {
+        summary.parameters = asciiValue(bytes, typeEnd + 1, ve);
+        ctx.tree.add(item, F.content_type_parameters, view.src, typeEnd + 1, ve - typeEnd - 1, summary.parameters, () =>
+          `Parameters: ${formatText(bytes, typeEnd + 1, ve)}`,
+        );
+      }
+    }
+    if (known.name === 'Content-Transfer-Encoding') summary.transferEncoding = value;
+  }
+  return summary;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bodies
+
+/** addTextLines adds Wireshark's "Line-based text data" layer over a view (DATA fragments, text parts). */
+export function addTextLines(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, mediaType?: string): void {
+  const bytes = view.bytes;
+  const lines = splitLines(bytes, view.base, view.base + view.length);
+  const heading = mediaType ? `Line-based text data: ${mediaType} (${lines.length} lines)` : `Line-based text data (${lines.length} lines)`;
+  const top = ctx.tree.add(parent, P_TEXT, view.src, view.base, view.length, null, heading);
+  if (!ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
+  if (!ctx.tree.full) return;
+  for (const line of lines) ctx.tree.addText(top, view.src, line.start, line.next - line.start, formatText(bytes, line.start, line.next));
+}
+
+function parameter(parameters: string | undefined, name: string): string | undefined {
+  if (!parameters) return undefined;
+  const re = new RegExp(`(?:^|;)\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]*))`, 'i');
+  const m = re.exec(parameters.replace(/\r?\n/g, ''));
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, summary: HeaderSummary, depth: number, info: boolean): void {
+  if (view.length === 0) return;
+  const type = summary.contentType ?? '';
+  if (type.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
+    const boundary = parameter(summary.parameters, 'boundary');
+    if (boundary) {
+      dissectMultipart(ctx, view, parent, type, boundary, depth, info);
+      return;
+    }
+  }
+  let content = view;
+  if (summary.transferEncoding) {
+    const decoded = decodeTransfer(summary.transferEncoding, view.rest());
+    if (decoded) {
+      const src = ctx.addSource(`${decoded.name} (${decoded.bytes.length} bytes)`, decoded.bytes);
+      content = viewOf(view, decoded.bytes, src);
+    }
+  }
+  if (type.startsWith('text/') || type === 'message/rfc822') {
+    addTextLines(ctx, content, parent, type);
+    if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+    return;
+  }
+  const dataTop = ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
+  void dataTop;
+  if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+}
+
+function viewOf(like: ByteView, bytes: Uint8Array, src: number): ByteView {
+  return new ByteView(bytes, 0, bytes.length, like.layer, src);
+}
+
+function indexOfBytes(hay: Uint8Array, needle: Uint8Array, from: number, end: number): number {
+  const first = needle[0];
+  for (let i = hay.indexOf(first, from); i >= 0 && i + needle.length <= end; i = hay.indexOf(first, i + 1)) {
+    let ok = true;
+    for (let j = 1; j < needle.length; j++) {
+      if (hay[i + j] !== needle[j]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return i;
+  }
+  return -1;
+}
+
+/** dissectMultipart shows a multipart body: boundaries, each part's headers and content (decoded). */
+function dissectMultipart(
+  ctx: DissectCtx,
+  view: ByteView,
+  parent: TreeItem | null,
+  type: string,
+  boundary: string,
+  depth: number,
+  info: boolean,
+): void {
+  const bytes = view.bytes;
+  const start = view.base;
+  const end = view.base + view.length;
+  const top = ctx.tree.add(parent, P_MP, view.src, start, view.length, null, () =>
+    `MIME Multipart Media Encapsulation, Type: ${type}, Boundary: "${boundary}"`,
+  );
+  if (!ctx.layers.includes('mime_multipart')) ctx.layers.push('mime_multipart');
+  ctx.tree.add(top, MP.type, view.src, start, 0, type, `[Type: ${type}]`).setGenerated();
+  if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+  const delimiter = new TextEncoder().encode('--' + boundary);
+  // Boundaries are only valid at line starts.
+  const positions: number[] = [];
+  let search = start;
+  while (search < end && positions.length < 10_000) {
+    const at = indexOfBytes(bytes, delimiter, search, end);
+    if (at < 0) break;
+    if (at === start || bytes[at - 1] === 0x0a) positions.push(at);
+    search = at + delimiter.length;
+  }
+  if (positions.length === 0) {
+    addTextLines(ctx, view, top);
+    return;
+  }
+  if (positions[0] > start) ctx.tree.add(top, MP.preamble, view.src, start, positions[0] - start, bytes.slice(start, positions[0]));
+  for (let i = 0; i < positions.length; i++) {
+    const at = positions[i];
+    const line = findLineEnd(bytes, at, end);
+    const isLast = bytes[at + delimiter.length] === 0x2d && bytes[at + delimiter.length + 1] === 0x2d;
+    const field = i === 0 ? MP.first_boundary : isLast ? MP.last_boundary : MP.boundary;
+    ctx.tree.add(top, field, view.src, at, line.next - at, asciiValue(bytes, at, at + line.length), () =>
+      `${field.name}: ${formatText(bytes, at, line.next)}`,
+    );
+    if (isLast) {
+      if (line.next < end) ctx.tree.add(top, MP.trailer, view.src, line.next, end - line.next, bytes.slice(line.next, end));
+      break;
+    }
+    // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+    let partEnd = i + 1 < positions.length ? positions[i + 1] : end;
+    if (partEnd > line.next && bytes[partEnd - 1] === 0x0a) partEnd--;
+    if (partEnd > line.next && bytes[partEnd - 1] === 0x0d) partEnd--;
+    const partStart = line.next;
+    if (partEnd <= partStart) continue;
+    const part = ctx.tree.add(top, MP.part, view.src, partStart, partEnd - partStart, '', 'Encapsulated multipart part: ');
+    const parsed = parseHeaders(bytes, partStart, partEnd);
+    const summary: HeaderSummary = {};
+    for (const h of parsed.headers) {
+      const key = latin1(bytes, h.start, h.keyEnd).trim().toLowerCase();
+      const f = MP_HEADER.get(key);
+      const value = asciiValue(bytes, h.valueStart, h.valueEnd);
+      if (f) {
+        ctx.tree.add(part, f, view.src, h.start, h.end - h.start, value, () =>
+          `${latin1(bytes, h.start, h.keyEnd)}: ${decodeEncodedWords(formatText(bytes, h.valueStart, h.valueEnd))}`,
+        );
+      } else {
+        ctx.tree.addText(part, view.src, h.start, h.end - h.start, () => `${formatText(bytes, h.start, h.keyEnd)}: ${formatText(bytes, h.valueStart, h.valueEnd)}`);
+      }
+      if (key === 'content-type') {
+        const semi = value.indexOf(';');
+        summary.contentType = (semi >= 0 ? value.slice(0, semi) : value).trim().toLowerCase();
+        if (semi >= 0) summary.parameters = value.slice(semi + 1);
+      } else if (key === 'content-transfer-encoding') summary.transferEncoding = value;
+    }
+    const bodyStart = parsed.headers.length === 0 ? partStart : Math.max(parsed.bodyStart, partStart);
+    if (summary.contentType) part.setLabel(`Encapsulated multipart part:  (${summary.contentType})`);
+    if (bodyStart < partEnd) {
+      const body = new ByteView(bytes, bodyStart, partEnd - bodyStart, view.layer, view.src);
+      dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, false);
+    }
+  }
+}
+
+/**
+ * dissectImf dissects a whole message in `view` (a reassembled SMTP DATA or POP RETR buffer). The
+ * caller sets the Protocol column (`SMTP/IMF`, `POP/IMF`); IMF rewrites Info as tshark does.
+ */
+export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
+  const bytes = view.bytes;
+  const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null);
+  ctx.layers.push('imf');
+  ctx.columns.clearInfo();
+  const parsed = parseHeaders(bytes, view.base, view.base + view.length);
+  const headers = parsed.headers.map((h) => ({
+    start: h.start - view.base,
+    keyEnd: h.keyEnd - view.base,
+    valueStart: h.valueStart - view.base,
+    valueEnd: h.valueEnd - view.base,
+    end: h.end - view.base,
+  }));
+  const summary = dissectHeaderList(ctx, view, top, headers, true);
+  const bodyStart = parsed.bodyStart === 0 ? view.base : parsed.bodyStart;
+  const bodyLength = view.base + view.length - bodyStart;
+  if (summary.contentType) {
+    ctx.columns.fenceInfo();
+    const body = view.sub(bodyStart - view.base, bodyLength);
+    dissectBody(ctx, body, top, summary, 0, true);
+    return view.length;
+  }
+  if (bodyLength <= 0) return view.length;
+  const text = ctx.tree.add(top, F.message_text, view.src, bodyStart, bodyLength, null);
+  for (const line of splitLines(bytes, bodyStart, view.base + view.length)) {
+    const shown = formatTextWsp(bytes, line.start, line.next);
+    ctx.tree.addText(text, view.src, line.start, line.next - line.start, shown);
+    ctx.columns.appendInfoSep(', ', shown);
+  }
+  return view.length;
+}
+
+/** imf is the Internet Message Format module (no table entry: SMTP and POP call it directly). */
+export const imf: ProtocolModule = {
+  proto: PROTO,
+  fields: [...Object.values(H), ...Object.values(F)],
+  extraProtocols: [
+    { proto: TEXT_LINES_PROTO, fields: [] },
+    { proto: MULTIPART_PROTO, fields: Object.values(MP) },
+  ],
+  dissect: dissectImf,
+};

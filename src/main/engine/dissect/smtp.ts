@@ -1,0 +1,864 @@
+/**
+ * SMTP — Simple Mail Transfer Protocol (RFC 5321), with AUTH (RFC 4954), PIPELINING (RFC 2920),
+ * CHUNKING/BDAT (RFC 3030) and STARTTLS (RFC 3207), following tshark 4.0's packet-smtp.c field by field:
+ * Info `C: <line>` / `S: <code> <text>`, pipelined lines joined with ` | `, continuation lines of a
+ * multi-line reply shown by their parameter only, AUTH lines as `User:` / `Pass:`, DATA as
+ * `C: DATA fragment, N bytes` until `C: .`, whose frame carries the reassembled message (`SMTP/IMF`).
+ *
+ * Invariants:
+ *  - Direction: a PDU sent to the matched server port is a request (`ctx.matchValue === ctx.dstPort`);
+ *    after a heuristic match the server port is the banner's source port.
+ *  - Line framing: when the first line of a PDU has no CR/LF yet, TCP is asked for one more segment
+ *    (`ctx.desegment`); a line typed one key per segment becomes one PDU. Lines longer than MAX_LINE are
+ *    not held back: they are shown as they come and the stream resynchronises at the next line end.
+ *  - First pass only: conversation state (command/data/STARTTLS state, AUTH sub-state, DATA fragments)
+ *    advances only when `ctx.firstPass`; what a PDU is (its line roles, fragment list, message bytes) is
+ *    frozen per PDU with `setFrameData('smtp:<offset>:<src>')` and re-dissection reads only that, so the
+ *    tree never depends on click order.
+ *  - Memory is bounded: a message keeps at most MAX_MESSAGE bytes and MAX_FRAGMENTS fragment entries.
+ *  - Deliberate differences from tshark are listed in docs/wireshark-differences.md.
+ */
+import {
+  defineFields,
+  ONE_MORE_SEGMENT,
+  protocolField,
+  type DissectCtx,
+  type DissectorTables,
+  type ProtocolModule,
+} from '../decode/protocol';
+import type { TreeItem } from '../decode/tree';
+import { ByteView } from '../decode/view';
+import { addTextLines, dissectImf } from './imf';
+import { mailInfo, type Credential } from './mailinfo';
+import { asciiValue, base64Decode, concatBytes, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+
+const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
+
+/** RESPONSE_CODES are tshark 4.0's reply-code meanings (RFC 5321 §4.2, RFC 4954). */
+export const RESPONSE_CODES: Readonly<Record<number, string>> = {
+  211: 'System status, or system help reply',
+  214: 'Help message',
+  220: '<domain> Service ready',
+  221: '<domain> Service closing transmission channel',
+  235: 'Authentication successful',
+  250: 'Requested mail action okay, completed',
+  251: 'User not local; will forward to <forward-path>',
+  252: 'Cannot VRFY user, but will accept message and attempt delivery',
+  334: 'AUTH input',
+  354: 'Start mail input; end with <CRLF>.<CRLF>',
+  421: '<domain> Service not available, closing transmission channel',
+  432: 'A password transition is needed',
+  450: 'Requested mail action not taken: mailbox unavailable',
+  451: 'Requested action aborted: local error in processing',
+  452: 'Requested action not taken: insufficient system storage',
+  454: 'Temporary authentication failed',
+  455: 'Server unable to accommodate parameters',
+  500: 'Syntax error, command unrecognized',
+  501: 'Syntax error in parameters or arguments',
+  502: 'Command not implemented',
+  503: 'Bad sequence of commands',
+  504: 'Command parameter not implemented',
+  530: 'Authentication required',
+  534: 'Authentication mechanism is too weak',
+  535: 'Authentication credentials invalid',
+  538: 'Encryption required for requested authentication mechanism',
+  550: 'Requested action not taken: mailbox unavailable',
+  551: 'User not local; please try <forward-path>',
+  552: 'Requested mail action aborted: exceeded storage allocation',
+  553: 'Requested action not taken: mailbox name not allowed',
+  554: 'Transaction failed',
+  555: 'MAIL FROM/RCPT TO parameters not recognized or not implemented',
+};
+
+const F = defineFields('smtp', {
+  req: { name: 'Request', type: 'boolean' },
+  rsp: { name: 'Response', type: 'boolean' },
+  message: { name: 'Message', type: 'string' },
+  command_line: { name: 'Command Line', type: 'string' },
+  req_command: { name: 'Command', type: 'string', abbrev: 'smtp.req.command' },
+  req_parameter: { name: 'Request parameter', type: 'string', abbrev: 'smtp.req.parameter' },
+  response: { name: 'Response', type: 'string' },
+  response_code: { name: 'Response code', type: 'uint32', base: 'dec', values: RESPONSE_CODES, abbrev: 'smtp.response.code' },
+  rsp_parameter: { name: 'Response parameter', type: 'string', abbrev: 'smtp.rsp.parameter' },
+  auth_username: { name: 'Username', type: 'string', abbrev: 'smtp.auth.username' },
+  auth_password: { name: 'Password', type: 'string', abbrev: 'smtp.auth.password' },
+  auth_username_password: { name: 'Username/Password', type: 'string', abbrev: 'smtp.auth.username_password' },
+  eom: { name: 'EOM', type: 'none' },
+  data_fragments: { name: 'DATA fragments', type: 'none', abbrev: 'smtp.data.fragments' },
+  data_fragment: { name: 'DATA fragment', type: 'framenum', abbrev: 'smtp.data.fragment' },
+  data_fragment_count: { name: 'DATA fragment count', type: 'uint32', abbrev: 'smtp.data.fragment.count' },
+  data_reassembled_in: { name: 'Reassembled DATA in frame', type: 'framenum', abbrev: 'smtp.data.reassembled.in' },
+  data_reassembled_length: { name: 'Reassembled DATA length', type: 'uint32', abbrev: 'smtp.data.reassembled.length' },
+  base64_decode: { name: 'base64 decode failed or is not enabled (check SMTP preferences)', type: 'none', abbrev: 'smtp.base64_decode' },
+  response_code_unexpected: { name: 'Unexpected response code in multiline response', type: 'none', abbrev: 'smtp.response.code.unexpected' },
+  line_too_long: { name: 'Line too long', type: 'none', abbrev: 'smtp.line_too_long', blurb: 'Wirelab: a line longer than 64 KiB; the stream resynchronises at the next line end' },
+  encrypted: { name: 'Encrypted data', type: 'bytes', abbrev: 'smtp.encrypted', blurb: 'Wirelab: bytes after STARTTLS or on the SMTPS port' },
+});
+
+const P = protocolField(PROTO);
+
+/** MAX_LINE is the longest line held back waiting for its CRLF (RFC 5321 allows 1000; be generous). */
+export const MAX_LINE = 64 * 1024;
+/** MAX_MESSAGE is the most message bytes kept for one DATA/BDAT reassembly. */
+export const MAX_MESSAGE = 16 * 1024 * 1024;
+const MAX_FRAGMENTS = 100_000;
+const SMTPS_PORT = 465;
+
+type State = 'start' | 'cmds' | 'data' | 'starttls';
+type Auth =
+  | 'none'
+  | 'start'
+  | 'user_req'
+  | 'user_rsp'
+  | 'pass_req'
+  | 'pass_rsp'
+  | 'plain_start'
+  | 'plain_cred'
+  | 'plain_req'
+  | 'plain_rsp'
+  | 'other'
+  | 'success'
+  | 'failed';
+
+type LineRole = 'cmd' | 'user' | 'pass' | 'userpass' | 'login_initial' | 'plain_initial' | 'sasl';
+
+/** Fragment is one piece of a DATA/BDAT message: where it came from and where it sits in the message. */
+interface Fragment {
+  frame: number;
+  offset: number;
+  length: number;
+}
+
+/** SmtpPdu is what the first pass froze about one PDU. */
+interface SmtpPdu {
+  request: boolean;
+  kind: 'cmd' | 'message' | 'eom' | 'rsp' | 'tls' | 'long';
+  /** bytes of the view belonging to this PDU; a remainder (after `.` or a BDAT line) is its own PDU */
+  end: number;
+  roles?: LineRole[];
+  /** message fragments: the frame that completes the message (filled in when it arrives) */
+  reassembledIn?: number;
+  /** final PDU: fragments, total length, the message bytes (capped) */
+  fragments?: Fragment[];
+  total?: number;
+  message?: Uint8Array;
+  /** offset (in the view) of the `.` line of an EOM PDU */
+  eomOffset?: number;
+  /** the message is complete in this PDU alone (no reassembly tab) */
+  single?: boolean;
+}
+
+/** MessageBuffer collects DATA fragments of the message being sent. */
+interface MessageBuffer {
+  fragments: Fragment[];
+  chunks: Uint8Array[];
+  stored: number;
+  total: number;
+  pdus: SmtpPdu[];
+}
+
+/** SmtpConversation is the first-pass state of one TCP conversation. */
+interface SmtpConversation {
+  key: string;
+  stream: number;
+  serverPort: number | undefined;
+  state: State;
+  auth: Auth;
+  crlfSeen: boolean;
+  dataSeen: boolean;
+  bdatRemaining: number;
+  bdatLast: boolean;
+  bdatActive: boolean;
+  /** frames after this one are TLS (0: none) */
+  tlsAfterFrame: number;
+  message: MessageBuffer | undefined;
+  longLine: [boolean, boolean];
+  credential: Credential | undefined;
+}
+
+function conversationKey(ctx: DissectCtx): { key: string; stream: number } {
+  if (ctx.tcp) return { key: `smtp:tcp:${ctx.tcp.stream}`, stream: ctx.tcp.stream };
+  const a = `${JSON.stringify(ctx.netSrc)}:${ctx.srcPort}`;
+  const b = `${JSON.stringify(ctx.netDst)}:${ctx.dstPort}`;
+  return { key: `smtp:${a < b ? a + '|' + b : b + '|' + a}`, stream: -1 };
+}
+
+function conversation(ctx: DissectCtx): SmtpConversation {
+  const { key, stream } = conversationKey(ctx);
+  return ctx.conversation<SmtpConversation>(key, () => ({
+    key,
+    stream,
+    serverPort: undefined,
+    state: 'start',
+    auth: 'none',
+    crlfSeen: false,
+    dataSeen: false,
+    bdatRemaining: 0,
+    bdatLast: false,
+    bdatActive: false,
+    tlsAfterFrame: 0,
+    message: undefined,
+    longLine: [false, false],
+    credential: undefined,
+  }));
+}
+
+/** isCommand is tshark's line_is_smtp_command: four letters, or a known longer extension keyword. */
+function isCommand(word: string): boolean {
+  if (/^[A-Za-z]{4}$/.test(word)) return true;
+  return /^(STARTTLS|X-EXPS|X-LINK2STATE|XEXCH50)$/i.test(word);
+}
+
+function decodeForDisplay(ctx: DissectCtx, raw: string): string {
+  if (!ctx.pref<boolean>('smtp.decryption')) return raw;
+  const decoded = base64Decode(raw);
+  return decoded ? cString(decoded) : raw;
+}
+
+function plural(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// First pass: classify a PDU and advance the conversation
+
+function lineText(bytes: Uint8Array, line: LineEnd): string {
+  return latin1(bytes, line.start, line.start + line.length);
+}
+
+function startMessage(conv: SmtpConversation): MessageBuffer {
+  return (conv.message ??= { fragments: [], chunks: [], stored: 0, total: 0, pdus: [] });
+}
+
+function addFragment(conv: SmtpConversation, frame: number, bytes: Uint8Array, pdu: SmtpPdu): void {
+  const m = startMessage(conv);
+  if (m.fragments.length < MAX_FRAGMENTS) m.fragments.push({ frame, offset: m.total, length: bytes.length });
+  const room = MAX_MESSAGE - m.stored;
+  if (room > 0) {
+    const piece = bytes.length <= room ? bytes : bytes.subarray(0, room);
+    m.chunks.push(piece.slice());
+    m.stored += piece.length;
+  }
+  m.total += bytes.length;
+  m.pdus.push(pdu);
+}
+
+function finishMessage(conv: SmtpConversation, frame: number, pdu: SmtpPdu): void {
+  const m = conv.message;
+  conv.message = undefined;
+  if (!m || m.fragments.length === 0) return;
+  pdu.fragments = m.fragments;
+  pdu.total = m.total;
+  pdu.message = concatBytes(m.chunks, m.stored);
+  pdu.single = m.fragments.length === 1 && m.fragments[0].frame === frame;
+  for (const p of m.pdus) if (p !== pdu) p.reassembledIn = frame;
+}
+
+function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number): SmtpPdu {
+  const bytes = view.bytes;
+  const end = view.base + view.length;
+  const frame = ctx.frame.number;
+  const info = mailInfo(ctx);
+  if (conv.bdatActive) {
+    // BDAT chunk bytes are counted, not framed in lines (RFC 3030).
+    const take = Math.min(conv.bdatRemaining, end - (view.base + start));
+    const pdu: SmtpPdu = { request: true, kind: 'message', end: start + take };
+    conv.bdatRemaining -= take;
+    const chunk = bytes.subarray(view.base + start, view.base + start + take);
+    if (conv.bdatRemaining === 0) {
+      conv.bdatActive = false;
+      conv.state = 'cmds';
+      addFragment(conv, frame, chunk, pdu);
+      if (conv.bdatLast) {
+        pdu.kind = 'message';
+        finishMessage(conv, frame, pdu);
+      }
+    } else addFragment(conv, frame, chunk, pdu);
+    return pdu;
+  }
+  const lines = splitLines(bytes, view.base + start, end);
+  const roles: LineRole[] = [];
+  const pdu: SmtpPdu = { request: true, kind: 'cmd', end: view.length, roles };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (conv.state === 'data') {
+      const rest = end - line.start;
+      const eom =
+        (conv.crlfSeen && rest >= 3 && bytes[line.start] === 0x2e && bytes[line.start + 1] === 0x0d && bytes[line.start + 2] === 0x0a) ||
+        (rest >= 5 && latin1(bytes, line.start, line.start + 5) === '\r\n.\r\n');
+      conv.crlfSeen = rest >= 2 && bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a;
+      if (eom) {
+        pdu.kind = 'eom';
+        const dotAt = bytes[line.start] === 0x2e ? line.start : line.start + 2;
+        pdu.eomOffset = dotAt - view.base;
+        const dotLine = lines.find((l) => l.start === dotAt) ?? findDotLine(bytes, dotAt, end);
+        pdu.end = dotLine.next - view.base;
+        pdu.roles = undefined;
+        conv.state = 'cmds';
+        const before = bytes.subarray(view.base + start, dotAt);
+        if (before.length > 0) addFragment(conv, frame, before, pdu);
+        const total = (conv.message?.total ?? 0);
+        finishMessage(conv, frame, pdu);
+        info.line(conv.key, 'smtp', conv.stream, frame, 'C', `[message, ${plural(total)}]`);
+        info.line(conv.key, 'smtp', conv.stream, frame, 'C', '.');
+        return pdu;
+      }
+      pdu.kind = 'message';
+      continue;
+    }
+    let text = lineText(bytes, line);
+    if (conv.auth !== 'none' && conv.auth !== 'success' && conv.auth !== 'failed' && ctx.pref<boolean>('smtp.decryption') && text.length > 1) {
+      const decoded = base64Decode(text);
+      if (decoded) text = cString(decoded);
+    }
+    const space = text.indexOf(' ');
+    const word = space < 0 ? text : text.slice(0, space);
+    let role: LineRole = 'cmd';
+    if (isCommand(word)) {
+      const upper = text.toUpperCase();
+      const rawLen = line.length;
+      if (upper.startsWith('DATA')) {
+        conv.state = 'data';
+        conv.dataSeen = true;
+        conv.crlfSeen = false;
+      } else if (upper.startsWith('BDAT')) {
+        const size = Number.parseInt(text.slice(5), 10);
+        const n = Number.isFinite(size) && size > 0 ? size : 0;
+        conv.dataSeen = true;
+        conv.bdatLast = /\sLAST\s*$/i.test(text);
+        conv.bdatRemaining = n;
+        conv.bdatActive = n > 0;
+        conv.state = n > 0 ? 'data' : 'cmds';
+        if (n === 0 && conv.bdatLast) {
+          pdu.end = line.next - view.base;
+          roles.push('cmd');
+          finishMessage(conv, frame, pdu);
+          recordCommand(ctx, conv, bytes, line);
+          return pdu;
+        }
+        if (n > 0 && line.next < end) {
+          // The chunk starts in this segment: it is dissected as its own PDU.
+          pdu.end = line.next - view.base;
+          roles.push('cmd');
+          recordCommand(ctx, conv, bytes, line);
+          return pdu;
+        }
+      } else if (upper.startsWith('AUTH LOGIN') && rawLen <= 11) {
+        conv.state = 'cmds';
+        conv.auth = 'start';
+        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH LOGIN', frames: [frame] });
+      } else if (upper.startsWith('AUTH LOGIN')) {
+        conv.state = 'cmds';
+        conv.auth = 'user_rsp';
+        role = 'login_initial';
+        const raw = latin1(bytes, line.start + 11, line.start + line.length);
+        const user = base64Decode(raw);
+        conv.credential = info.credential({
+          protocol: 'smtp',
+          stream: conv.stream,
+          mechanism: 'AUTH LOGIN',
+          username: user ? cString(user) : raw,
+          frames: [frame],
+        });
+      } else if (upper.startsWith('AUTH PLAIN') && rawLen <= 11) {
+        conv.state = 'cmds';
+        conv.auth = 'plain_start';
+        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
+      } else if (upper.startsWith('AUTH PLAIN')) {
+        conv.state = 'cmds';
+        conv.auth = 'plain_cred';
+        role = 'plain_initial';
+        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
+        fillPlain(conv.credential, latin1(bytes, line.start + 11, line.start + line.length));
+      } else if (upper.startsWith('AUTH ')) {
+        conv.state = 'cmds';
+        conv.auth = 'other';
+        conv.credential = undefined;
+      } else if (upper.startsWith('STARTTLS')) {
+        conv.state = 'starttls';
+      }
+    } else if (conv.auth === 'user_req') {
+      conv.auth = 'user_rsp';
+      role = 'user';
+      if (conv.credential) {
+        const raw = lineText(bytes, line);
+        if (raw === '*') conv.credential.cancelled = true;
+        else conv.credential.username = cString(base64Decode(raw) ?? new Uint8Array());
+        conv.credential.frames.push(frame);
+      }
+    } else if (conv.auth === 'pass_req') {
+      conv.auth = 'pass_rsp';
+      role = 'pass';
+      if (conv.credential) {
+        const raw = lineText(bytes, line);
+        if (raw === '*') conv.credential.cancelled = true;
+        else conv.credential.password = cString(base64Decode(raw) ?? new Uint8Array());
+        conv.credential.frames.push(frame);
+      }
+    } else if (conv.auth === 'plain_req') {
+      conv.auth = 'plain_rsp';
+      role = 'userpass';
+      if (conv.credential) {
+        const raw = lineText(bytes, line);
+        if (raw === '*') conv.credential.cancelled = true;
+        else fillPlain(conv.credential, raw);
+        conv.credential.frames.push(frame);
+      }
+    } else if (conv.auth === 'other') {
+      role = 'sasl';
+    } else {
+      // tshark: a line that is no command is message data once DATA was seen or before any
+      // DATA/AUTH/STARTTLS moved the session out of its start state (e.g. telnet IAC bytes).
+      if (conv.dataSeen || conv.state === 'start') {
+        pdu.kind = 'message';
+        roles.push('cmd');
+        continue;
+      }
+    }
+    pdu.kind = 'cmd';
+    roles.push(role);
+    recordCommand(ctx, conv, bytes, line);
+  }
+  if (pdu.kind === 'message') {
+    pdu.roles = undefined;
+    addFragment(conv, frame, bytes.subarray(view.base + start, end), pdu);
+  }
+  return pdu;
+}
+
+function findDotLine(bytes: Uint8Array, at: number, end: number): LineEnd {
+  const next = Math.min(at + 3, end);
+  return { start: at, length: 1, next, terminated: true };
+}
+
+function fillPlain(cred: Credential, raw: string): void {
+  const decoded = base64Decode(raw);
+  if (!decoded) return;
+  const parts = latin1(decoded).split('\0');
+  if (parts.length >= 2) cred.username = parts[1];
+  if (parts.length >= 3) cred.password = parts[2];
+}
+
+function recordCommand(ctx: DissectCtx, conv: SmtpConversation, bytes: Uint8Array, line: LineEnd): void {
+  mailInfo(ctx).line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'C', formatText(bytes, line.start, line.start + line.length));
+}
+
+function classifyResponse(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number): SmtpPdu {
+  const bytes = view.bytes;
+  const info = mailInfo(ctx);
+  for (const line of splitLines(bytes, view.base + start, view.base + view.length)) {
+    info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'S', formatText(bytes, line.start, line.start + line.length));
+    if (line.length < 3) continue;
+    const codeText = latin1(bytes, line.start, line.start + 3);
+    if (!/^\d{3}$/.test(codeText)) continue;
+    const code = Number(codeText);
+    if (conv.state === 'starttls') {
+      if (code === 220) conv.tlsAfterFrame = ctx.frame.number;
+      conv.state = 'cmds';
+    }
+    if (code === 334) {
+      if (conv.auth === 'start') conv.auth = 'user_req';
+      else if (conv.auth === 'user_rsp') conv.auth = 'pass_req';
+      else if (conv.auth === 'plain_start') conv.auth = 'plain_req';
+    } else if (conv.auth !== 'none' && conv.auth !== 'success' && conv.auth !== 'failed') {
+      const isFinal = line.length === 3 || bytes[line.start + 3] !== 0x2d;
+      if (!isFinal) continue;
+      conv.auth = code === 235 ? 'success' : 'failed';
+      if (conv.credential) {
+        conv.credential.success = code === 235;
+        conv.credential.frames.push(ctx.frame.number);
+        conv.credential = undefined;
+      }
+      if (code !== 235) conv.auth = 'none';
+    }
+  }
+  return { request: false, kind: 'rsp', end: view.length };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tree and columns (every pass)
+
+function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
+  const bytes = view.bytes;
+  const lines = splitLines(bytes, view.base + start, view.base + pdu.end);
+  const roles = pdu.roles ?? [];
+  const decrypt = ctx.pref<boolean>('smtp.decryption');
+  lines.forEach((line, i) => {
+    const role = roles[i] ?? 'cmd';
+    const ls = line.start;
+    const le = line.start + line.length;
+    ctx.columns.appendInfo(i === 0 ? 'C: ' : ' | ');
+    ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
+    const raw = latin1(bytes, ls, le);
+    if (role === 'user' || role === 'pass') {
+      const value = decrypt ? decodeForDisplay(ctx, raw) : asciiValue(bytes, ls, le);
+      ctx.tree.add(top, role === 'user' ? F.auth_username : F.auth_password, view.src, ls, line.length, value);
+      ctx.columns.appendInfo(`${role === 'user' ? 'User' : 'Pass'}: ${value}`);
+      return;
+    }
+    if (role === 'userpass') {
+      addPlain(ctx, top, view.src, bytes, ls, le);
+      return;
+    }
+    const cmdLine = ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+      `Command Line: ${formatText(bytes, ls, line.next)}`,
+    );
+    if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
+    const cmdLen = Math.min(4, line.length);
+    ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
+      `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
+    );
+    if (line.length > 5) {
+      const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
+        `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+      );
+      if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+    }
+    if (role === 'login_initial' && line.length > 11) {
+      const userRaw = latin1(bytes, ls + 11, le);
+      const value = decrypt ? decodeForDisplay(ctx, userRaw) : asciiValue(bytes, ls + 11, le);
+      ctx.tree.add(cmdLine, F.auth_username, view.src, ls + 11, line.length - 11, value);
+      ctx.columns.appendInfo(`${formatText(bytes, ls, ls + 11)}User: ${value}`);
+    } else if (role === 'plain_initial' && line.length > 11) {
+      ctx.columns.appendInfo(formatText(bytes, ls, ls + 11));
+      addPlain(ctx, cmdLine, view.src, bytes, ls + 11, le);
+    } else {
+      ctx.columns.appendInfo(formatText(bytes, ls, le));
+    }
+  });
+}
+
+/** addPlain shows an AUTH PLAIN response (`authzid \0 user \0 pass` in base64) as tshark does. */
+function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Array, start: number, end: number): void {
+  const raw = latin1(bytes, start, end);
+  const decoded = ctx.pref<boolean>('smtp.decryption') ? base64Decode(raw) : undefined;
+  if (decoded) {
+    const text = latin1(decoded);
+    const first = text.indexOf('\0');
+    if (first >= 0) {
+      const rest = text.slice(first + 1);
+      const second = rest.indexOf('\0');
+      const user = second >= 0 ? rest.slice(0, second) : rest;
+      ctx.tree.add(parent, F.auth_username, src, start, end - start, asciiValue(Uint8Array.from(user, (c) => c.charCodeAt(0))));
+      ctx.columns.appendInfo(`User: ${user}`);
+      if (second >= 0) {
+        const pass = rest.slice(second + 1).split('\0')[0];
+        ctx.tree.add(parent, F.auth_password, src, start, pass.length, pass);
+        ctx.columns.appendInfo(`  Pass: ${pass}`);
+      }
+      return;
+    }
+  }
+  ctx.tree
+    .add(parent, F.auth_username_password, src, start, end - start, asciiValue(bytes, start, end))
+    .setExpert('warn', 'base64 decode failed or is not enabled (check SMTP preferences)');
+  ctx.columns.appendInfo(formatText(bytes, start, end));
+}
+
+function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
+  const bytes = view.bytes;
+  ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
+  const decrypt = ctx.pref<boolean>('smtp.decryption');
+  let open: TreeItem | null = null;
+  let first = true;
+  for (const line of splitLines(bytes, view.base + start, view.base + pdu.end)) {
+    const ls = line.start;
+    const le = ls + line.length;
+    ctx.columns.appendInfo(first ? 'S: ' : ' | ');
+    first = false;
+    const hasCode = line.length >= 3 && /^\d{3}$/.test(latin1(bytes, ls, ls + 3));
+    const continues = hasCode && line.length > 3 && bytes[ls + 3] === 0x2d;
+    if (open !== null) {
+      // Continuation of a multi-line reply: only its parameter is shown (tshark 4.0).
+      const paramStart = hasCode && line.length >= 4 ? ls + 4 : ls;
+      const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
+        `Response parameter: ${formatText(bytes, paramStart, le)}`,
+      );
+      if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+      ctx.columns.appendInfo(formatText(bytes, paramStart, le));
+      if (!continues) open = null;
+      continue;
+    }
+    const item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+      `Response: ${formatText(bytes, ls, line.next)}`,
+    );
+    if (!hasCode) {
+      ctx.columns.appendInfo(formatText(bytes, ls, le));
+      continue;
+    }
+    const code = Number(latin1(bytes, ls, ls + 3));
+    ctx.tree.add(item, F.response_code, view.src, ls, 3, code);
+    if (line.length >= 4) {
+      let shown = formatText(bytes, ls + 4, le);
+      let value = asciiValue(bytes, ls + 4, le);
+      if (decrypt && code === 334) {
+        const decoded = base64Decode(latin1(bytes, ls + 4, le));
+        if (decoded) {
+          value = cString(decoded);
+          shown = formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length);
+        }
+      }
+      ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
+      ctx.columns.appendInfo(`${code}${String.fromCharCode(bytes[ls + 3])}${shown}`);
+    } else {
+      ctx.columns.appendInfo(formatText(bytes, ls, le));
+    }
+    if (continues) open = item;
+  }
+}
+
+function addMessageFragment(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
+  const length = pdu.end - start;
+  ctx.columns.setInfo(`C: DATA fragment, ${plural(length)}`);
+  if (length > 0 && ctx.tree.full) addTextLines(ctx, view.sub(start, length), top);
+  else if (length > 0 && !ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
+  if (pdu.reassembledIn !== undefined) {
+    ctx.tree
+      .add(top, F.data_reassembled_in, view.src, view.base + start, 0, pdu.reassembledIn)
+      .setGenerated()
+      .setFrameRef(pdu.reassembledIn);
+  }
+}
+
+/** addReassembled shows the fragment list and hands the message to IMF (tshark's process_reassembled_data). */
+function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu, protocolLabel: string): void {
+  const message = pdu.message;
+  const fragments = pdu.fragments;
+  if (!message || !fragments) return;
+  let messageView: ByteView;
+  if (pdu.single) {
+    const f = fragments[0];
+    messageView = view.sub(start, Math.min(f.length, pdu.end - start));
+  } else {
+    const src = ctx.addSource(`Reassembled ${protocolLabel} (${message.length} bytes)`, message);
+    messageView = new ByteView(message, 0, message.length, 'imf', src);
+    const total = pdu.total ?? message.length;
+    const list = ctx.tree.add(top, F.data_fragments, src, 0, message.length, null, () => {
+      const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
+      return `[${fragments.length} DATA fragments (${total} bytes): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
+    });
+    list.setGenerated();
+    if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {
+      for (const f of fragments) {
+        const visible = Math.max(0, Math.min(f.length, message.length - f.offset));
+        ctx.tree
+          .add(list, F.data_fragment, src, Math.min(f.offset, message.length), visible, f.frame, () =>
+            `[Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.length - 1} (${plural(f.length)})]`,
+          )
+          .setGenerated()
+          .setFrameRef(f.frame);
+      }
+    }
+    ctx.tree.add(list, F.data_fragment_count, src, 0, 0, fragments.length, `[DATA fragment count: ${fragments.length}]`).setGenerated();
+    ctx.tree.add(list, F.data_reassembled_length, src, 0, 0, total, `[Reassembled DATA length: ${total}]`).setGenerated();
+  }
+  const unstuffed = dotUnstuff(messageView.rest());
+  if (unstuffed) {
+    // RFC 5321 §4.5.2: the receiver removes the leading dot of a line; IMF reads the mail as delivered.
+    const src = ctx.addSource(`Unstuffed ${protocolLabel} message (${unstuffed.length} bytes)`, unstuffed);
+    messageView = new ByteView(unstuffed, 0, unstuffed.length, 'imf', src);
+  }
+  ctx.columns.protocol = `${protocolLabel}/IMF`;
+  dissectImf(ctx, messageView, null);
+}
+
+/** dotUnstuff removes the leading dot of lines starting with `..`; undefined when there is none. */
+export function dotUnstuff(bytes: Uint8Array): Uint8Array | undefined {
+  let found = false;
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] === 0x2e && bytes[i + 1] === 0x2e && (i === 0 || bytes[i - 1] === 0x0a)) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return undefined;
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x2e && (i === 0 || bytes[i - 1] === 0x0a) && bytes[i + 1] === 0x2e) continue;
+    out[n++] = bytes[i];
+  }
+  return out.slice(0, n);
+}
+
+function dissectTls(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, request: boolean): number {
+  ctx.columns.protocol = 'SMTP';
+  ctx.columns.setInfo(`${request ? 'C' : 'S'}: Encrypted data, ${plural(view.length)}`);
+  const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null);
+  ctx.layers.push('smtp');
+  ctx.tree.add(top, F.encrypted, view.src, view.base, view.length, view.rest(), `Encrypted data (TLS): ${plural(view.length)}`);
+  return view.length;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entry point
+
+function isRequest(ctx: DissectCtx, conv: SmtpConversation): boolean {
+  if (typeof ctx.matchValue === 'number' && (ctx.matchValue === ctx.dstPort || ctx.matchValue === ctx.srcPort)) {
+    return ctx.matchValue === ctx.dstPort;
+  }
+  if (conv.serverPort !== undefined) return ctx.dstPort === conv.serverPort;
+  return ctx.dstPort < ctx.srcPort;
+}
+
+function pduKey(view: ByteView, start: number): string {
+  return `smtp:${view.base + start}:${view.src}`;
+}
+
+function dissectSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
+  const conv = conversation(ctx);
+  const request = isRequest(ctx, conv);
+  if (conv.serverPort === undefined && typeof ctx.matchValue === 'number') conv.serverPort = ctx.matchValue;
+  if ((conv.tlsAfterFrame !== 0 && ctx.frame.number > conv.tlsAfterFrame) || ctx.matchValue === SMTPS_PORT) {
+    return dissectTls(ctx, view, parent, request);
+  }
+  let start = 0;
+  let first = true;
+  while (start < view.length) {
+    let pdu = ctx.getFrameData<SmtpPdu>(pduKey(view, start));
+    if (!pdu) {
+      if (!ctx.firstPass) {
+        // Never seen on the first pass (e.g. the first pass kept no frame data): show it as lines.
+        pdu = request ? { request, kind: 'cmd', end: view.length, roles: [] } : { request, kind: 'rsp', end: view.length };
+      } else {
+        const framed = frameLine(ctx, conv, view, start, request);
+        if (framed === 'desegment') return view.length;
+        pdu = framed ?? (request ? classifyRequest(ctx, conv, view, start) : classifyResponse(ctx, conv, view, start));
+        ctx.setFrameData(pduKey(view, start), pdu);
+      }
+    }
+    if (!first) {
+      ctx.columns.fenceInfo();
+      ctx.columns.appendInfo(' | ');
+      ctx.columns.fenceInfo();
+    }
+    renderPdu(ctx, view, parent, start, pdu);
+    first = false;
+    if (pdu.end <= start) break;
+    start = pdu.end;
+  }
+  return view.length;
+}
+
+/**
+ * frameLine decides whether the PDU at `start` is complete: asks TCP for more when its first line has no
+ * end yet, unless the line is already over MAX_LINE (then it is shown as it is and the stream resyncs).
+ * Returns a PDU for over-long lines, 'desegment', or undefined for a normal PDU.
+ */
+function frameLine(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number, request: boolean): SmtpPdu | 'desegment' | undefined {
+  if (request && conv.bdatActive) return undefined;
+  const dir = request ? 0 : 1;
+  const bytes = view.bytes;
+  const end = view.base + view.length;
+  let eol = -1;
+  for (let i = view.base + start; i < end; i++) {
+    if (bytes[i] === 0x0a || bytes[i] === 0x0d) {
+      eol = i;
+      break;
+    }
+  }
+  if (conv.longLine[dir]) {
+    // Still inside an over-long line: everything up to its end is continuation.
+    if (eol < 0) return { request, kind: 'long', end: view.length };
+    conv.longLine[dir] = false;
+    const next = bytes[eol] === 0x0d && bytes[eol + 1] === 0x0a ? eol + 2 : eol + 1;
+    return { request, kind: 'long', end: next - view.base };
+  }
+  // A CR as the last byte may be followed by LF in the next segment (tvb_find_line_end with desegment).
+  const crAtEnd = eol === end - 1 && bytes[eol] === 0x0d;
+  if (eol >= 0 && !(crAtEnd && ctx.tcp)) return undefined;
+  if (view.length - start > MAX_LINE) {
+    conv.longLine[dir] = true;
+    if (conv.state === 'data' && request) {
+      // Inside DATA a long line is still message data.
+      conv.longLine[dir] = false;
+      return undefined;
+    }
+    return { request, kind: 'long', end: view.length };
+  }
+  if (ctx.tcp) {
+    ctx.desegment = { offset: start, needed: ONE_MORE_SEGMENT };
+    return 'desegment';
+  }
+  return undefined;
+}
+
+function renderPdu(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start: number, pdu: SmtpPdu): void {
+  ctx.columns.protocol = 'SMTP';
+  ctx.columns.clearInfo();
+  const top = ctx.tree.add(parent, P, view.src, view.base + start, pdu.end - start, null);
+  if (!ctx.layers.includes('smtp')) ctx.layers.push('smtp');
+  switch (pdu.kind) {
+    case 'cmd':
+      addCommandLines(ctx, view, top, start, pdu);
+      break;
+    case 'rsp':
+      addResponseLines(ctx, view, top, start, pdu);
+      break;
+    case 'message':
+      addMessageFragment(ctx, view, top, start, pdu);
+      if (pdu.message) addReassembled(ctx, view, top, start, pdu, 'SMTP');
+      break;
+    case 'eom': {
+      ctx.columns.setInfo('C: .');
+      const at = view.base + (pdu.eomOffset ?? start);
+      ctx.tree.add(top, F.eom, view.src, at, Math.min(3, view.base + pdu.end - at), null, 'C: .');
+      addReassembled(ctx, view, top, start, pdu, 'SMTP');
+      break;
+    }
+    case 'long': {
+      const length = pdu.end - start;
+      ctx.columns.setInfo(`${pdu.request ? 'C' : 'S'}: [line longer than ${MAX_LINE} bytes], ${plural(length)}`);
+      ctx.tree
+        .add(top, F.line_too_long, view.src, view.base + start, length, null, `[Line too long: ${plural(length)} without CR LF]`)
+        .setExpert('warn', `Line longer than ${MAX_LINE} bytes; resynchronising at the next line end`);
+      break;
+    }
+    case 'tls':
+      break;
+  }
+}
+
+/** Heuristic: a `220 ` / `220-` banner starting the server side of a stream makes it SMTP. */
+function heuristicSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
+  const { key } = conversationKey(ctx);
+  const known = ctx.conversation<{ smtpHeuristic?: { serverPort: number } }>(`smtp-heur:${key}`, () => ({}));
+  if (!known.smtpHeuristic) {
+    if (!ctx.firstPass) return 0;
+    if (view.length < 6) return 0;
+    const head = view.bytes.subarray(view.base, view.base + Math.min(view.length, 512));
+    if (!(startsWithCi(head, 0, head.length, '220 ') || startsWithCi(head, 0, head.length, '220-'))) return 0;
+    if (head.indexOf(0x0a) < 0) return 0;
+    if (ctx.tcp && ctx.tcp.seq > 1) return 0;
+    known.smtpHeuristic = { serverPort: ctx.srcPort };
+    conversation(ctx).serverPort = ctx.srcPort;
+  }
+  const saved = ctx.matchValue;
+  ctx.matchValue = known.smtpHeuristic.serverPort;
+  try {
+    return dissectSmtp(ctx, view, parent);
+  } finally {
+    ctx.matchValue = saved;
+  }
+}
+
+/** smtp is the SMTP protocol module: tcp.port 25, 587 and 465 (TLS), plus the `220` banner heuristic. */
+export const smtp: ProtocolModule = {
+  proto: PROTO,
+  fields: Object.values(F),
+  prefs: [
+    {
+      name: 'smtp.decryption',
+      type: 'boolean',
+      default: false,
+      description: 'Decode AUTH parameters (base64) in the tree and Info, as Wireshark\'s "Decrypt AUTH parameters"',
+    },
+  ],
+  handoff(tables: DissectorTables) {
+    tables.add('tcp.port', 25, smtp);
+    tables.add('tcp.port', 587, smtp);
+    tables.add('tcp.port', SMTPS_PORT, smtp);
+    tables.addHeuristic('tcp', { name: 'smtp_tcp', dissect: heuristicSmtp });
+  },
+  dissect: dissectSmtp,
+};

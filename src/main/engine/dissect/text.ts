@@ -1,0 +1,148 @@
+/**
+ * Text helpers shared by the mail dissectors (SMTP, POP, IMF): Wireshark's line finding
+ * (`tvb_find_line_end`: a line ends at CR, LF or CRLF) and its two ways of printing protocol text —
+ * `format_text` for tree labels and Info (control bytes as `\r`, `\n`, `\ooo`; bytes ≥ 0x80, which
+ * ENC_ASCII cannot represent, as U+FFFD) and `format_text_wsp` (CR, LF and TAB as spaces). Field values are
+ * ASCII strings cut at the first NUL, as Wireshark's C strings are.
+ */
+
+/** LineEnd is one line of a buffer: [start, start+length) without the terminator; next is after it. */
+export interface LineEnd {
+  start: number;
+  length: number;
+  next: number;
+  /** terminated is false when the line runs to the end of the buffer without CR or LF. */
+  terminated: boolean;
+}
+
+/** findLineEnd finds the line starting at `start` in `bytes[start, end)` (Wireshark's tvb_find_line_end). */
+export function findLineEnd(bytes: Uint8Array, start: number, end: number): LineEnd {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0x0d || b === 0x0a) {
+      const next = b === 0x0d && i + 1 < end && bytes[i + 1] === 0x0a ? i + 2 : i + 1;
+      return { start, length: i - start, next, terminated: true };
+    }
+  }
+  return { start, length: end - start, next: end, terminated: false };
+}
+
+/** splitLines splits bytes[start, end) into lines (the last one may be unterminated). */
+export function splitLines(bytes: Uint8Array, start: number, end: number): LineEnd[] {
+  const lines: LineEnd[] = [];
+  let offset = start;
+  while (offset < end) {
+    const line = findLineEnd(bytes, offset, end);
+    lines.push(line);
+    offset = line.next;
+  }
+  return lines;
+}
+
+const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+
+/** formatText prints bytes as Wireshark's format_text does (labels, Info). */
+export function formatText(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x20 && b < 0x7f) out += b === 0x5c ? '\\\\' : String.fromCharCode(b);
+    else if (b >= 0x80) out += '\ufffd';
+    else out += ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+  }
+  return out;
+}
+
+/** formatTextWsp prints bytes as format_text_wsp: like formatText, with CR, LF and TAB as spaces. */
+export function formatTextWsp(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0x0d || b === 0x0a || b === 0x09) out += ' ';
+    else out += formatText(bytes, i, i + 1);
+  }
+  return out;
+}
+
+/** asciiValue decodes a field value as ENC_ASCII: cut at NUL, bytes ≥ 0x80 as U+FFFD. */
+export function asciiValue(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0) break;
+    out += b >= 0x80 ? '\ufffd' : String.fromCharCode(b);
+  }
+  return out;
+}
+
+/** hasNul tells whether bytes[start, end) contain a NUL (Wireshark flags "Trailing stray characters"). */
+export function hasNul(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** latin1 decodes bytes one to one (for comparisons of protocol keywords). */
+export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(256).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/**
+ * base64Decode decodes leniently as GLib's g_base64_decode (skips characters outside the alphabet, stops
+ * at `=`); returns undefined when nothing decodes.
+ */
+export function base64Decode(text: string): Uint8Array | undefined {
+  const out: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3d) break;
+    const v = c < 256 ? B64_INDEX[c] : -1;
+    if (v < 0) continue;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((acc >> bits) & 0xff);
+    }
+  }
+  return out.length > 0 ? Uint8Array.from(out) : undefined;
+}
+
+/** cString reads decoded bytes as a C string (up to the first NUL), ASCII-decoded. */
+export function cString(bytes: Uint8Array, start = 0): string {
+  return asciiValue(bytes, start, bytes.length);
+}
+
+/** startsWithCi tells whether bytes at `start` begin with `word` (ASCII, case-insensitive). */
+export function startsWithCi(bytes: Uint8Array, start: number, end: number, word: string): boolean {
+  if (end - start < word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    let b = bytes[start + i];
+    if (b >= 0x61 && b <= 0x7a) b -= 0x20;
+    let w = word.charCodeAt(i);
+    if (w >= 0x61 && w <= 0x7a) w -= 0x20;
+    if (b !== w) return false;
+  }
+  return true;
+}
+
+/** concatBytes joins chunks into one buffer. */
+export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint8Array {
+  const length = total ?? chunks.reduce((n, c) => n + c.length, 0);
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    const n = Math.min(c.length, length - offset);
+    out.set(c.subarray(0, n), offset);
+    offset += n;
+    if (offset >= length) break;
+  }
+  return out;
+}
