@@ -16,12 +16,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, { recursive: true });
 const order = ['gen-capture', 'cli-vs-tshark', 'engine-filters', 'reassembly', 'filter-eval', 'decode-speed', 'live-capture', 'ui-perf'];
+const helpers = ['udp-sender'];
 const available = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3));
 const wanted = process.argv.slice(2);
 const names = [...order.filter((n) => available.includes(n)), ...available.filter((n) => !order.includes(n))].filter(
-  (n) => wanted.length === 0 || wanted.includes(n) || n === 'gen-capture',
+  (n) => wanted.length === 0 || wanted.includes(n) || n === 'gen-capture' || helpers.includes(n),
 );
 
 const rolldown = join(root, 'node_modules', '.bin', 'rolldown');
@@ -39,7 +40,7 @@ if (!existsSync(capture)) {
 }
 
 let failed = 0;
-for (const name of names.filter((n) => n !== 'gen-capture')) {
+for (const name of names.filter((n) => n !== 'gen-capture' && !helpers.includes(n))) {
   console.log(`\n## ${name}`);
   const r = spawnSync(process.execPath, ['--expose-gc', join(outDir, `${name}.mjs`), capture], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) {
