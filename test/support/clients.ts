@@ -376,8 +376,9 @@ export async function typeOneKeyPerSegment(host: string, port: number, lines: Ty
 
 let tmuxCounter = 0;
 
-async function tmux(args: string[]): Promise<string> {
-  return (await run('tmux', args, { timeoutMs: 10_000 })).stdout;
+/** tmux runs a tmux command on a private server (`-L socket`), so parallel test processes never share one. */
+async function tmux(socket: string, args: string[]): Promise<string> {
+  return (await run('tmux', ['-L', socket, ...args], { timeoutMs: 10_000 })).stdout;
 }
 
 /** TelnetOptions tunes telnetCharacterMode. */
@@ -402,10 +403,11 @@ export interface TelnetOptions {
 export async function telnetCharacterMode(host: string, port: number, lines: string[], options: TelnetOptions = {}): Promise<string> {
   assertLoopbackHost(host);
   const session = `wirelab-telnet-${process.pid}-${++tmuxCounter}`;
+  const socket = session;
   const keyDelay = options.keyDelayMs ?? 15;
   const pattern = new RegExp((options.replyPattern ?? /^\d{3} /m).source, 'gm');
   const replyTimeout = options.replyTimeoutMs ?? 10_000;
-  const pane = async (): Promise<string> => tmux(['capture-pane', '-p', '-J', '-S', '-2000', '-t', session]);
+  const pane = async (): Promise<string> => tmux(socket, ['capture-pane', '-p', '-J', '-S', '-2000', '-t', session]);
   const count = async (): Promise<number> => (await pane()).match(pattern)?.length ?? 0;
   const waitCount = async (target: number, what: string): Promise<void> => {
     const deadline = Date.now() + replyTimeout;
@@ -422,26 +424,26 @@ export async function telnetCharacterMode(host: string, port: number, lines: str
     }
   };
   // remain-on-exit keeps the pane readable after telnet exits (the server closes after QUIT).
-  await tmux(['new-session', '-d', '-s', session, '-x', '200', '-y', '60', 'telnet', host, String(port), ';', 'set-option', '-t', session, 'remain-on-exit', 'on']);
+  await tmux(socket, ['new-session', '-d', '-s', session, '-x', '200', '-y', '60', 'telnet', host, String(port), ';', 'set-option', '-t', session, 'remain-on-exit', 'on']);
   try {
     let replies = 0;
     await waitCount(++replies, 'greeting');
     // Ctrl-] opens the telnet> prompt; each command returns to the session.
     for (const command of ['toggle crlf', 'mode character']) {
-      await tmux(['send-keys', '-t', session, 'C-]']);
+      await tmux(socket, ['send-keys', '-t', session, 'C-]']);
       await waitText(/telnet> *$/m, 'telnet> prompt');
-      await tmux(['send-keys', '-t', session, '-l', command]);
-      await tmux(['send-keys', '-t', session, 'Enter']);
+      await tmux(socket, ['send-keys', '-t', session, '-l', command]);
+      await tmux(socket, ['send-keys', '-t', session, 'Enter']);
       await sleep(150);
     }
     let inData = false;
     for (let index = 0; index < lines.length; index++) {
       const text = lines[index];
       for (const ch of text) {
-        await tmux(['send-keys', '-t', session, '-l', ch]);
+        await tmux(socket, ['send-keys', '-t', session, '-l', ch]);
         await sleep(keyDelay);
       }
-      await tmux(['send-keys', '-t', session, 'Enter']);
+      await tmux(socket, ['send-keys', '-t', session, 'Enter']);
       const silent = options.noReply ? options.noReply.includes(index) : inData && text !== '.';
       if (inData && text === '.') inData = false;
       if (silent) continue;
@@ -453,7 +455,7 @@ export async function telnetCharacterMode(host: string, port: number, lines: str
     await sleep(200);
     return await pane();
   } finally {
-    await run('tmux', ['kill-session', '-t', session], { allowFailure: true, timeoutMs: 5_000 });
+    await run('tmux', ['-L', socket, 'kill-server'], { allowFailure: true, timeoutMs: 5_000 });
   }
 }
 
