@@ -1,0 +1,125 @@
+/**
+ * Capture slice: what is loaded (file or live capture), the live capture's status and interfaces, and
+ * the file actions. `openFile` takes a path: the web build asks for it in a dialog (a browser cannot
+ * give paths); the Electron build will get it from a native dialog through a contract method later.
+ * Engine errors are shown in the engine's words (e.g. why capture is not available).
+ */
+import type { CaptureInfo, CaptureInterface, CaptureStatus, SaveOptions } from '../../../../shared/contract';
+import { errorText, type SliceCreator } from '../types';
+
+/** CaptureSlice: see the file comment. */
+export interface CaptureSlice {
+  info: CaptureInfo;
+  captureStatus: CaptureStatus;
+  interfaces: CaptureInterface[] | null;
+  interfacesError: string | null;
+  selectedInterface: string;
+  /** the last capture filter used, kept for Restart */
+  captureFilter: string;
+  opening: boolean;
+  /** openFile opens a capture by path (no path: open the Open dialog); resolves true on success. */
+  openFile(path?: string): Promise<boolean>;
+  saveFile(path: string, options: SaveOptions): Promise<boolean>;
+  loadInterfaces(): Promise<void>;
+  selectInterface(name: string): void;
+  startCapture(captureFilter?: string): Promise<boolean>;
+  stopCapture(): Promise<void>;
+  restartCapture(): Promise<boolean>;
+  /** onReset handles `view.onReset`: a new file or capture replaced the view. */
+  onReset(info: CaptureInfo): void;
+  onCaptureStatus(status: CaptureStatus): void;
+}
+
+const IDLE: CaptureStatus = { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
+
+export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
+  info: { source: 'none', unsaved: false, counts: { frames: 0, displayed: 0, marked: 0 } },
+  captureStatus: IDLE,
+  interfaces: null,
+  interfacesError: null,
+  selectedInterface: '',
+  captureFilter: '',
+  opening: false,
+  async openFile(path) {
+    if (path === undefined || path.trim() === '') {
+      get().openDialog('open');
+      return false;
+    }
+    set({ opening: true });
+    try {
+      const info = await get().client['file.open'](path.trim());
+      get().onReset(info);
+      get().addRecentFile(info.path ?? path.trim());
+      if (info.error) get().notify('error', info.error);
+      set({ opening: false });
+      return true;
+    } catch (error) {
+      set({ opening: false });
+      get().notify('error', errorText(error));
+      return false;
+    }
+  },
+  async saveFile(path, options) {
+    try {
+      const result = await get().client['file.save'](path, options);
+      set({ info: await get().client['file.info']() });
+      get().addRecentFile(result.path);
+      return true;
+    } catch (error) {
+      get().notify('error', errorText(error));
+      return false;
+    }
+  },
+  async loadInterfaces() {
+    try {
+      const interfaces = await get().client['capture.interfaces']();
+      const usable = interfaces.find((i) => i.canCapture && i.loopback) ?? interfaces.find((i) => i.canCapture);
+      set({ interfaces, interfacesError: null, selectedInterface: get().selectedInterface || (usable?.name ?? '') });
+    } catch (error) {
+      set({ interfaces: [], interfacesError: errorText(error) });
+    }
+  },
+  selectInterface: (selectedInterface) => set({ selectedInterface }),
+  async startCapture(captureFilter = get().captureFilter) {
+    const iface = get().selectedInterface;
+    if (iface === '') {
+      if (get().interfaces === null) await get().loadInterfaces();
+      const error = get().interfacesError;
+      if (error !== null) {
+        get().notify('error', error);
+        return false;
+      }
+      if (get().selectedInterface === '') return false;
+    }
+    try {
+      const options = captureFilter.trim() === '' ? { iface: get().selectedInterface } : { iface: get().selectedInterface, captureFilter };
+      const status = await get().client['capture.start'](options);
+      set({ captureStatus: status, captureFilter, followLive: true });
+      return status.state !== 'error';
+    } catch (error) {
+      get().notify('error', errorText(error));
+      return false;
+    }
+  },
+  async stopCapture() {
+    try {
+      set({ captureStatus: await get().client['capture.stop']() });
+    } catch (error) {
+      get().notify('error', errorText(error));
+    }
+  },
+  async restartCapture() {
+    await get().stopCapture();
+    return get().startCapture();
+  },
+  onReset(info) {
+    get().resetRows();
+    get().clearSelection();
+    set({ info });
+    get().setCounts(info.counts);
+  },
+  onCaptureStatus(status) {
+    set({ captureStatus: status });
+    if (status.state === 'error' && status.error) get().notify('error', status.error);
+  },
+});

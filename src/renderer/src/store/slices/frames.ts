@@ -1,0 +1,126 @@
+/**
+ * Frames-view slice: the displayed view as the Packet List sees it. Rows live in the engine; the list
+ * asks for the visible window with {@link FramesSlice.ensureRows} and this slice fetches the missing
+ * blocks of ROW_BLOCK rows with `view.rows(start, count)`, keeping at most MAX_BLOCKS blocks (least
+ * recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
+ * that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
+ * and a new display filter drop everything; a generation counter discards answers that arrive after.
+ */
+import type { ViewCounts } from '../../../../shared/contract';
+import type { FrameSummary } from '../../../../shared/model';
+import { errorText, type SliceCreator } from '../types';
+
+/** ROW_BLOCK is how many rows one `view.rows` call fetches. */
+export const ROW_BLOCK = 128;
+/** MAX_BLOCKS bounds the cache (MAX_BLOCKS × ROW_BLOCK rows). */
+export const MAX_BLOCKS = 48;
+
+/** FramesSlice: see the file comment. */
+export interface FramesSlice {
+  counts: ViewCounts;
+  /** rows cached by displayed-row index; read it through {@link FramesSlice.rowAt}. */
+  rowCache: Map<number, FrameSummary>;
+  /** rowBlocks maps block number → rows loaded, in least-recently-used order. */
+  rowBlocks: Map<number, number>;
+  rowsVersion: number;
+  /** follow: keep the newest row in view during a live capture (until the user scrolls away). */
+  followLive: boolean;
+  rowAt(index: number): FrameSummary | undefined;
+  ensureRows(first: number, last: number): void;
+  setCounts(counts: ViewCounts): void;
+  /** rowsChanged handles `view.onRowsChanged`: the summaries of these frames changed. */
+  rowsChanged(frames: number[]): void;
+  resetRows(): void;
+  setFollow(follow: boolean): void;
+  markFrames(frames: number[], marked: boolean): Promise<void>;
+}
+
+export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
+  let generation = 0;
+  const inflight = new Set<number>();
+
+  const fetchBlock = async (block: number): Promise<void> => {
+    const start = block * ROW_BLOCK;
+    const gen = generation;
+    inflight.add(block);
+    try {
+      const rows = await get().client['view.rows'](start, ROW_BLOCK);
+      if (gen !== generation) return;
+      const rowCache = new Map(get().rowCache);
+      const rowBlocks = new Map(get().rowBlocks);
+      rowBlocks.delete(block);
+      rowBlocks.set(block, rows.length);
+      rows.forEach((row, i) => rowCache.set(start + i, row));
+      // Evict the least recently used blocks beyond the cap.
+      for (const old of rowBlocks.keys()) {
+        if (rowBlocks.size <= MAX_BLOCKS) break;
+        const oldStart = old * ROW_BLOCK;
+        for (let i = oldStart; i < oldStart + ROW_BLOCK; i++) rowCache.delete(i);
+        rowBlocks.delete(old);
+      }
+      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+    } catch (error) {
+      if (gen === generation) get().notify('error', errorText(error));
+    } finally {
+      if (gen === generation) inflight.delete(block);
+    }
+  };
+
+  return {
+    counts: { frames: 0, displayed: 0, marked: 0 },
+    rowCache: new Map(),
+    rowBlocks: new Map(),
+    rowsVersion: 0,
+    followLive: true,
+    rowAt: (index) => get().rowCache.get(index),
+    ensureRows(first, last) {
+      const total = get().counts.displayed;
+      if (total === 0 || last < first) return;
+      const from = Math.max(0, Math.floor(first / ROW_BLOCK));
+      const to = Math.floor(Math.min(last, total - 1) / ROW_BLOCK);
+      for (let block = from; block <= to; block++) {
+        const expected = Math.min(ROW_BLOCK, total - block * ROW_BLOCK);
+        const loaded = get().rowBlocks.get(block);
+        if ((loaded === undefined || loaded < expected) && !inflight.has(block)) void fetchBlock(block);
+      }
+    },
+    setCounts(counts) {
+      const before = get().counts;
+      if (before.frames === counts.frames && before.displayed === counts.displayed && before.marked === counts.marked) return;
+      set({ counts });
+    },
+    rowsChanged(frames) {
+      const changed = new Set(frames);
+      const rowCache = new Map(get().rowCache);
+      const rowBlocks = new Map(get().rowBlocks);
+      let touched = false;
+      for (const [index, row] of get().rowCache) {
+        if (changed.has(row.number)) {
+          rowCache.delete(index);
+          rowBlocks.delete(Math.floor(index / ROW_BLOCK));
+          touched = true;
+        }
+      }
+      if (touched) set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+    },
+    resetRows() {
+      generation++;
+      inflight.clear();
+      set((s) => ({ rowCache: new Map(), rowBlocks: new Map(), rowsVersion: s.rowsVersion + 1 }));
+    },
+    setFollow: (followLive) => {
+      if (get().followLive !== followLive) set({ followLive });
+    },
+    async markFrames(frames, marked) {
+      try {
+        const counts = await get().client['frame.mark'](frames, marked);
+        const which = new Set(frames);
+        const rowCache = new Map(get().rowCache);
+        for (const [index, row] of rowCache) if (which.has(row.number)) rowCache.set(index, { ...row, marked });
+        set((s) => ({ counts, rowCache, rowsVersion: s.rowsVersion + 1 }));
+      } catch (error) {
+        get().notify('error', errorText(error));
+      }
+    },
+  };
+};

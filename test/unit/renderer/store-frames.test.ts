@@ -1,0 +1,94 @@
+/** Frames-view slice: rows fetched by block for the visible window only, cache bounds and invalidation. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
+import { MAX_BLOCKS, ROW_BLOCK } from '../../../src/renderer/src/store/slices/frames';
+import { fakeClient, row, settle, type FakeClient } from './fake-client';
+
+let client: FakeClient;
+let store: AppStore;
+
+beforeEach(() => {
+  client = fakeClient(1_000_000);
+  store = createAppStore(client);
+  store.getState().setCounts({ frames: 1_000_000, displayed: 1_000_000, marked: 0 });
+});
+
+describe('frames slice', () => {
+  it('fetches only the blocks covering the requested window, once', async () => {
+    store.getState().ensureRows(500_000, 500_040);
+    store.getState().ensureRows(500_000, 500_040);
+    await settle();
+    const calls = client.mock('view.rows').mock.calls;
+    expect(calls).toEqual([[Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK, ROW_BLOCK]]);
+    expect(store.getState().rowAt(500_010)?.number).toBe(500_011);
+    store.getState().ensureRows(500_000, 500_040);
+    await settle();
+    expect(client.mock('view.rows').mock.calls).toHaveLength(1);
+  });
+
+  it('updates the store once per fetched block, not once per row', async () => {
+    let updates = 0;
+    store.subscribe(() => updates++);
+    store.getState().ensureRows(0, ROW_BLOCK * 3 - 1);
+    await settle();
+    expect(updates).toBe(3);
+    expect(store.getState().rowCache.size).toBe(ROW_BLOCK * 3);
+  });
+
+  it('keeps at most MAX_BLOCKS blocks, evicting the least recently used', async () => {
+    for (let b = 0; b < MAX_BLOCKS + 5; b++) {
+      store.getState().ensureRows(b * ROW_BLOCK * 10, b * ROW_BLOCK * 10);
+      await settle();
+    }
+    expect(store.getState().rowBlocks.size).toBe(MAX_BLOCKS);
+    expect(store.getState().rowCache.size).toBeLessThanOrEqual(MAX_BLOCKS * ROW_BLOCK);
+    expect(store.getState().rowAt(0)).toBeUndefined();
+  });
+
+  it('refetches a partial last block when more rows arrive (live capture)', async () => {
+    let available = 10;
+    client.mock('view.rows').mockImplementation(async (start: number, count: number) =>
+      Array.from({ length: Math.max(0, Math.min(count, available - start)) }, (_, i) => row(start + i + 1)),
+    );
+    store.getState().setCounts({ frames: 10, displayed: 10, marked: 0 });
+    store.getState().ensureRows(0, 9);
+    await settle();
+    store.getState().ensureRows(0, 9);
+    await settle();
+    expect(client.mock('view.rows').mock.calls).toHaveLength(1);
+    available = 20;
+    store.getState().setCounts({ frames: 20, displayed: 20, marked: 0 });
+    store.getState().ensureRows(0, 19);
+    await settle();
+    expect(client.mock('view.rows').mock.calls).toHaveLength(2);
+    expect(store.getState().rowAt(19)?.number).toBe(20);
+  });
+
+  it('drops rows named by view.onRowsChanged and everything on reset', async () => {
+    store.getState().ensureRows(0, 10);
+    await settle();
+    store.getState().rowsChanged([3]);
+    expect(store.getState().rowAt(2)).toBeUndefined();
+    store.getState().ensureRows(0, 10);
+    await settle();
+    expect(store.getState().rowAt(2)?.number).toBe(3);
+    store.getState().resetRows();
+    expect(store.getState().rowCache.size).toBe(0);
+  });
+
+  it('discards answers that arrive after a reset', async () => {
+    store.getState().ensureRows(0, 10);
+    store.getState().resetRows();
+    await settle();
+    expect(store.getState().rowCache.size).toBe(0);
+  });
+
+  it('marks frames through frame.mark and updates cached rows and counts', async () => {
+    store.getState().ensureRows(0, 10);
+    await settle();
+    await store.getState().markFrames([2], true);
+    expect(client.mock('frame.mark')).toHaveBeenCalledWith([2], true);
+    expect(store.getState().rowAt(1)).toEqual({ ...row(2), marked: true });
+    expect(store.getState().counts.marked).toBe(1);
+  });
+});
