@@ -38,6 +38,7 @@ import type { CaptureRecord } from './file/types';
 import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore } from './store/packet-store';
+import { followStream } from './store/follow';
 import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
 import { LiveCapture, type LiveConfig } from './capture/live';
@@ -453,8 +454,8 @@ export class Workbench implements Service {
     return findRecoverableSpools(this.options.capture?.spoolDir);
   }
 
-  'stream.follow'(_stream: number): FollowResult {
-    throw new Error('Follow TCP Stream is not available in this build yet.');
+  'stream.follow'(stream: number): FollowResult {
+    return followStream(this.store, stream);
   }
   'mail.credentials'(): Credential[] {
     return sessionCredentials(this.store.session).map((c) => ({

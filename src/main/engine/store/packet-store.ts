@@ -25,7 +25,7 @@ const FLAG_MARKED = 1;
 const FLAG_MALFORMED = 2;
 
 /** HOT_FIELDS are kept in typed arrays at first pass so common filters need no re-dissection. */
-export const HOT_FIELDS = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'tcp.len'] as const;
+export const HOT_FIELDS = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'tcp.len', 'tcp.stream'] as const;
 /** Derived hot fields answered from the same arrays. */
 const PAIR_FIELDS: Record<string, [string, string]> = {
   'ip.addr': ['ip.src', 'ip.dst'],
