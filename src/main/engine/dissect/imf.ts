@@ -436,12 +436,17 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
   }
   if (type.startsWith('text/') || type === 'message/rfc822') {
     addTextLines(ctx, content, parent, type);
-    if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+    if (info) appendInfoSpaced(ctx, `(${type})`);
     return;
   }
   const dataTop = ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
   void dataTop;
-  if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+  if (info) appendInfoSpaced(ctx, `(${type})`);
+}
+
+/** appendInfoSpaced is col_append_sep_str(" "): the separator depends on the whole column, not the fence. */
+function appendInfoSpaced(ctx: DissectCtx, text: string): void {
+  ctx.columns.appendInfo(ctx.columns.info.length > 0 ? ' ' + text : text);
 }
 
 function viewOf(like: ByteView, bytes: Uint8Array, src: number): ByteView {
@@ -481,7 +486,7 @@ function dissectMultipart(
   );
   if (!ctx.layers.includes('mime_multipart')) ctx.layers.push('mime_multipart');
   ctx.tree.add(top, MP.type, view.src, start, 0, type, `[Type: ${type}]`).setGenerated();
-  if (info) ctx.columns.appendInfoSep(' ', `(${type})`);
+  if (info) appendInfoSpaced(ctx, `(${type})`);
   const delimiter = new TextEncoder().encode('--' + boundary);
   // Boundaries are only valid at line starts.
   const positions: number[] = [];

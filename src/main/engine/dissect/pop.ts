@@ -365,7 +365,7 @@ function addReassembled(ctx: DissectCtx, top: TreeItem, pdu: PopPdu): void {
   const list = ctx.tree
     .add(top, F.data_fragments, src, 0, message.length, null, () => {
       const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
-      return `[${fragments.length} DATA fragment${fragments.length === 1 ? '' : 's'} (${total} bytes): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
+      return `[${fragments.length} DATA fragments (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
     })
     .setGenerated();
   if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {
@@ -381,7 +381,6 @@ function addReassembled(ctx: DissectCtx, top: TreeItem, pdu: PopPdu): void {
   ctx.tree.add(list, F.data_fragment_count, src, 0, 0, fragments.length, `[DATA fragment count: ${fragments.length}]`).setGenerated();
   ctx.tree.add(list, F.data_reassembled_length, src, 0, 0, total, `[Reassembled DATA length: ${total}]`).setGenerated();
   ctx.columns.protocol = 'POP/IMF';
-  ctx.columns.fenceInfo();
   dissectImf(ctx, new ByteView(message, 0, message.length, 'imf', src), null);
 }
 
@@ -409,7 +408,9 @@ function dissectPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     let lines = all;
     const tail = all[all.length - 1];
     let end = view.length;
-    if (tail && !tail.terminated && tail.length <= MAX_LINE && ctx.tcp && ctx.firstPass) {
+    // A CR as the last byte may still be followed by its LF (Wireshark's tvb_find_line_end with desegment).
+    const crAtEnd = tail !== undefined && tail.terminated && tail.next === view.base + view.length && bytes[tail.next - 1] === 0x0d;
+    if (tail && (!tail.terminated || crAtEnd) && tail.length <= MAX_LINE && ctx.tcp && ctx.firstPass) {
       lines = all.slice(0, -1);
       end = tail.start - view.base;
       ctx.desegment = { offset: end, needed: ONE_MORE_SEGMENT };

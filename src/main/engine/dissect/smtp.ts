@@ -635,7 +635,7 @@ function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: n
     const total = pdu.total ?? message.length;
     const list = ctx.tree.add(top, F.data_fragments, src, 0, message.length, null, () => {
       const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
-      return `[${fragments.length} DATA fragments (${total} bytes): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
+      return `[${fragments.length} DATA fragments (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
     });
     list.setGenerated();
     if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {
