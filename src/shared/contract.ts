@@ -187,6 +187,23 @@ export interface AppInfo {
   host: 'electron' | 'web';
 }
 
+/**
+ * MENU_COMMANDS are the application-menu commands that need the UI (a dialog, the selected interface,
+ * the focused packet list); the Electron host sends them as `app.onMenu`. Menu items the host can carry
+ * out alone (Open, Save As, Stop, Quit, zoom) never reach the renderer.
+ */
+export const MENU_COMMANDS = [
+  'file.exportSpecified',
+  'capture.start',
+  'capture.restart',
+  'capture.options',
+  'go.toPacket',
+  'edit.find',
+] as const;
+
+/** MenuCommand is one of {@link MENU_COMMANDS}. */
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
 /** Methods maps every method name to its signature. */
 export interface Methods {
   'app.info'(): AppInfo;
@@ -200,6 +217,19 @@ export interface Methods {
   'file.open'(path: string): CaptureInfo;
   'file.save'(path: string, options: SaveOptions): { path: string; frames: number };
   'file.info'(): CaptureInfo;
+  /**
+   * file.recent lists recently opened or saved files, newest first (the Electron host keeps them; the
+   * web host has none). In Electron these are among the paths file.open accepts.
+   */
+  'file.recent'(): string[];
+  /**
+   * dialog.openFile shows the host's native Open dialog and returns the chosen path, or null when the
+   * user cancels. In Electron, file.open only accepts paths the user chose (this dialog, a drop, the
+   * command line, recent files); the web host has no native dialogs and rejects the call.
+   */
+  'dialog.openFile'(): string | null;
+  /** dialog.saveFile shows the native Save dialog starting at `suggested` (a file name); null when cancelled. */
+  'dialog.saveFile'(suggested: string): string | null;
   'view.setFilter'(text: string): FilterFeedback;
   'view.rows'(start: number, count: number): FrameSummary[];
   /** view.indexOf returns the displayed-row index of a frame number, or -1 */
@@ -234,6 +264,8 @@ export interface Events {
   'capture.onStatus': CaptureStatus;
   'console.onOutput': ConsoleOutput;
   'app.onError': { message: string };
+  /** a menu item or accelerator of the Electron host that the UI carries out */
+  'app.onMenu': { command: MenuCommand };
 }
 
 export type MethodName = keyof Methods;
@@ -305,6 +337,9 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'file.open': [PATH],
   'file.save': [PATH, { kind: 'object', check: checkSaveOptions }],
   'file.info': [],
+  'file.recent': [],
+  'dialog.openFile': [],
+  'dialog.saveFile': [{ kind: 'string', maxLength: 255 }],
   'view.setFilter': [{ kind: 'string', maxLength: 65536 }],
   'view.rows': [
     { kind: 'int', min: 0, max: 0xffffffff },
@@ -346,6 +381,7 @@ export const EVENTS: readonly EventName[] = [
   'capture.onStatus',
   'console.onOutput',
   'app.onError',
+  'app.onMenu',
 ];
 
 /** ContractError is how a rejected call is reported across a transport. */

@@ -2,7 +2,7 @@
  * A small typed event emitter for the contract's events, with a throttle for high-rate events
  * (counts and capture statistics reach clients at most 20 times a second, the latest value winning).
  */
-import type { EventName, Events } from '../../shared/contract';
+import { EVENTS, type EventName, type Events } from '../../shared/contract';
 
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
@@ -24,11 +24,9 @@ export class EngineEvents {
     return () => set.delete(listener as Listener<EventName>);
   }
 
-  /** onAny subscribes to every event (hosts forward all of them). */
+  /** onAny subscribes to every event of the contract's {@link EVENTS} list (hosts forward all of them). */
   onAny(listener: <E extends EventName>(event: E, payload: Events[E]) => void): () => void {
-    const offs = (
-      ['view.onCounts', 'view.onRowsChanged', 'view.onReset', 'capture.onStatus', 'console.onOutput', 'app.onError'] as const
-    ).map((e) => this.on(e, (p) => listener(e, p)));
+    const offs = EVENTS.map((e) => this.on(e, (p) => listener(e, p as Events[typeof e])));
     return () => offs.forEach((off) => off());
   }
 

@@ -209,6 +209,20 @@ export class Workbench implements Service {
     return this.fileInfoNow();
   }
 
+  /** file.recent: the engine keeps no recent-file list; the Electron host overrides this. */
+  'file.recent'(): string[] {
+    return [];
+  }
+
+  /** dialog.openFile: native dialogs belong to the Electron host; everywhere else the UI asks for a path. */
+  'dialog.openFile'(): string | null {
+    throw new Error('Native file dialogs are not available in the browser: type the path of the file instead.');
+  }
+
+  'dialog.saveFile'(_suggested: string): string | null {
+    throw new Error('Native file dialogs are not available in the browser: type the path to save to instead.');
+  }
+
   private fileInfoNow(): CaptureInfo {
     return { ...this.info, counts: this.counts() };
   }
