@@ -1,30 +1,366 @@
 /**
- * `wirelab` command line: a tshark-like front end to the engine (`-r FILE -Y FILTER -T fields -e FIELD`),
- * run under plain Node from `bin/wirelab.js` or directly as `node out/main/cli.js`.
+ * `wirelab` command line: a tshark-compatible front end to the engine, run under plain Node from
+ * `bin/wirelab.js` (after `npm run build`) or directly as `node out/main/cli.js`. The same flags as
+ * tshark 4.0 (`-r FILE -Y FILTER -T fields -e FIELD -E … -V -x -w -c -o -d -2 -R -z`) give the same
+ * output byte for byte where the engine dissects like Wireshark, so any answer can be diffed with tshark
+ * (docs/cli.md lists the differences). Subcommands owned by other parts of the app are routed through
+ * {@link SUBCOMMANDS}.
  *
- * TODO(cli): placeholder body; the CLI owner replaces it. Keep the signature of {@link main}: the bin
- * script and the tests call it and use the returned number as the process exit code.
+ * Exit codes are tshark's: 0 success, 1 bad command line (usage, unknown preference, bad field), 2 a file
+ * that cannot be read or is damaged (after printing every readable frame), 2 an invalid filter.
  */
-import { realpathSync } from 'node:fs';
+import { fstatSync, realpathSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
+import { DissectionSession, parsePrefValue } from '../engine/decode/session';
+import type { TreeMode } from '../engine/decode/tree';
+import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
+import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
+import { allModules } from '../engine/modules';
+import { parseArgs, USAGE, type CliOptions } from './args';
+import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
+import { OpenError, runPipeline } from './pipeline';
+import { credentialsReport, parseStats, type StatsRequest } from './stats';
 
-const USAGE = `Usage: wirelab [options]
-  -r <file>        read packets from a pcap/pcapng file
-  -Y <filter>      display filter (Wireshark syntax)
-  -T <format>      output format: text | fields | json
-  -e <field>       field to print with -T fields (repeatable)
-  web              serve the UI over HTTP on 127.0.0.1 (no Electron needed)
-  -h, --help       show this help
-`;
+const VERSION = '0.1.0';
+
+/** CliIO is where the CLI writes; tests pass their own to capture output in-process. */
+export interface CliIO {
+  /** stdout sink; may throw {@link BrokenPipe} to stop the run quietly. */
+  stdout: Sink;
+  stderr: (text: string) => void;
+  /**
+   * true when stdout and stderr are the same file (a terminal, `2>&1`): tshark then separates the
+   * frames from a read error with an empty line on stderr.
+   */
+  sameTarget: boolean;
+}
+
+/** BrokenPipe is thrown by the stdout sink when the reader went away (`wirelab … | head`). */
+export class BrokenPipe extends Error {
+  constructor() {
+    super('broken pipe');
+    this.name = 'BrokenPipe';
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** fdSink writes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
+function fdSink(fd: number): Sink {
+  return (chunk: string) => {
+    const bytes = Buffer.from(chunk, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) {
+      try {
+        offset += writeSync(fd, bytes, offset);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        if (code === 'EPIPE') throw new BrokenPipe();
+        throw error;
+      }
+    }
+  };
+}
+
+function sameFile(a: number, b: number): boolean {
+  try {
+    const x = fstatSync(a);
+    const y = fstatSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** processIO is the real process's stdout/stderr. */
+export function processIO(): CliIO {
+  const stderr = fdSink(2);
+  return {
+    stdout: fdSink(1),
+    stderr: (text) => {
+      try {
+        stderr(text);
+      } catch {
+        // nowhere left to report
+      }
+    },
+    sameTarget: sameFile(1, 2),
+  };
+}
+
+/** Subcommand runs `wirelab NAME …` with the words after NAME and resolves to the exit code. */
+export type Subcommand = (argv: string[], io: CliIO) => Promise<number>;
+
+/**
+ * SUBCOMMANDS is the dispatch table for `wirelab NAME …`: owners plug their command in here. Modules
+ * are imported on demand so that `wirelab -r` does not load the web host.
+ */
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  check: async (argv) => (await import('./check')).runCheckCommand(argv),
+  web: async (argv) => (await import('../web/main')).runWebCommand(argv),
+  labserver: async (_argv, io) => {
+    io.stderr('wirelab labserver: not implemented yet\n');
+    return 1;
+  },
+};
 
 /** main runs the CLI with `argv` (without `node` and the script) and resolves to the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) {
-    process.stdout.write(USAGE);
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const sub = argv.length > 0 ? SUBCOMMANDS[argv[0]] : undefined;
+  if (sub !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0])) return sub(argv.slice(1), io);
+  if (argv.length === 0) {
+    io.stdout(USAGE);
     return 0;
   }
-  process.stderr.write(`wirelab: not implemented yet: ${argv.join(' ')}\n${USAGE}`);
-  return 2;
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    const [first, ...rest] = parsed.error.lines;
+    io.stderr(`wirelab: ${first}\n` + rest.map((l) => l + '\n').join('') + (parsed.error.usage ? '\n' + USAGE : ''));
+    return parsed.error.exitCode;
+  }
+  const options = parsed.options;
+  if (options.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (options.version) {
+    io.stdout(`wirelab ${VERSION} (Wirelab's tshark-compatible command line; output modelled on TShark 4.0)\n`);
+    return 0;
+  }
+  try {
+    return await run(options, io);
+  } catch (error) {
+    if (error instanceof BrokenPipe) return 0;
+    throw error;
+  }
+}
+
+/** fail prints `wirelab: message` and returns the exit code. */
+function fail(io: CliIO, message: string, code: number): number {
+  io.stderr(`wirelab: ${message}\n`);
+  return code;
+}
+
+/** fileErrorMessage words a capture file problem as tshark does, with our precise reason after it. */
+function fileErrorMessage(path: string, error: CaptureFileError): string {
+  if (error.code === 'bad-magic' || error.code === 'bad-version') {
+    return `The file "${path}" isn't a capture file in a format Wirelab understands.\n(${error.message})`;
+  }
+  if (error.code === 'truncated') {
+    return `The file "${path}" appears to have been cut short in the middle of a packet.\n(${error.message})`;
+  }
+  if (error.code === 'io') return `An error occurred while reading from the file "${path}".\n(${error.message})`;
+  return `The file "${path}" appears to be damaged or corrupt.\n(${error.message})`;
+}
+
+const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype', 'sll.ltype'];
+
+async function run(o: CliOptions, io: CliIO): Promise<number> {
+  // The registry, preferences, decode-as rules, fields and filters are checked before reading.
+  const probe = new DissectionSession(allModules);
+  const registry = probe.registry;
+  const prefs: Record<string, string | number | boolean> = {};
+  for (const p of o.prefs) {
+    if (!registry.prefDefs.has(p.name)) return fail(io, `-o flag "${p.raw}" specifies unknown preference`, 1);
+    try {
+      prefs[p.name] = parsePrefValue(registry, p.name, p.value);
+    } catch (error) {
+      return fail(io, error instanceof Error ? error.message : String(error), 1);
+    }
+  }
+  for (const rule of o.decodeAs) {
+    if (!KNOWN_TABLES.includes(rule.table) && registry.tables.values(rule.table).length === 0) {
+      return fail(io, `Unknown layer type -- ${rule.table}\nValid layer types are:\n${KNOWN_TABLES.map((t) => `\t${t}`).join('\n')}`, 1);
+    }
+    if (!registry.tables.module(rule.proto)?.dissect) {
+      const valid = registry.modules
+        .filter((m) => m.dissect !== undefined && m.proto.abbrev !== 'frame')
+        .map((m) => `\t${m.proto.abbrev} (${m.proto.name})`)
+        .sort();
+      return fail(io, `Unknown protocol -- "${rule.proto}"\nValid protocols for layer type "${rule.table}" are:\n${valid.join('\n')}`, 1);
+    }
+  }
+  let stats: StatsRequest[];
+  try {
+    stats = parseStats(o.stats);
+  } catch (error) {
+    return fail(io, (error as Error).message, 1);
+  }
+
+  const lookup = (abbrev: string) => registry.fields.get(abbrev);
+  let printer: FieldsPrinter | undefined;
+  if (o.outputFormat === 'fields') {
+    const invalid = FieldsPrinter.invalidFields(o.fields, lookup);
+    if (invalid.length > 0) return fail(io, `Some fields aren't valid:\n${invalid.map((f) => `\t${f}`).join('\n')}`, 1);
+    printer = new FieldsPrinter(o.fields, lookup, o.fieldsOptions);
+  }
+  const compile = (text: string | undefined): CompiledFilter | string | undefined => {
+    if (text === undefined) return undefined;
+    const compiled = compileFilter(text, registry.fields);
+    return compiled.ok ? compiled.filter : formatFilterError(text, compiled.error);
+  };
+  const readFilter = compile(o.readFilter);
+  if (typeof readFilter === 'string') return fail(io, readFilter, 2);
+  const displayFilter = compile(o.displayFilter);
+  if (typeof displayFilter === 'string') return fail(io, displayFilter, 2);
+
+  // What to print and therefore how much tree to build.
+  const printing = !o.quiet && (o.writeFile === undefined || o.printSummary);
+  const text = o.outputFormat === 'text';
+  const summary = printing && text && (o.printSummary || (!o.verbose && !o.hex));
+  const verbose = printing && text && o.verbose;
+  const hex = printing && text && o.hex;
+  const json = printing && o.outputFormat === 'json';
+  const fields = printing && printer !== undefined ? printer : undefined;
+  let mode: TreeMode = 'none';
+  const interest = new Set<string>();
+  if (verbose || hex || json) mode = 'full';
+  else {
+    if (fields) for (const f of fields.interest()) interest.add(f);
+    for (const f of readFilter?.fields ?? []) interest.add(f);
+    for (const f of displayFilter?.fields ?? []) interest.add(f);
+    if (interest.size > 0) mode = 'fields';
+  }
+
+  const out = new OutputBuffer(io.stdout);
+  let sessionUsed: DissectionSession | undefined;
+  const makeSession = (): DissectionSession =>
+    (sessionUsed = new DissectionSession(allModules, {
+      prefs,
+      decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
+      keepFrameData: o.twoPass,
+    }));
+
+  let writer: CaptureWriter | undefined;
+  let writerError: string | undefined;
+  const openWriter = (info: CaptureFileInfo): void => {
+    if (writer !== undefined || writerError !== undefined || o.writeFile === undefined) return;
+    try {
+      if (o.writeFormat === 'pcap') {
+        const linktypes = new Set(info.interfaces.map((i) => i.linktype));
+        if (linktypes.size > 1) throw new Error('a pcap file holds one link type; this capture has several (use -F pcapng)');
+        const first = info.interfaces[0];
+        writer = openCaptureWriter(o.writeFile, {
+          format: 'pcap',
+          linktype: first?.linktype ?? 1,
+          snaplen: first?.snaplen || 262144,
+          nanosecond: first !== undefined && first.tsResolNs < 1000,
+        });
+      } else {
+        const decimal = info.interfaces.every((i) => Number.isInteger(Math.log10(i.tsResolNs)) && i.tsResolNs <= 1e9);
+        writer = openCaptureWriter(o.writeFile, {
+          format: 'pcapng',
+          linktype: info.interfaces[0]?.linktype ?? 1,
+          ...(decimal ? { interfaces: info.interfaces } : { nanosecond: true }),
+        });
+      }
+    } catch (error) {
+      writerError = error instanceof Error ? error.message : String(error);
+    }
+  };
+  let captureInfo: CaptureFileInfo | undefined;
+
+  if (fields && o.fieldsOptions.header) out.write(fields.header());
+  else if (fields && o.fieldsOptions.bom) out.write('\ufeff');
+  let jsonCount = 0;
+  if (json) out.write('[\n');
+
+  const onFrame = (v: FrameView, record: CaptureRecord): void => {
+    if (o.writeFile !== undefined && writerError === undefined) {
+      if (writer === undefined) openWriter(infoOf(record));
+      if (writer !== undefined) {
+        const rec: Parameters<CaptureWriter['write']>[0] = {
+          tsSec: record.tsSec,
+          tsNsec: record.tsNsec,
+          data: record.data,
+          origLen: record.origLen,
+          interfaceId: record.interfaceId,
+        };
+        if (record.comment !== undefined) rec.comment = record.comment;
+        writer.write(rec);
+      }
+    }
+    if (!printing) return;
+    if (fields) {
+      out.write(fields.row(v));
+    } else if (json) {
+      out.write((jsonCount++ === 0 ? '  ' : ',\n  ') + jsonFrame(v));
+    } else {
+      if (summary) out.write(summaryLine(columnsOf(v)) + '\n');
+      if (verbose) {
+        out.write(detailText(v, o.onlyProtocols));
+        if (!hex) out.write('\n');
+      }
+      if (hex) {
+        if (summary || verbose) out.write('\n');
+        out.write(hexText(v.result.sources) + '\n');
+      }
+    }
+    if (o.lineBuffered) out.flush();
+  };
+  // The writer needs the file's interfaces; the pipeline hands records, so keep the latest info.
+  const infoOf = (record: CaptureRecord): CaptureFileInfo =>
+    captureInfo ?? { format: 'pcap', nanosecond: false, byteOrder: 'le', versionMajor: 2, versionMinor: 4, compressed: false, interfaces: [{ linktype: record.linktype, snaplen: 262144, tsResolNs: 1000 }], comments: [] };
+
+  let result;
+  try {
+    result = await runPipeline({
+      path: o.readFile!,
+      makeSession,
+      mode,
+      interest: mode === 'fields' ? interest : undefined,
+      count: o.count,
+      twoPass: o.twoPass,
+      displayFilter,
+      readFilter,
+      onFrame,
+      onInfo: (info) => {
+        captureInfo = info;
+      },
+    });
+  } catch (error) {
+    writer?.abort();
+    if (error instanceof BrokenPipe) throw error;
+    out.flush();
+    if (error instanceof OpenError) return fail(io, error.message, 2);
+    if (error instanceof CaptureFileError) return fail(io, fileErrorMessage(o.readFile!, error), 2);
+    throw error;
+  }
+  if (json) out.write(jsonCount > 0 ? '\n]\n' : ']\n');
+
+  let code = 0;
+  if (o.writeFile !== undefined) {
+    if (writer === undefined && writerError === undefined && result.info !== undefined) openWriter(result.info);
+    if (writer === undefined && writerError === undefined && result.info === undefined) {
+      writerError = 'the input has no capture file header to copy the link type from';
+    }
+    if (writerError !== undefined) {
+      out.flush();
+      writer?.abort();
+      return fail(io, `The file "${o.writeFile}" could not be written: ${writerError}`, 2);
+    }
+    try {
+      writer!.close();
+    } catch (error) {
+      out.flush();
+      return fail(io, `The file "${o.writeFile}" could not be written: ${(error as Error).message}`, 2);
+    }
+  }
+  for (const s of stats) {
+    if (s.kind === 'credentials' && sessionUsed !== undefined) out.write(credentialsReport(sessionUsed));
+  }
+  out.flush();
+  if (result.error !== null) {
+    if (printing && io.sameTarget) io.stderr('\n');
+    io.stderr(`wirelab: ${fileErrorMessage(o.readFile!, result.error)}\n`);
+    code = 2;
+  }
+  return code;
 }
 
 /** isDirectRun is true when this module is the script Node was started with (not imported by bin/). */

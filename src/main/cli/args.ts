@@ -1,0 +1,425 @@
+/**
+ * Command-line parsing for `wirelab`, written by hand to behave like tshark 4.0's getopt loop so that a
+ * tshark command line works unchanged: short options may be clustered (`-nr f`) and take their argument
+ * attached (`-c5`, `-rfile`) or as the next word even when it starts with `-`; option processing stops
+ * at the first word that is not an option, and every remaining word becomes a read filter (tshark's
+ * "additional command-line arguments"). Error messages and exit codes are tshark's (checked against
+ * tshark 4.0.17): bad usage exits 1, with the usage text for unknown options and missing arguments.
+ *
+ * The parser only checks syntax and values it can check alone; preferences, decode-as protocols, field
+ * names and filters are checked against the protocol registry by `index.ts` before reading the file.
+ */
+
+/** FieldsOptions are the `-E` options of `-T fields`. */
+export interface FieldsOptions {
+  separator: string;
+  header: boolean;
+  occurrence: 'f' | 'l' | 'a';
+  aggregator: string;
+  quote: '' | '"' | "'";
+  bom: boolean;
+}
+
+/** DecodeAsRule is one `-d table==value,proto` rule. */
+export interface DecodeAsRule {
+  table: string;
+  value: number | string;
+  proto: string;
+  raw: string;
+}
+
+/** CliOptions is everything the command line asked for. */
+export interface CliOptions {
+  readFile?: string;
+  /** `-c`: stop after this many records read (tshark counts records, not displayed frames). */
+  count?: number;
+  writeFile?: string;
+  writeFormat: 'pcap' | 'pcapng';
+  prefs: { name: string; value: string; raw: string }[];
+  noResolve: boolean;
+  decodeAs: DecodeAsRule[];
+  displayFilter?: string;
+  /** `-R`, or the words after the options (tshark's read filter). */
+  readFilter?: string;
+  /** true when the read filter came from `-R` (which requires `-2`). */
+  readFilterFromOption: boolean;
+  twoPass: boolean;
+  outputFormat: 'text' | 'fields' | 'json';
+  fields: string[];
+  fieldsOptions: FieldsOptions;
+  verbose: boolean;
+  /** `-O proto,proto`: with -V, only these protocols are expanded. */
+  onlyProtocols?: string[];
+  hex: boolean;
+  /** `-P`: print the summary line even with -V/-x or -w. */
+  printSummary: boolean;
+  quiet: boolean;
+  /** `-l`: flush after every frame. */
+  lineBuffered: boolean;
+  stats: string[];
+  help: boolean;
+  version: boolean;
+}
+
+/** ParseError is a usage error: message lines (without the program prefix) and whether to add usage. */
+export interface ParseError {
+  lines: string[];
+  usage: boolean;
+  exitCode: number;
+}
+
+export type ParseResult = { ok: true; options: CliOptions } | { ok: false; error: ParseError };
+
+/** Options that take an argument. */
+const WITH_ARGUMENT = new Set(['r', 'c', 'w', 'F', 'o', 'd', 'Y', 'R', 'T', 'e', 'E', 'z', 'O']);
+/** Options without an argument. */
+const FLAGS = new Set(['n', '2', 'V', 'x', 'q', 'P', 'l', 'h', 'v']);
+/** Long options and the short option they stand for. */
+const LONG: Record<string, string> = {
+  help: 'h',
+  version: 'v',
+  'read-file': 'r',
+  'display-filter': 'Y',
+  'read-filter': 'R',
+  print: 'P',
+};
+
+/** FIELDS_E_HELP is tshark's list of `-E` options, printed after a bad `-E`. */
+export const FIELDS_E_HELP = [
+  'The available options for field output "E" are:',
+  'bom=y|n    Prepend output with the UTF-8 BOM (def: N: no)',
+  'header=y|n    Print field abbreviations as first line of output (def: N: no)',
+  'separator=/t|/s|<character>   Set the separator to use;',
+  '     "/t" = tab, "/s" = space (def: /t: tab)',
+  'occurrence=f|l|a  Select the occurrence of a field to use;',
+  '     "f" = first, "l" = last, "a" = all (def: a: all)',
+  'aggregator=,|/s|<character>   Set the aggregator to use;',
+  '     "," = comma, "/s" = space (def: ,: comma)',
+  'quote=d|s|n   Print either d: double-quotes, s: single quotes or n: no quotes around field values (def: n: none)',
+];
+
+/** defaultOptions are tshark's defaults. */
+export function defaultOptions(): CliOptions {
+  return {
+    writeFormat: 'pcapng',
+    prefs: [],
+    noResolve: false,
+    decodeAs: [],
+    readFilterFromOption: false,
+    twoPass: false,
+    outputFormat: 'text',
+    fields: [],
+    fieldsOptions: { separator: '\t', header: false, occurrence: 'a', aggregator: ',', quote: '', bom: false },
+    verbose: false,
+    hex: false,
+    printSummary: false,
+    quiet: false,
+    lineBuffered: false,
+    stats: [],
+    help: false,
+    version: false,
+  };
+}
+
+function usageError(...lines: string[]): ParseResult {
+  return { ok: false, error: { lines, usage: true, exitCode: 1 } };
+}
+
+function plainError(...lines: string[]): ParseResult {
+  return { ok: false, error: { lines, usage: false, exitCode: 1 } };
+}
+
+/** parsePacketCount follows tshark's get_positive_int for `-c`. */
+function parsePacketCount(text: string): number | string {
+  if (!/^[-+]?\d+$/.test(text.trim()) || text.trim() !== text) return `The specified packet count "${text}" isn't a decimal number`;
+  const n = Number(text);
+  if (n < 0) return `The specified packet count "${text}" is a negative number`;
+  if (n === 0) return 'The specified packet count is zero';
+  if (n > 2147483647) return `The specified packet count "${text}" is too large (greater than 2147483647)`;
+  return n;
+}
+
+/** parseFieldsOption applies one `-E name=value`; false when tshark would reject it. */
+function parseFieldsOption(fo: FieldsOptions, text: string): boolean {
+  const eq = text.indexOf('=');
+  // tshark ignores an -E word without "=".
+  if (eq < 0) return true;
+  const name = text.slice(0, eq);
+  const value = text.slice(eq + 1);
+  switch (name) {
+    case 'separator':
+      if (value === '') return false;
+      if (value[0] === '/') fo.separator = value[1] === 't' ? '\t' : value[1] === 's' ? ' ' : '\\';
+      else fo.separator = String.fromCodePoint(value.codePointAt(0)!);
+      return true;
+    case 'aggregator':
+      if (value === '') return false;
+      if (value[0] === '/') fo.aggregator = value[1] === 's' ? ' ' : '\\';
+      else fo.aggregator = String.fromCodePoint(value.codePointAt(0)!);
+      return true;
+    case 'occurrence':
+      if (value !== 'f' && value !== 'l' && value !== 'a') return false;
+      fo.occurrence = value;
+      return true;
+    case 'quote':
+      if (value === 'd') fo.quote = '"';
+      else if (value === 's') fo.quote = "'";
+      else if (value === 'n') fo.quote = '';
+      else return false;
+      return true;
+    case 'header':
+    case 'bom': {
+      const v = value.toLowerCase();
+      if (v !== 'y' && v !== 'n') return false;
+      fo[name] = v === 'y';
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** parseDecodeAs checks the `-d` template; table and protocol names are checked by the caller. */
+function parseDecodeAs(text: string): DecodeAsRule | string {
+  const m = /^([^=]+)==([^,]+),(.+)$/.exec(text.trim());
+  if (!m) return `Parameter "${text}" doesn't follow the template "<layer_type>==<selector>,<decode_as_protocol>"`;
+  const selector = m[2].trim();
+  let value: number | string = selector;
+  if (/^0[xX][0-9a-fA-F]+$/.test(selector)) value = parseInt(selector, 16);
+  else if (/^\d+$/.test(selector)) value = Number(selector);
+  return { table: m[1].trim(), value, proto: m[3].trim().toLowerCase(), raw: text };
+}
+
+/** parseArgs parses `argv` (without `node` and the script name). */
+export function parseArgs(argv: readonly string[]): ParseResult {
+  const o = defaultOptions();
+  let i = 0;
+  const apply = (opt: string, arg: string | undefined): ParseResult | undefined => {
+    switch (opt) {
+      case 'r':
+        o.readFile = arg!;
+        return;
+      case 'c': {
+        const n = parsePacketCount(arg!);
+        if (typeof n === 'string') return plainError(n);
+        o.count = n;
+        return;
+      }
+      case 'w':
+        o.writeFile = arg!;
+        return;
+      case 'F':
+        if (arg !== 'pcap' && arg !== 'pcapng') {
+          return plainError(
+            `"${arg}" isn't a valid capture file type`,
+            'The available capture file types for the "-F" flag are:',
+            '    pcap - Wireshark/tcpdump/... - pcap',
+            '    pcapng - Wireshark/... - pcapng',
+          );
+        }
+        o.writeFormat = arg;
+        return;
+      case 'o': {
+        const colon = arg!.indexOf(':');
+        if (colon <= 0) return plainError(`Invalid -o flag "${arg}"`);
+        o.prefs.push({ name: arg!.slice(0, colon).trim(), value: arg!.slice(colon + 1).trim(), raw: arg! });
+        return;
+      }
+      case 'd': {
+        const rule = parseDecodeAs(arg!);
+        if (typeof rule === 'string') return plainError(rule);
+        o.decodeAs.push(rule);
+        return;
+      }
+      case 'Y':
+        o.displayFilter = arg!;
+        return;
+      case 'R':
+        o.readFilter = arg!;
+        o.readFilterFromOption = true;
+        return;
+      case 'T':
+        if (arg === 'fields' || arg === 'json' || arg === 'text') {
+          o.outputFormat = arg;
+          return;
+        }
+        return plainError(
+          `Invalid -T parameter "${arg}"; it must be one of:`,
+          '\t"fields"  The values of fields specified with the -e option, in a form',
+          '\t          specified by the -E option.',
+          "\t\"json\"    Wirelab's JSON: one object per packet with its columns, layers",
+          '\t          and detail tree (see docs/cli.md; not tshark\'s JSON).',
+          '\t"text"    Text of a human-readable one-line summary of each of the packets,',
+          '\t          or a multi-line view of the details of each of the packets,',
+          '\t          depending on whether the -V flag was specified.',
+          '\t          This is the default.',
+        );
+      case 'e':
+        o.fields.push(arg!);
+        return;
+      case 'E':
+        if (!parseFieldsOption(o.fieldsOptions, arg!)) {
+          const name = arg!.slice(0, Math.max(0, arg!.indexOf('=')));
+          return plainError(`"${name}" is not a valid field output option=value pair.`, ...FIELDS_E_HELP);
+        }
+        return;
+      case 'z':
+        o.stats.push(arg!);
+        return;
+      case 'O':
+        o.onlyProtocols = arg!
+          .split(/[ ,]+/)
+          .map((s) => s.trim().toLowerCase())
+          .filter((s) => s !== '');
+        o.verbose = true;
+        return;
+      case 'n':
+        o.noResolve = true;
+        return;
+      case '2':
+        o.twoPass = true;
+        return;
+      case 'V':
+        o.verbose = true;
+        return;
+      case 'x':
+        o.hex = true;
+        return;
+      case 'q':
+        o.quiet = true;
+        return;
+      case 'P':
+        o.printSummary = true;
+        return;
+      case 'l':
+        o.lineBuffered = true;
+        return;
+      case 'h':
+        o.help = true;
+        return;
+      case 'v':
+        o.version = true;
+        return;
+    }
+    return usageError(`unrecognized option: ${opt}`);
+  };
+
+  while (i < argv.length) {
+    const word = argv[i];
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const name = word.slice(2, eq < 0 ? undefined : eq);
+      const opt = LONG[name];
+      if (opt === undefined) return usageError(`unrecognized option: ${name}`);
+      i++;
+      let arg: string | undefined;
+      if (WITH_ARGUMENT.has(opt)) {
+        if (eq >= 0) arg = word.slice(eq + 1);
+        else if (i < argv.length) arg = argv[i++];
+        else return usageError(`option requires an argument: ${name}`);
+      } else if (eq >= 0) {
+        return usageError(`option doesn't allow an argument: ${name}`);
+      }
+      const failed = apply(opt, arg);
+      if (failed) return failed;
+      continue;
+    }
+    if (!word.startsWith('-') || word === '-') break;
+    i++;
+    for (let j = 1; j < word.length; j++) {
+      const opt = word[j];
+      if (WITH_ARGUMENT.has(opt)) {
+        let arg: string;
+        if (j + 1 < word.length) arg = word.slice(j + 1);
+        else if (i < argv.length) arg = argv[i++];
+        else return usageError(`option requires an argument: ${opt}`);
+        const failed = apply(opt, arg);
+        if (failed) return failed;
+        break;
+      }
+      if (!FLAGS.has(opt)) return usageError(`unrecognized option: ${opt}`);
+      const failed = apply(opt, undefined);
+      if (failed) return failed;
+    }
+  }
+  if (i < argv.length) {
+    if (o.readFilter !== undefined) {
+      return plainError('Read filters were specified both with "-R" and with additional command-line arguments.');
+    }
+    o.readFilter = argv.slice(i).join(' ');
+  }
+  if (o.help || o.version) return { ok: true, options: o };
+
+  // Cross-option checks, in tshark's order and words.
+  if (o.readFilterFromOption && !o.twoPass) return plainError('-R without -2 is deprecated. For single-pass filtering use -Y.');
+  if (o.outputFormat === 'fields' && o.fields.length === 0) {
+    return plainError('"-Tfields" was specified, but no fields were specified with "-e".');
+  }
+  if (o.fields.length > 0 && o.outputFormat !== 'fields') {
+    return plainError('Output fields were specified with "-e", but "-Tfields" was not specified.');
+  }
+  if (o.readFile === undefined) {
+    return usageError('no capture file given: wirelab reads packets from a file (-r FILE); live capture is in the app');
+  }
+  return { ok: true, options: o };
+}
+
+/** USAGE is the option list printed by `-h` and after usage errors. */
+export const USAGE = `Usage: wirelab [options] ...
+       wirelab check FILE...      check capture files
+       wirelab web                serve the UI over HTTP on 127.0.0.1
+       wirelab labserver          run the lab SMTP/POP3 server
+
+Input file:
+  -r <infile>, --read-file <infile>
+                           set the filename to read from (pcap, pcapng, .gz)
+
+Processing:
+  -2                       perform a two-pass analysis
+  -R <read filter>, --read-filter <read filter>
+                           packet Read filter in Wireshark display filter syntax
+                           (requires -2)
+  -Y <display filter>, --display-filter <display filter>
+                           packet displaY filter in Wireshark display filter
+                           syntax
+  -n                       disable all name resolutions (accepted; Wirelab
+                           never resolves names)
+  -d <layer_type>==<selector>,<decode_as_protocol> ...
+                           "Decode As", e.g. tcp.port==2525,smtp
+  -c <packet count>        stop after n packets read (def: infinite)
+
+Output:
+  -w <outfile>             write packets to a file (after -Y filtering)
+  -F <output file type>    pcap or pcapng (default pcapng)
+  -V                       add output of packet tree        (Packet Details)
+  -O <protocols>           only show packet details of these protocols, comma
+                           separated
+  -P, --print              print packet summary even with -V/-x or -w
+  -x                       add output of hex and ASCII dump (Packet Bytes)
+  -T text|fields|json      format of text output (def: text); json is Wirelab's
+                           own format (see docs/cli.md)
+  -e <field>               field to print if -Tfields selected (e.g. tcp.port,
+                           _ws.col.Info); this option can be repeated
+  -E<fieldsoption>=<value> set options for output when -Tfields selected:
+     bom=y|n               print a UTF-8 BOM
+     header=y|n            switch headers on and off
+     separator=/t|/s|<char> select tab, space, printable character as separator
+     occurrence=f|l|a      print first, last or all occurrences of each field
+     aggregator=,|/s|<char> select comma, space, printable character as
+                           aggregator
+     quote=d|s|n           select double, single, no quotes for values
+  -l                       flush standard output after each packet
+  -q                       be more quiet on stdout (e.g. when using statistics)
+  -z credentials           list credentials (SMTP/POP AUTH, USER/PASS)
+  -z follow,tcp,ascii|hex|raw,N
+                           print the payload of TCP stream N
+
+Miscellaneous:
+  -h, --help               display this help and exit
+  -v, --version            display version info and exit
+  -o <name>:<value> ...    override preference setting
+`;
