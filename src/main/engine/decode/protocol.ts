@@ -276,6 +276,12 @@ export interface DissectCtx {
   setFrameData<T>(key: string, value: T): void;
   /** conversation returns per-capture state for `key`, creating it with `create` on first use. */
   conversation<T>(key: string, create: () => T): T;
+  /**
+   * markRowChanged records that an *earlier* frame's summary or frozen data changed during this first-pass
+   * dissection (a PDU completed here, so frames 6…18 now know "[Reassembled PDU in frame: 20]"). Hosts
+   * collect them with DissectionSession.takeRowUpdates(). Optional so that test contexts may omit it.
+   */
+  markRowChanged?(frameNumber: number): void;
 }
 
 /** ProtocolRegistry owns every module, the field registry built from them, the tables and preferences. */

@@ -79,6 +79,7 @@ export class DissectionSession {
   private readonly prefs = new Map<string, string | number | boolean>();
   private readonly frameData = new Map<number, Map<string, unknown>>();
   private readonly conversations = new Map<string, unknown>();
+  private readonly rowUpdates = new Set<number>();
   private readonly keepFrameData: boolean;
   private readonly frameModule: ProtocolModule;
 
@@ -173,6 +174,9 @@ export class DissectionSession {
         }
         return state;
       },
+      markRowChanged(frameNumber: number): void {
+        if (firstPass && frameNumber !== frame.number) session.rowUpdates.add(frameNumber);
+      },
     };
     const view = new ByteView(frame.data, 0, frame.data.length, 'frame', 0, frame.origLen);
     this.frameModule.dissect!(ctx, view, null as TreeItem | null);
@@ -187,6 +191,17 @@ export class DissectionSession {
       dstPort: ctx.dstPort,
       ptype: ctx.ptype,
     };
+  }
+
+  /**
+   * takeRowUpdates returns the frames (ascending) whose summary or frozen data changed after their own
+   * first pass — e.g. TCP segments that learned the frame their PDU is reassembled in — and forgets them.
+   * Hosts re-fetch those rows; the list is empty when nothing changed since the last call.
+   */
+  takeRowUpdates(): number[] {
+    const out = [...this.rowUpdates].sort((a, b) => a - b);
+    this.rowUpdates.clear();
+    return out;
   }
 
   /** hasFrameData tells whether the first pass froze anything for a frame (tests, memory accounting). */

@@ -1,0 +1,1358 @@
+/**
+ * TCP (RFC 9293; options of RFC 7323 — window scale, timestamps — RFC 2018 SACK, RFC 6691 MSS) as
+ * Wireshark 4.0's packet-tcp.c shows it: the header with every field and label tshark prints, the
+ * sequence analysis (`tcp.analysis.*`: retransmission, out-of-order, lost segment, duplicate ACK, the
+ * frame an ACK acknowledges, RTT, bytes in flight), `tcp.stream` allocation, and desegmentation of
+ * payload PDUs with `tcp.desegment_tcp_streams: TRUE` semantics.
+ *
+ * Invariants:
+ *  - Sequence numbers are compared only through src/shared/seq.ts (wrap-safe); relative numbers are
+ *    `raw − base` modulo 2^32 as Wireshark shows them.
+ *  - Everything learned from other frames (stream index, analysis, PDU boundaries, reassembled bytes) is
+ *    computed on the first, in-order pass and frozen per frame (`ctx.setFrameData('tcp', …)`); any later
+ *    dissection reads only frozen data, so a frame's tree never depends on which frames were clicked
+ *    before. Stream-level facts that Wireshark's second pass shows in final form (conversation
+ *    completeness, iRTT, window scale) hang off the shared stream object.
+ *  - Payload dissectors are found through the `tcp.port` table (lower port first, then the higher one,
+ *    as Wireshark's decode_tcp_ports), then the `tcp` heuristics, then Data. A dissector that needs more
+ *    bytes sets `ctx.desegment = {offset, needed}` (needed may be ONE_MORE_SEGMENT); TCP keeps the bytes
+ *    from `offset` pending for that direction and calls the dissector again on a "Reassembled TCP (N
+ *    bytes)" data source once later segments complete it. Design, caps and degrade rules:
+ *    docs/reassembly.md.
+ */
+import type { FieldDef, FieldValue } from '../../../shared/fields';
+import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
+import { ONE_MORE_SEGMENT, defineFields, protocolField, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
+import { addExpert, type ExpertGroup } from './expert';
+import type { TreeItem } from './tree';
+import { ByteView } from './view';
+import type { ExpertSeverity } from '../../../shared/model';
+import { COMPLETENESS, StreamTable, TcpStream } from '../reassembly/stream-table';
+import { DEFAULT_LIMITS, ReassemblyBudget, type Chunk } from '../reassembly/half-connection';
+import { formatRelTime, subTime } from './time';
+
+/** Named byte ranges of the fixed header (RFC 9293 §3.1). */
+const TCP_F = {
+  SRC_PORT: 0,
+  DST_PORT: 2,
+  SEQ: 4,
+  ACK: 8,
+  DATA_OFFSET: 12,
+  FLAGS: 12,
+  WINDOW: 14,
+  CHECKSUM: 16,
+  URGENT: 18,
+  OPTIONS: 20,
+} as const;
+const MIN_HEADER = 20;
+
+/** Flag bits of the 12-bit flags field. */
+const TH = { FIN: 0x001, SYN: 0x002, RST: 0x004, PSH: 0x008, ACK: 0x010, URG: 0x020, ECE: 0x040, CWR: 0x080, AE: 0x100, RES: 0xe00 } as const;
+
+/** MAX_PENDING_PDU caps a PDU waiting for more segments (a line typed without CRLF); see docs/reassembly.md. */
+export const MAX_PENDING_PDU = 64 * 1024;
+/** MAX_UNACKED bounds the per-direction list of unacknowledged segments (Wireshark: 10000). */
+const MAX_UNACKED = 10000;
+
+/** Analysis flag bits (Wireshark's TCP_A_*), frozen per frame. */
+export const TCP_A = {
+  RETRANSMISSION: 0x0001,
+  LOST_PACKET: 0x0002,
+  ACK_LOST_PACKET: 0x0004,
+  KEEP_ALIVE: 0x0008,
+  DUPLICATE_ACK: 0x0010,
+  ZERO_WINDOW: 0x0020,
+  ZERO_WINDOW_PROBE: 0x0040,
+  ZERO_WINDOW_PROBE_ACK: 0x0080,
+  KEEP_ALIVE_ACK: 0x0100,
+  OUT_OF_ORDER: 0x0200,
+  FAST_RETRANSMISSION: 0x0400,
+  WINDOW_UPDATE: 0x0800,
+  WINDOW_FULL: 0x1000,
+  REUSED_PORTS: 0x2000,
+  SPURIOUS_RETRANSMISSION: 0x4000,
+} as const;
+
+const COMPLETENESS_VALUES: Record<number, string> = {};
+{
+  const { SYN, SYNACK, ACK, DATA, FIN, RST } = COMPLETENESS;
+  COMPLETENESS_VALUES[SYN] = 'Incomplete, SYN_SENT';
+  COMPLETENESS_VALUES[SYN | SYNACK] = 'Incomplete, CLIENT_ESTABLISHED';
+  COMPLETENESS_VALUES[SYN | SYNACK | ACK] = 'Incomplete, ESTABLISHED';
+  COMPLETENESS_VALUES[SYN | SYNACK | ACK | DATA] = 'Incomplete, DATA';
+  for (const end of [FIN, RST, FIN | RST]) {
+    COMPLETENESS_VALUES[SYN | SYNACK | ACK | DATA | end] = 'Complete, WITH_DATA';
+    COMPLETENESS_VALUES[SYN | SYNACK | ACK | end] = 'Complete, NO_DATA';
+  }
+}
+
+const OPTION_KINDS: Record<number, string> = {
+  0: 'End of Option List',
+  1: 'No-Operation',
+  2: 'Maximum Segment Size',
+  3: 'Window Scale',
+  4: 'SACK Permitted',
+  5: 'SACK',
+  8: 'Time Stamp Option',
+  19: 'MD5 Signature Option',
+  28: 'User Timeout',
+  29: 'TCP Authentication Option',
+  30: 'Multipath TCP',
+  34: 'TCP Fast Open Cookie',
+  253: 'RFC3692-style Experiment 1',
+  254: 'RFC3692-style Experiment 2',
+};
+
+const CHECKSUM_STATUS: Record<number, string> = { 0: 'Bad', 1: 'Good', 2: 'Unverified' };
+
+const PROTO = { abbrev: 'tcp', short: 'TCP', name: 'Transmission Control Protocol' };
+const P = protocolField(PROTO);
+
+const F = defineFields('tcp', {
+  srcport: { name: 'Source Port', type: 'uint16' },
+  dstport: { name: 'Destination Port', type: 'uint16' },
+  port: { name: 'Source or Destination Port', type: 'uint16' },
+  stream: { name: 'Stream index', type: 'uint32' },
+  completeness: { name: 'Conversation completeness', type: 'uint8', blurb: 'The completeness of the conversation capture' },
+  len: { name: 'TCP Segment Len', type: 'uint32' },
+  seq: { name: 'Sequence Number', type: 'uint32' },
+  seq_raw: { name: 'Sequence Number (raw)', type: 'uint32', blurb: 'This shows the raw value of the sequence number' },
+  nxtseq: { name: 'Next Sequence Number', type: 'uint32' },
+  ack: { name: 'Acknowledgment Number', type: 'uint32' },
+  ack_raw: { name: 'Acknowledgment number (raw)', type: 'uint32', blurb: 'This shows the raw value of the acknowledgment number' },
+  hdr_len: { name: 'Header Length', type: 'uint8', bitmask: 0xf0, blurb: 'Data offset in 32-bit words' },
+  flags: { name: 'Flags', type: 'uint16', base: 'hex', bitmask: 0x0fff, blurb: 'Flags (12 bits)' },
+  'flags.res': { name: 'Reserved', type: 'boolean', bitmask: TH.RES, blurb: 'Three reserved bits (must be zero)' },
+  'flags.ae': { name: 'Accurate ECN', type: 'boolean', bitmask: TH.AE },
+  'flags.cwr': { name: 'Congestion Window Reduced', type: 'boolean', bitmask: TH.CWR },
+  'flags.ece': { name: 'ECN-Echo', type: 'boolean', bitmask: TH.ECE },
+  'flags.urg': { name: 'Urgent', type: 'boolean', bitmask: TH.URG },
+  'flags.ack': { name: 'Acknowledgment', type: 'boolean', bitmask: TH.ACK },
+  'flags.push': { name: 'Push', type: 'boolean', bitmask: TH.PSH },
+  'flags.reset': { name: 'Reset', type: 'boolean', bitmask: TH.RST },
+  'flags.syn': { name: 'Syn', type: 'boolean', bitmask: TH.SYN },
+  'flags.fin': { name: 'Fin', type: 'boolean', bitmask: TH.FIN },
+  'flags.str': { name: 'TCP Flags', type: 'string' },
+  window_size_value: { name: 'Window', type: 'uint16', blurb: 'The window size value from the TCP header' },
+  window_size: { name: 'Calculated window size', type: 'uint32', blurb: 'The scaled window size (if scaling has been used)' },
+  window_size_scalefactor: {
+    name: 'Window size scaling factor',
+    type: 'int32',
+    blurb: 'The window size scaling factor (-1 when unknown, -2 when no scaling is used)',
+  },
+  checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: CHECKSUM_STATUS },
+  urgent_pointer: { name: 'Urgent Pointer', type: 'uint16' },
+  options: { name: 'TCP Options', type: 'bytes' },
+  'options.nop': { name: 'TCP Option - No-Operation (NOP)', type: 'none' },
+  'options.eol': { name: 'TCP Option - End of Option List (EOL)', type: 'none' },
+  'options.mss': { name: 'TCP Option - Maximum segment size', type: 'none' },
+  'options.mss_val': { name: 'MSS Value', type: 'uint16' },
+  'options.wscale': { name: 'TCP Option - Window scale', type: 'none' },
+  'options.wscale.shift': { name: 'Shift count', type: 'uint8' },
+  'options.wscale.multiplier': { name: 'Multiplier', type: 'uint16' },
+  'options.sack_perm': { name: 'TCP Option - SACK permitted', type: 'none' },
+  'options.sack': { name: 'TCP Option - SACK', type: 'none' },
+  'options.sack_le': { name: 'TCP SACK Left Edge', type: 'uint32' },
+  'options.sack_re': { name: 'TCP SACK Right Edge', type: 'uint32' },
+  'options.sack.count': { name: 'TCP SACK Count', type: 'uint8' },
+  'options.timestamp': { name: 'TCP Option - Timestamps', type: 'none' },
+  'options.timestamp.tsval': { name: 'Timestamp value', type: 'uint32' },
+  'options.timestamp.tsecr': { name: 'Timestamp echo reply', type: 'uint32' },
+  'options.unknown.payload': { name: 'Payload', type: 'bytes' },
+  option_kind: { name: 'Kind', type: 'uint8', values: OPTION_KINDS, blurb: "This TCP option's kind" },
+  option_len: { name: 'Length', type: 'uint8' },
+  'option.len.invalid': { name: 'Invalid length for option', type: 'none' },
+  'options.wscale.shift.invalid': { name: 'Window scale shift exceeds 14', type: 'none' },
+  analysis: { name: 'SEQ/ACK analysis', type: 'none' },
+  'analysis.flags': { name: 'TCP Analysis Flags', type: 'none' },
+  'analysis.acks_frame': { name: 'This is an ACK to the segment in frame', type: 'framenum' },
+  'analysis.ack_rtt': { name: 'The RTT to ACK the segment was', type: 'reltime' },
+  'analysis.initial_rtt': { name: 'iRTT', type: 'reltime' },
+  'analysis.bytes_in_flight': { name: 'Bytes in flight', type: 'uint32' },
+  'analysis.push_bytes_sent': { name: 'Bytes sent since last PSH flag', type: 'uint32' },
+  'analysis.retransmission': { name: 'This frame is a (suspected) retransmission', type: 'none' },
+  'analysis.fast_retransmission': { name: 'This frame is a (suspected) fast retransmission', type: 'none' },
+  'analysis.spurious_retransmission': { name: 'This frame is a (suspected) spurious retransmission', type: 'none' },
+  'analysis.out_of_order': { name: 'This frame is a (suspected) out-of-order segment', type: 'none' },
+  'analysis.lost_segment': { name: 'Previous segment(s) not captured (common at capture start)', type: 'none' },
+  'analysis.ack_lost_segment': { name: "ACKed segment that wasn't captured (common at capture start)", type: 'none' },
+  'analysis.duplicate_ack': { name: 'Duplicate ACK', type: 'none' },
+  'analysis.duplicate_ack_num': { name: 'Duplicate ACK #', type: 'uint32' },
+  'analysis.duplicate_ack_frame': { name: 'Duplicate to the ACK in frame', type: 'framenum' },
+  'analysis.window_update': { name: 'TCP window update', type: 'none' },
+  'analysis.window_full': { name: 'TCP window specified by the receiver is now completely full', type: 'none' },
+  'analysis.keep_alive': { name: 'TCP keep-alive segment', type: 'none' },
+  'analysis.keep_alive_ack': { name: 'ACK to a TCP keep-alive segment', type: 'none' },
+  'analysis.zero_window': { name: 'TCP Zero Window segment', type: 'none' },
+  'analysis.reused_ports': {
+    name: 'A new tcp session is started with the same ports as an earlier session in this trace',
+    type: 'none',
+  },
+  time_relative: { name: 'Time since first frame in this TCP stream', type: 'reltime' },
+  time_delta: { name: 'Time since previous frame in this TCP stream', type: 'reltime' },
+  payload: { name: 'TCP payload', type: 'bytes', blurb: 'The TCP payload of this packet' },
+  segment_data: { name: 'TCP segment data', type: 'bytes', blurb: 'A data segment used in reassembly of a lower-level protocol' },
+  segment: { name: 'TCP Segment', type: 'framenum' },
+  segments: { name: 'Reassembled TCP Segments', type: 'none', blurb: 'TCP Segments' },
+  'segment.count': { name: 'Segment count', type: 'uint32' },
+  'segment.overlap': { name: 'Segment overlap', type: 'boolean', blurb: 'Segment overlaps with other segments' },
+  'segment.overlap.conflict': {
+    name: 'Conflicting data in segment overlap',
+    type: 'boolean',
+    blurb: 'Overlapping segments contained conflicting data',
+  },
+  reassembled_in: {
+    name: 'Reassembled PDU in frame',
+    type: 'framenum',
+    blurb: "The PDU that doesn't end in this segment is reassembled in this frame",
+  },
+  'reassembled.length': { name: 'Reassembled TCP length', type: 'uint32', blurb: 'The total length of the reassembled payload' },
+  'reassembled.data': { name: 'Reassembled TCP Data', type: 'bytes', blurb: 'The reassembled payload' },
+  'connection.syn': { name: 'Connection establish request (SYN)', type: 'none' },
+  'connection.synack': { name: 'Connection establish acknowledge (SYN+ACK)', type: 'none' },
+  'connection.fin': { name: 'Connection finish (FIN)', type: 'none' },
+  'connection.rst': { name: 'Connection reset (RST)', type: 'none' },
+  'connection.fin_active': { name: 'This frame initiates the connection closing', type: 'none' },
+  'connection.fin_passive': { name: 'This frame undergoes the connection closing', type: 'none' },
+  bogus_header_length: { name: 'Bogus TCP Header length', type: 'none' },
+  // Wirelab additions (docs/wireshark-differences.md): explicit reassembly degradations.
+  'reassembly.gap': {
+    name: 'Bytes missing before this data',
+    type: 'none',
+    blurb: 'Wirelab: segments were never captured; the pending PDU was dropped and dissection resumed after the hole',
+  },
+  'reassembly.too_long': {
+    name: 'PDU too long',
+    type: 'none',
+    blurb: `Wirelab: a PDU grew past ${MAX_PENDING_PDU} bytes without completing; it was dropped and dissection resumed after the next line end`,
+  },
+});
+
+/** tcpFields are the TCP field handles (for tests and other modules). */
+export const tcpFields = F;
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-frame frozen data
+
+/** PduRef is shared by every frame whose bytes belong to one multi-segment PDU. */
+export interface PduRef {
+  /** frame where the PDU was completed (and dissected); undefined while pending or when dropped */
+  reassembledIn: number | undefined;
+}
+
+/** SegmentSpan is one frame's contribution to a reassembled PDU. */
+export interface SegmentSpan {
+  frame: number;
+  /** offset of the bytes in the reassembled PDU */
+  start: number;
+  length: number;
+}
+
+/** FrozenCall is one payload-dissector call made while dissecting a frame, replayed on re-dissection. */
+export type FrozenCall =
+  | { kind: 'frame'; offset: number; length: number; seq: number }
+  | { kind: 'reassembled'; bytes: Uint8Array; pduLength: number; segments: SegmentSpan[]; seq: number };
+
+/** TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). */
+export interface TcpFrameData {
+  stream: TcpStream<SegTag, PduState>;
+  /** direction of this frame in the stream (0: sent by the lower endpoint) */
+  dir: 0 | 1;
+  relSeq: number;
+  relAck: number;
+  nextSeq: number;
+  /** TCP_A_* bits */
+  flags: number;
+  acksFrame?: number;
+  ackRtt?: number;
+  bytesInFlight?: number;
+  pushBytes?: number;
+  dupAckNum?: number;
+  dupAckFrame?: number;
+  timeRelative: number;
+  timeDelta: number;
+  /** payload-dissector calls made in this frame, in order (absent: none) */
+  calls?: FrozenCall[];
+  /** the trailing bytes of this frame belong to this pending PDU */
+  partOf?: PduRef;
+  /** range of this frame's payload that went into multi-segment PDUs ("TCP segment data") */
+  segmentData?: { offset: number; length: number };
+  /** no PDU was dissected in this frame: Info gets " [TCP segment of a reassembled PDU]" */
+  segmentOnly?: boolean;
+  overlap?: boolean;
+  conflict?: boolean;
+  gapBefore?: number;
+  tooLong?: number;
+  /** the frame's payload was not dissected (retransmitted / already-seen data) */
+  skipPayload?: boolean;
+  /** FIN: this side closes first ("initiates the connection closing") */
+  finActive?: boolean;
+}
+
+/** SegTag labels the bytes a reassembler delivers with the frame they came from. */
+export interface SegTag {
+  frame: number;
+  data: TcpFrameData;
+  /** the frame's payload bytes */
+  payload: Uint8Array;
+}
+
+interface PendingPart {
+  tag: SegTag;
+  bytes: Uint8Array;
+  payloadOffset: number;
+}
+
+/** PduState is one direction's desegmentation state. */
+interface PduState {
+  parts: PendingPart[];
+  length: number;
+  /** total length wanted, or Infinity for ONE_MORE_SEGMENT */
+  target: number;
+  /** relative sequence number of the first pending byte */
+  seq: number;
+  ref: PduRef;
+  /** resynchronising after a too-long PDU: skip to the next LF */
+  skipping: boolean;
+}
+
+/** Capture-wide TCP state kept in ctx.conversation. */
+interface TcpCaptureState {
+  table: StreamTable<SegTag, PduState>;
+}
+
+const CONVERSATION_KEY = 'tcp';
+
+// ---------------------------------------------------------------------------------------------------------
+// Header parsing (read) kept apart from interpretation
+
+/** TcpHeader is the decoded fixed header. */
+export interface TcpHeader {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  hdrLen: number;
+  flags: number;
+  window: number;
+  checksum: number;
+  urgent: number;
+}
+
+/** parseTcpHeader reads the fixed 20-byte header (throws TruncatedError when it is cut). */
+export function parseTcpHeader(v: ByteView): TcpHeader {
+  const off = v.u16(TCP_F.DATA_OFFSET);
+  return {
+    srcPort: v.u16(TCP_F.SRC_PORT),
+    dstPort: v.u16(TCP_F.DST_PORT),
+    seq: v.u32(TCP_F.SEQ),
+    ack: v.u32(TCP_F.ACK),
+    hdrLen: (off >> 12) * 4,
+    flags: off & 0x0fff,
+    window: v.u16(TCP_F.WINDOW),
+    checksum: v.u16(TCP_F.CHECKSUM),
+    urgent: v.u16(TCP_F.URGENT),
+  };
+}
+
+/** TcpOptions is what the options tell the analysis and the Info column. */
+interface ParsedOptions {
+  mss?: number;
+  wscale?: number;
+  sackPerm: boolean;
+  tsval?: number;
+  tsecr?: number;
+  sack: [number, number][];
+  info: string;
+}
+
+const FLAG_NAMES: [number, string][] = [
+  [TH.FIN, 'FIN'],
+  [TH.SYN, 'SYN'],
+  [TH.RST, 'RST'],
+  [TH.PSH, 'PSH'],
+  [TH.ACK, 'ACK'],
+  [TH.URG, 'URG'],
+  [TH.ECE, 'ECE'],
+  [TH.CWR, 'CWR'],
+  [TH.AE, 'AE'],
+  [TH.RES, 'Reserved'],
+];
+
+/** flagNames is `SYN, ACK` as Wireshark lists set flags (low bit first), or `<None>`. */
+export function flagNames(flags: number): string {
+  const names = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
+  return names.length ? names.join(', ') : '<None>';
+}
+
+/** flagString is `tcp.flags.str`: `·······AP···` (12 positions, high bit first). */
+export function flagString(flags: number): string {
+  const letters = 'RRRACEUAPRSF';
+  let s = '';
+  for (let i = 0; i < 12; i++) s += flags & (1 << (11 - i)) ? letters[i] : '\u00b7';
+  return s;
+}
+
+function bitPicture(value: number, mask: number, width: number): string {
+  let s = '';
+  for (let bit = width - 1; bit >= 0; bit--) {
+    s += mask & (1 << bit) ? (value & (1 << bit) ? '1' : '0') : '.';
+    if (bit % 4 === 0 && bit !== 0) s += ' ';
+  }
+  return s;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// First-pass analysis (Wireshark's tcp_analyze_sequence_number, simplified where noted)
+
+function frameTime(ctx: DissectCtx, stream: TcpStream<SegTag, PduState>): number {
+  return subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec) - stream.firstTime;
+}
+
+function analyse(
+  ctx: DissectCtx,
+  h: TcpHeader,
+  seglen: number,
+  opts: ParsedOptions,
+  stream: TcpStream<SegTag, PduState>,
+  dir: 0 | 1,
+  reused: boolean,
+): TcpFrameData {
+  const fwd = stream.dirs[dir];
+  const rev = stream.dirs[dir === 0 ? 1 : 0];
+  const frameNo = ctx.frame.number;
+  const now = frameTime(ctx, stream);
+  const syn = (h.flags & TH.SYN) !== 0;
+  const ackFlag = (h.flags & TH.ACK) !== 0;
+  const fin = (h.flags & TH.FIN) !== 0;
+  const rst = (h.flags & TH.RST) !== 0;
+
+  // Conversation completeness (stream-level; Wireshark's -2 shows the final value on every frame).
+  if (syn) stream.completeness |= ackFlag ? COMPLETENESS.SYNACK : COMPLETENESS.SYN;
+  else if (ackFlag && stream.completeness & COMPLETENESS.SYNACK) stream.completeness |= COMPLETENESS.ACK;
+  if (seglen > 0) stream.completeness |= COMPLETENESS.DATA;
+  if (fin) stream.completeness |= COMPLETENESS.FIN;
+  if (rst) stream.completeness |= COMPLETENESS.RST;
+
+  // Relative sequence numbers: base = ISN for a SYN, seq − 1 for a stream picked up mid-way.
+  if (!fwd.baseSet) {
+    fwd.baseSeq = syn ? h.seq : (h.seq - 1) >>> 0;
+    fwd.baseSet = true;
+  }
+  if (ackFlag && !rev.baseSet) {
+    rev.baseSeq = (h.ack - 1) >>> 0;
+    rev.baseSet = true;
+  }
+  if (syn && !ackFlag && stream.synTime === undefined) stream.synTime = now;
+  if (syn) {
+    if (stream.isn[dir] === undefined) stream.isn[dir] = h.seq;
+    fwd.winScale = opts.wscale !== undefined ? Math.min(opts.wscale, 14) : -2;
+    if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
+      fwd.winScale = -2;
+      rev.winScale = -2;
+    }
+  }
+  if (!syn && ackFlag && stream.initialRtt === undefined && stream.synTime !== undefined && stream.completeness & COMPLETENESS.SYNACK) {
+    stream.initialRtt = now - stream.synTime;
+  }
+
+  const relSeq = (h.seq - fwd.baseSeq) >>> 0;
+  const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
+  const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
+  const data: TcpFrameData = {
+    stream,
+    dir,
+    relSeq,
+    relAck,
+    nextSeq,
+    flags: reused ? TCP_A.REUSED_PORTS : 0,
+    timeRelative: now,
+    timeDelta: now - stream.lastTime,
+  };
+  stream.lastTime = now;
+
+  const window = h.window;
+  const flagsNoData = (h.flags & (TH.SYN | TH.FIN | TH.RST)) !== 0;
+  // Zero window.
+  if (window === 0 && !flagsNoData) data.flags |= TCP_A.ZERO_WINDOW;
+  // Lost segment: a gap before this one.
+  if (fwd.nextSeqSet && seqGt(h.seq, fwd.nextSeq) && !rst) {
+    data.flags |= TCP_A.LOST_PACKET;
+    fwd.validBytesInFlight = false;
+  }
+  // Keep-alive.
+  if ((seglen === 0 || seglen === 1) && fwd.nextSeqSet && h.seq === ((fwd.nextSeq - 1) >>> 0) && !flagsNoData) {
+    data.flags |= TCP_A.KEEP_ALIVE;
+  }
+  // Window update.
+  if (seglen === 0 && window !== 0 && window !== fwd.window && fwd.window >= 0 && fwd.nextSeqSet && h.seq === fwd.nextSeq && fwd.lastAckSet && h.ack === fwd.lastAck && !flagsNoData) {
+    data.flags |= TCP_A.WINDOW_UPDATE;
+  }
+  // Window full: the segment reaches the right edge of the window the receiver advertised.
+  if (seglen > 0 && rev.winScale !== -1 && rev.window >= 0 && rev.lastAckSet && !flagsNoData) {
+    const edge = seqAdd(rev.lastAck, rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale));
+    if (seqAdd(h.seq, seglen) === edge) data.flags |= TCP_A.WINDOW_FULL;
+  }
+  // Keep-alive ACK.
+  if (seglen === 0 && window === fwd.window && fwd.nextSeqSet && h.seq === fwd.nextSeq && fwd.lastAckSet && h.ack === fwd.lastAck && rev.lastSegmentFlags & TCP_A.KEEP_ALIVE && !flagsNoData) {
+    data.flags |= TCP_A.KEEP_ALIVE_ACK;
+  }
+  // Duplicate ACK.
+  if (
+    seglen === 0 &&
+    window !== 0 &&
+    window === fwd.window &&
+    fwd.nextSeqSet &&
+    h.seq === fwd.nextSeq &&
+    fwd.lastAckSet &&
+    h.ack === fwd.lastAck &&
+    !flagsNoData &&
+    !(data.flags & (TCP_A.KEEP_ALIVE_ACK | TCP_A.WINDOW_UPDATE))
+  ) {
+    fwd.dupAckNum++;
+    data.flags |= TCP_A.DUPLICATE_ACK;
+    data.dupAckNum = fwd.dupAckNum;
+    data.dupAckFrame = fwd.lastNonDupAck;
+  }
+  if (!(data.flags & TCP_A.DUPLICATE_ACK)) {
+    fwd.lastNonDupAck = frameNo;
+    fwd.dupAckNum = 0;
+  }
+  // ACKed segment that was not captured.
+  if (ackFlag && rev.maxSeqToBeAckedSet && seqGt(h.ack, rev.maxSeqToBeAcked)) {
+    data.flags |= TCP_A.ACK_LOST_PACKET;
+    rev.maxSeqToBeAcked = h.ack;
+  }
+  // Retransmission, fast retransmission, spurious retransmission, out-of-order.
+  if ((seglen > 0 || syn || fin) && fwd.nextSeqSet && seqLt(h.seq, fwd.nextSeq) && !(data.flags & TCP_A.KEEP_ALIVE)) {
+    const sinceDupAck = now - rev.lastAckTime;
+    const sinceNext = now - fwd.nextSeqTime;
+    const oooThreshold = stream.initialRtt ?? 0.003;
+    if (rev.dupAckNum >= 2 && rev.lastAck === h.seq && sinceDupAck < 0.02) {
+      data.flags |= TCP_A.FAST_RETRANSMISSION;
+    } else if (sinceNext < oooThreshold && fwd.nextSeq !== seqAdd(h.seq, seglen)) {
+      data.flags |= TCP_A.OUT_OF_ORDER;
+    } else if (rev.lastAckSet && seqLe(seqAdd(h.seq, seglen), rev.lastAck)) {
+      data.flags |= TCP_A.SPURIOUS_RETRANSMISSION;
+    } else {
+      data.flags |= TCP_A.RETRANSMISSION;
+    }
+  }
+  // Remember new data (only segments that advance the sequence number).
+  if (seglen > 0 || syn || fin) {
+    const segNext = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
+    if (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq)) {
+      fwd.nextSeq = segNext;
+      fwd.nextSeqSet = true;
+      fwd.nextSeqFrame = frameNo;
+      fwd.nextSeqTime = now;
+      if (fwd.segments.length < MAX_UNACKED) fwd.segments.unshift({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
+    }
+    if (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked)) {
+      fwd.maxSeqToBeAcked = segNext;
+      fwd.maxSeqToBeAckedSet = true;
+    }
+  }
+  if (fin) {
+    data.finActive = !rev.finSeen;
+    fwd.finSeen = true;
+  }
+  if (rst) stream.closed = true;
+  fwd.window = window;
+  if (ackFlag) {
+    fwd.lastAck = h.ack;
+    fwd.lastAckSet = true;
+    fwd.lastAckTime = now;
+  }
+  fwd.lastSegmentFlags = data.flags;
+
+  // Which of the other direction's segments does this ACK acknowledge?
+  if (ackFlag) {
+    const kept: typeof rev.segments = [];
+    for (const seg of rev.segments) {
+      if (h.ack === seg.nextSeq) {
+        data.acksFrame = seg.frame;
+        data.ackRtt = now - seg.time;
+        continue;
+      }
+      if (seqGt(h.ack, seg.seq) && seqLe(h.ack, seg.nextSeq)) {
+        seg.seq = h.ack;
+        kept.push(seg);
+        continue;
+      }
+      if (seqGt(seg.nextSeq, h.ack)) {
+        kept.push(seg);
+        continue;
+      }
+      // older than the ACK: drop
+    }
+    rev.segments = kept;
+  }
+
+  // Bytes in flight and bytes since the last PSH.
+  if (seglen > 0 && fwd.validBytesInFlight && rev.lastAckSet) {
+    let inFlight = seqDiff(rev.lastAck, fwd.nextSeq);
+    if (syn || fin) inFlight -= 1;
+    if (inFlight > 0 && inFlight < 2_000_000_000) data.bytesInFlight = inFlight;
+  }
+  if (seglen > 0) {
+    // Bytes since the last PSH, this segment included (reset after a PSH segment).
+    fwd.pushBytes = fwd.pushSetLast ? seglen : fwd.pushBytes + seglen;
+    fwd.pushSetLast = (h.flags & TH.PSH) !== 0;
+    data.pushBytes = fwd.pushBytes;
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Desegmentation (first pass)
+
+interface PayloadRun {
+  ctx: DissectCtx;
+  data: TcpFrameData;
+  payloadView: ByteView;
+  lowPort: number;
+  highPort: number;
+  stream: TcpStream<SegTag, PduState>;
+  dir: 0 | 1;
+  calls: FrozenCall[];
+  dissectedPdu: boolean;
+  /** min/max payload offsets of this frame's bytes that went into multi-segment PDUs */
+  segLo: number;
+  segHi: number;
+}
+
+interface Snapshot {
+  roots: number;
+  occurrences: number;
+  sources: number;
+  layers: number;
+  info: string;
+  protocol: string;
+}
+
+function snapshot(ctx: DissectCtx): Snapshot {
+  return {
+    roots: ctx.tree.roots.length,
+    occurrences: ctx.tree.occurrences.length,
+    sources: ctx.sources.length,
+    layers: ctx.layers.length,
+    info: ctx.columns.info,
+    protocol: ctx.columns.protocol,
+  };
+}
+
+function rollback(ctx: DissectCtx, s: Snapshot): void {
+  ctx.tree.roots.length = s.roots;
+  ctx.tree.occurrences.length = s.occurrences;
+  ctx.sources.length = s.sources;
+  ctx.layers.length = s.layers;
+  ctx.columns.info = s.info;
+  ctx.columns.protocol = s.protocol;
+}
+
+/** callPayload runs the payload dissectors in Wireshark's order; returns whether one claimed the bytes. */
+function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort: number): boolean {
+  ctx.desegment = undefined;
+  if (ctx.tables.lookup('tcp.port', lowPort)) {
+    if (ctx.callTable('tcp.port', lowPort, view, null) > 0 || ctx.desegment) return true;
+  }
+  if (highPort !== lowPort && ctx.tables.lookup('tcp.port', highPort)) {
+    if (ctx.callTable('tcp.port', highPort, view, null) > 0 || ctx.desegment) return true;
+  }
+  if (ctx.callHeuristics('tcp', view, null) > 0 || ctx.desegment) return true;
+  ctx.callData(view, null);
+  return false;
+}
+
+function tcpInfo(run: PayloadRun, seq: number, length: number, reassembled: boolean): TcpInfo {
+  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled };
+}
+
+function noteSegmentBytes(run: PayloadRun, tag: SegTag, payloadOffset: number, length: number): void {
+  if (tag.frame !== run.ctx.frame.number) return;
+  run.segLo = Math.min(run.segLo, payloadOffset);
+  run.segHi = Math.max(run.segHi, payloadOffset + length);
+}
+
+/** dissectChunk feeds one in-order chunk through the desegmentation state machine. */
+function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
+  const { ctx, stream, dir } = run;
+  let pending = stream.pdu[dir];
+  if (chunk.gapBefore > 0) {
+    // Degrade rule: bytes were never captured; a pending PDU cannot complete. Drop it and resynchronise.
+    if (pending) pending.ref.reassembledIn = undefined;
+    stream.pdu[dir] = pending = undefined;
+    if (chunk.tag.frame === ctx.frame.number) run.data.gapBefore = chunk.gapBefore;
+  }
+  const bytes = chunk.bytes;
+  const chunkSeq = (chunk.offset + 1) >>> 0; // relative seq of the chunk (offset 0 = relative seq 1)
+  let pos = 0;
+  if (pending?.skipping) {
+    const lf = bytes.indexOf(0x0a);
+    if (lf < 0) return;
+    pos = lf + 1;
+    stream.pdu[dir] = pending = undefined;
+  }
+  while (pos < bytes.length) {
+    if (pending) {
+      const take = pending.target === Infinity ? bytes.length - pos : Math.min(bytes.length - pos, pending.target - pending.length);
+      pending.parts.push({ tag: chunk.tag, bytes: bytes.subarray(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
+      pending.length += take;
+      noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + pos, take);
+      chunk.tag.data.partOf = pending.ref;
+      pos += take;
+      if (pending.length > MAX_PENDING_PDU) {
+        // Degrade rule: a PDU (a line typed without CRLF) grew past the cap; drop it, skip to the next LF.
+        run.data.tooLong = pending.length;
+        pending.ref.reassembledIn = undefined;
+        const rest = bytes.subarray(pos);
+        const lf = rest.indexOf(0x0a);
+        if (lf < 0) {
+          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true };
+          return;
+        }
+        pos += lf + 1;
+        stream.pdu[dir] = pending = undefined;
+        continue;
+      }
+      if (pending.target !== Infinity && pending.length < pending.target) return;
+      pending = completePending(run, pending);
+      stream.pdu[dir] = pending;
+      continue;
+    }
+    if (chunk.tag.frame !== ctx.frame.number) {
+      // Buffered out-of-order bytes of an earlier frame made contiguous now: dissect them as reassembled data.
+      pending = stream.pdu[dir] = newPending(chunkSeq + pos, Infinity);
+      continue;
+    }
+    // Bytes of this frame with nothing pending: dissect them in place.
+    const viewOffset = chunk.payloadOffset + pos;
+    const length = bytes.length - pos;
+    const view = run.payloadView.sub(viewOffset, length);
+    const before = snapshot(ctx);
+    ctx.tcp = tcpInfo(run, chunkSeq + pos, length, false);
+    const claimed = callPayload(ctx, view, run.lowPort, run.highPort);
+    const deseg = ctx.desegment;
+    ctx.desegment = undefined;
+    if (claimed && deseg && deseg.offset >= 0 && deseg.offset < length) {
+      if (deseg.offset === 0) rollback(ctx, before);
+      else {
+        run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+        run.dissectedPdu = true;
+      }
+      const restStart = pos + deseg.offset;
+      const target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : length - deseg.offset + Math.max(1, deseg.needed);
+      pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target);
+      const take = bytes.length - restStart;
+      pending.parts.push({ tag: chunk.tag, bytes: bytes.subarray(restStart), payloadOffset: chunk.payloadOffset + restStart });
+      pending.length = take;
+      noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
+      chunk.tag.data.partOf = pending.ref;
+      return;
+    }
+    run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+    run.dissectedPdu = true;
+    return;
+  }
+}
+
+function newPending(seq: number, target: number): PduState {
+  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
+}
+
+/** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
+function completePending(run: PayloadRun, pending: PduState): PduState | undefined {
+  const { ctx } = run;
+  const n = pending.length;
+  const bytes = new Uint8Array(n);
+  let at = 0;
+  for (const part of pending.parts) {
+    bytes.set(part.bytes, at);
+    at += part.bytes.length;
+  }
+  const before = snapshot(ctx);
+  const src = ctx.addSource(`Reassembled TCP (${n} bytes)`, bytes);
+  const view = new ByteView(bytes, 0, n, 'tcp', src);
+  ctx.tcp = tcpInfo(run, pending.seq, n, true);
+  const claimed = callPayload(ctx, view, run.lowPort, run.highPort);
+  const deseg = ctx.desegment;
+  ctx.desegment = undefined;
+  if (claimed && deseg && deseg.offset <= 0) {
+    // Nothing consumed: keep accumulating.
+    rollback(ctx, before);
+    pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
+    return pending;
+  }
+  const pduLength = claimed && deseg && deseg.offset < n ? deseg.offset : n;
+  const segments = spans(pending.parts, pduLength);
+  ctx.sources[src] = { name: `Reassembled TCP (${pduLength} bytes)`, bytes: bytes.subarray(0, pduLength) };
+  insertSegmentsItem(ctx, before.roots, src, bytes, pduLength, segments);
+  run.calls.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
+  run.dissectedPdu = true;
+  const frameNo = ctx.frame.number;
+  pending.ref.reassembledIn = frameNo;
+  for (const part of pending.parts) {
+    if (part.tag.frame !== frameNo) ctx.markRowChanged?.(part.tag.frame);
+  }
+  // This frame's own part of the PDU is "TCP segment data", not a pending tail.
+  for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.data.partOf === pending.ref) part.tag.data.partOf = undefined;
+  if (pduLength >= n) return undefined;
+  // The dissector consumed part of the buffer and needs more for the rest: the rest starts a new PDU.
+  const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed));
+  let skip = pduLength;
+  for (const part of pending.parts) {
+    if (skip >= part.bytes.length) {
+      skip -= part.bytes.length;
+      continue;
+    }
+    rest.parts.push({ tag: part.tag, bytes: part.bytes.subarray(skip), payloadOffset: part.payloadOffset + skip });
+    rest.length += part.bytes.length - skip;
+    part.tag.data.partOf = rest.ref;
+    skip = 0;
+  }
+  return rest;
+}
+
+function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
+  const out: SegmentSpan[] = [];
+  let at = 0;
+  for (const part of parts) {
+    if (at >= pduLength) break;
+    const length = Math.min(part.bytes.length, pduLength - at);
+    const last = out[out.length - 1];
+    if (last && last.frame === part.tag.frame && last.start + last.length === at) last.length += length;
+    else out.push({ frame: part.tag.frame, start: at, length });
+    at += length;
+  }
+  return out;
+}
+
+/** insertSegmentsItem adds `[N Reassembled TCP Segments (M bytes): #a(x), …]` before the PDU's own items. */
+function insertSegmentsItem(ctx: DissectCtx, rootIndex: number, src: number, bytes: Uint8Array, pduLength: number, segments: SegmentSpan[]): void {
+  const tree = ctx.tree;
+  if (tree.mode === 'none') return;
+  const rootsBefore = tree.roots.length;
+  const list = segments.map((s) => `#${s.frame}(${s.length})`).join(', ');
+  const top = tree
+    .add(null, F.segments, src, 0, pduLength, null, () => `${segments.length} Reassembled TCP Segments (${pduLength} bytes): ${list}`)
+    .setGenerated();
+  for (const s of segments) {
+    const last = s.start + s.length - 1;
+    tree
+      .add(top, F.segment, src, s.start, s.length, s.frame, () => `Frame: ${s.frame}, payload: ${s.start}-${last} (${s.length} ${plural(s.length, 'byte', 'bytes')})`)
+      .setGenerated()
+      .setFrameRef(s.frame);
+  }
+  tree.add(top, F['segment.count'], src, 0, 0, segments.length).setGenerated();
+  tree.add(top, F['reassembled.length'], src, 0, 0, pduLength).setGenerated();
+  tree.add(top, F['reassembled.data'], src, 0, pduLength, bytes.subarray(0, pduLength)).setGenerated();
+  if (tree.roots.length > rootsBefore && rootIndex < rootsBefore) {
+    // Move the new root in front of the items the PDU's dissector added (tshark's order).
+    const item = tree.roots.pop()!;
+    tree.roots.splice(rootIndex, 0, item);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Re-dissection from frozen data
+
+function replayCalls(ctx: DissectCtx, data: TcpFrameData, payloadView: ByteView, lowPort: number, highPort: number): void {
+  for (const call of data.calls ?? []) {
+    if (call.kind === 'frame') {
+      const view = payloadView.sub(call.offset, call.length);
+      ctx.tcp = { stream: data.stream.index, seq: call.seq, nextSeq: (call.seq + call.length) >>> 0, reassembled: false };
+      callPayload(ctx, view, lowPort, highPort);
+      ctx.desegment = undefined;
+    } else {
+      const rootIndex = ctx.tree.roots.length;
+      const src = ctx.addSource(`Reassembled TCP (${call.pduLength} bytes)`, call.bytes.subarray(0, call.pduLength));
+      const view = new ByteView(call.bytes, 0, call.bytes.length, 'tcp', src);
+      ctx.tcp = { stream: data.stream.index, seq: call.seq, nextSeq: (call.seq + call.bytes.length) >>> 0, reassembled: true };
+      callPayload(ctx, view, lowPort, highPort);
+      ctx.desegment = undefined;
+      insertSegmentsItem(ctx, rootIndex, src, call.bytes, call.pduLength, call.segments);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Options
+
+function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: TreeItem | null, building: boolean): ParsedOptions {
+  const out: ParsedOptions = { sackPerm: false, sack: [], info: '' };
+  const optLen = hdrLen - MIN_HEADER;
+  if (optLen <= 0) return out;
+  const tree = ctx.tree;
+  const names: string[] = [];
+  const optsItem = building
+    ? tree.add(parent, F.options, v.src, v.abs(TCP_F.OPTIONS), optLen, v.has(TCP_F.OPTIONS, optLen) ? v.slice(TCP_F.OPTIONS, optLen) : null, () => `Options: (${optLen} bytes), ${names.join(', ')}`)
+    : null;
+  let off = TCP_F.OPTIONS;
+  const end = hdrLen;
+  const addKind = (item: TreeItem | null, at: number, kind: number): void => {
+    if (item) tree.add(item, F.option_kind, v.src, v.abs(at), 1, kind);
+  };
+  const addLen = (item: TreeItem | null, at: number, len: number): void => {
+    if (item) tree.add(item, F.option_len, v.src, v.abs(at + 1), 1, len);
+  };
+  while (off < end) {
+    const kind = v.u8(off);
+    if (kind === 0) {
+      names.push('End of Option List (EOL)');
+      const item = optsItem ? tree.add(optsItem, F['options.eol'], v.src, v.abs(off), 1, null, 'TCP Option - End of Option List (EOL)') : null;
+      addKind(item, off, kind);
+      break;
+    }
+    if (kind === 1) {
+      names.push('No-Operation (NOP)');
+      const item = optsItem ? tree.add(optsItem, F['options.nop'], v.src, v.abs(off), 1, null, 'TCP Option - No-Operation (NOP)') : null;
+      addKind(item, off, kind);
+      off += 1;
+      continue;
+    }
+    if (off + 1 >= end) break;
+    const len = v.u8(off + 1);
+    if (len < 2 || off + len > end) {
+      names.push(OPTION_KINDS[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
+      break;
+    }
+    switch (kind) {
+      case 2: {
+        const mss = len === 4 ? v.u16(off + 2) : 0;
+        names.push('Maximum segment size');
+        out.mss = mss;
+        out.info += ` MSS=${mss}`;
+        if (optsItem) {
+          const item = tree.add(optsItem, F['options.mss'], v.src, v.abs(off), len, null, `TCP Option - Maximum segment size: ${mss} bytes`);
+          addKind(item, off, kind);
+          addLen(item, off, len);
+          tree.add(item, F['options.mss_val'], v.src, v.abs(off + 2), 2, mss);
+        }
+        break;
+      }
+      case 3: {
+        const shift = len === 3 ? v.u8(off + 2) : 0;
+        const mult = 2 ** Math.min(shift, 14);
+        names.push('Window scale');
+        out.wscale = shift;
+        out.info += ` WS=${mult}`;
+        if (optsItem) {
+          const item = tree.add(optsItem, F['options.wscale'], v.src, v.abs(off), len, null, `TCP Option - Window scale: ${shift} (multiply by ${mult})`);
+          addKind(item, off, kind);
+          addLen(item, off, len);
+          tree.add(item, F['options.wscale.shift'], v.src, v.abs(off + 2), 1, shift);
+          tree.add(item, F['options.wscale.multiplier'], v.src, v.abs(off + 2), 1, mult).setGenerated();
+        }
+        break;
+      }
+      case 4: {
+        names.push('SACK permitted');
+        out.sackPerm = true;
+        out.info += ' SACK_PERM';
+        if (optsItem) {
+          const item = tree.add(optsItem, F['options.sack_perm'], v.src, v.abs(off), len, null, 'TCP Option - SACK permitted');
+          addKind(item, off, kind);
+          addLen(item, off, len);
+        }
+        break;
+      }
+      case 5: {
+        names.push('SACK');
+        const blocks = Math.floor((len - 2) / 8);
+        const item = optsItem ? tree.add(optsItem, F['options.sack'], v.src, v.abs(off), len, null, '') : null;
+        addKind(item, off, kind);
+        addLen(item, off, len);
+        const pairs: string[] = [];
+        for (let i = 0; i < blocks; i++) {
+          const le = v.u32(off + 2 + i * 8);
+          const re = v.u32(off + 6 + i * 8);
+          out.sack.push([le, re]);
+          pairs.push(`${le}-${re}`);
+          if (item) {
+            tree.add(item, F['options.sack_le'], v.src, v.abs(off + 2 + i * 8), 4, le);
+            tree.add(item, F['options.sack_re'], v.src, v.abs(off + 6 + i * 8), 4, re);
+          }
+        }
+        if (item) {
+          tree.add(item, F['options.sack.count'], v.src, v.abs(off), len, blocks).setGenerated();
+          item.setLabel(`TCP Option - SACK ${pairs.join(' ')}`);
+        }
+        break;
+      }
+      case 8: {
+        const tsval = len === 10 ? v.u32(off + 2) : 0;
+        const tsecr = len === 10 ? v.u32(off + 6) : 0;
+        names.push('Timestamps');
+        out.tsval = tsval;
+        out.tsecr = tsecr;
+        out.info += ` TSval=${tsval} TSecr=${tsecr}`;
+        if (optsItem) {
+          const item = tree.add(optsItem, F['options.timestamp'], v.src, v.abs(off), len, null, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
+          addKind(item, off, kind);
+          addLen(item, off, len);
+          tree.add(item, F['options.timestamp.tsval'], v.src, v.abs(off + 2), 4, tsval);
+          tree.add(item, F['options.timestamp.tsecr'], v.src, v.abs(off + 6), 4, tsecr);
+        }
+        break;
+      }
+      default: {
+        const name = OPTION_KINDS[kind] ?? 'Unknown';
+        names.push(name);
+        if (optsItem) {
+          const item = tree.addText(optsItem, v.src, v.abs(off), len, `TCP Option - ${name}`);
+          addKind(item, off, kind);
+          addLen(item, off, len);
+          if (len > 2) tree.add(item, F['options.unknown.payload'], v.src, v.abs(off + 2), len - 2, v.slice(off + 2, len - 2));
+        }
+      }
+    }
+    off += len;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The dissector
+
+function expert(ctx: DissectCtx, parent: TreeItem | null, field: FieldDef, severity: ExpertSeverity, group: ExpertGroup, message: string, v: ByteView, start = 0, length = 0): void {
+  if (parent === null || parent.isNull) return;
+  addExpert(ctx, parent, field, severity, group, message, v.src, v.abs(start), length);
+}
+
+function analysisPrefix(data: TcpFrameData): string {
+  const f = data.flags;
+  let s = '';
+  // Wireshark prepends each flag's text in this order, so the last one processed comes first.
+  const parts: string[] = [];
+  if (f & TCP_A.RETRANSMISSION) parts.push('[TCP Retransmission] ');
+  if (f & TCP_A.LOST_PACKET) parts.push('[TCP Previous segment not captured] ');
+  if (f & TCP_A.ACK_LOST_PACKET) parts.push('[TCP ACKed unseen segment] ');
+  if (f & TCP_A.KEEP_ALIVE) parts.push('[TCP Keep-Alive] ');
+  if (f & TCP_A.WINDOW_UPDATE) parts.push('[TCP Window Update] ');
+  if (f & TCP_A.WINDOW_FULL) parts.push('[TCP Window Full] ');
+  if (f & TCP_A.KEEP_ALIVE_ACK) parts.push('[TCP Keep-Alive ACK] ');
+  if (f & TCP_A.DUPLICATE_ACK) parts.push(`[TCP Dup ACK ${data.dupAckFrame}#${data.dupAckNum}] `);
+  if (f & TCP_A.ZERO_WINDOW) parts.push('[TCP ZeroWindow] ');
+  if (f & TCP_A.FAST_RETRANSMISSION) parts.push('[TCP Fast Retransmission] ');
+  if (f & TCP_A.OUT_OF_ORDER) parts.push('[TCP Out-Of-Order] ');
+  if (f & TCP_A.SPURIOUS_RETRANSMISSION) parts.push('[TCP Spurious Retransmission] ');
+  if (f & TCP_A.REUSED_PORTS) parts.push('[TCP Port numbers reused] ');
+  for (const p of parts) s = p + s;
+  return s;
+}
+
+const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
+  [TCP_A.RETRANSMISSION, F['analysis.retransmission'], 'note', 'This frame is a (suspected) retransmission'],
+  [TCP_A.FAST_RETRANSMISSION, F['analysis.fast_retransmission'], 'note', 'This frame is a (suspected) fast retransmission'],
+  [TCP_A.SPURIOUS_RETRANSMISSION, F['analysis.spurious_retransmission'], 'note', 'This frame is a (suspected) spurious retransmission'],
+  [TCP_A.OUT_OF_ORDER, F['analysis.out_of_order'], 'warn', 'This frame is a (suspected) out-of-order segment'],
+  [TCP_A.LOST_PACKET, F['analysis.lost_segment'], 'warn', 'Previous segment(s) not captured (common at capture start)'],
+  [TCP_A.ACK_LOST_PACKET, F['analysis.ack_lost_segment'], 'warn', "ACKed segment that wasn't captured (common at capture start)"],
+  [TCP_A.KEEP_ALIVE, F['analysis.keep_alive'], 'note', 'TCP keep-alive segment'],
+  [TCP_A.KEEP_ALIVE_ACK, F['analysis.keep_alive_ack'], 'note', 'ACK to a TCP keep-alive segment'],
+  [TCP_A.WINDOW_UPDATE, F['analysis.window_update'], 'chat', 'TCP window update'],
+  [TCP_A.WINDOW_FULL, F['analysis.window_full'], 'warn', 'TCP window specified by the receiver is now completely full'],
+  [TCP_A.ZERO_WINDOW, F['analysis.zero_window'], 'warn', 'TCP Zero Window segment'],
+  [TCP_A.REUSED_PORTS, F['analysis.reused_ports'], 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
+];
+
+function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
+  const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
+  const tree = ctx.tree;
+  const building = tree.mode !== 'none';
+  ctx.layers.push('tcp');
+  ctx.columns.protocol = 'TCP';
+  let summary = '';
+  const top = tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, () => summary);
+
+  const srcPort = v.u16(TCP_F.SRC_PORT);
+  const dstPort = v.u16(TCP_F.DST_PORT);
+  ctx.srcPort = srcPort;
+  ctx.dstPort = dstPort;
+  ctx.ptype = 'tcp';
+  summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
+  ctx.columns.setInfo(`${srcPort} \u2192 ${dstPort}`);
+  tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
+  tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
+  tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
+  tree.add(top, F.port, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort).setHidden();
+
+  const h = parseTcpHeader(v);
+  if (h.hdrLen < MIN_HEADER) {
+    const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
+    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, () => `${bitPicture(h.hdrLen / 4 << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen / 4})`);
+    expert(ctx, item, F.bogus_header_length, 'error', 'Malformed', message, v, TCP_F.DATA_OFFSET, 1);
+    ctx.columns.appendInfo(`, ${message}`);
+    return v.length;
+  }
+  v.check(0, h.hdrLen);
+  top.setLength(h.hdrLen);
+  const seglen = Math.max(0, v.reportedLength - h.hdrLen);
+  const capturedPayload = Math.max(0, v.length - h.hdrLen);
+
+  // Options are parsed before the analysis (window scale, Info suffix); their tree goes in its place below.
+  const optionsProbe = parseOptions(ctx, v, h.hdrLen, null, false);
+
+  // Stream and analysis: computed on the first pass, frozen, read back afterwards.
+  const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, () => ({ table: new StreamTable<SegTag, PduState>() }));
+  let data = ctx.firstPass ? undefined : ctx.getFrameData<TcpFrameData>('tcp');
+  let firstPassRun = false;
+  if (ctx.firstPass) {
+    const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
+    const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
+    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts);
+    ctx.setFrameData('tcp', data);
+    firstPassRun = true;
+  } else if (data === undefined) {
+    // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
+    const detached = new TcpStream<SegTag, PduState>(0, '', 0, DEFAULT_LIMITS, new ReassemblyBudget());
+    data = { stream: detached, dir: 0, relSeq: h.seq, relAck: h.ack, nextSeq: (h.seq + seglen) >>> 0, flags: 0, timeRelative: 0, timeDelta: 0 };
+  }
+  const stream = data.stream;
+  const dir = data.dir;
+  const frozen = data;
+
+  const ackFlag = (h.flags & TH.ACK) !== 0;
+  const syn = (h.flags & TH.SYN) !== 0;
+  summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
+
+  tree.add(top, F.stream, v.src, v.base, 0, stream.index).setGenerated();
+  tree
+    .add(top, F.completeness, v.src, v.base, 0, stream.completeness, () => `Conversation completeness: ${COMPLETENESS_VALUES[stream.completeness] ?? 'Incomplete'} (${stream.completeness})`)
+    .setGenerated();
+  tree.add(top, F.len, v.src, v.base, 0, seglen).setGenerated();
+  tree.add(top, F.seq, v.src, v.abs(TCP_F.SEQ), 4, frozen.relSeq, () => `Sequence Number: ${frozen.relSeq}    (relative sequence number)`);
+  tree.add(top, F.seq_raw, v.src, v.abs(TCP_F.SEQ), 4, h.seq);
+  tree.add(top, F.nxtseq, v.src, v.base, 0, frozen.nextSeq, () => `Next Sequence Number: ${frozen.nextSeq}    (relative sequence number)`).setGenerated();
+  if (ackFlag) {
+    tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, frozen.relAck, () => `Acknowledgment Number: ${frozen.relAck}    (relative ack number)`);
+  } else {
+    tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, 0);
+  }
+  tree.add(top, F.ack_raw, v.src, v.abs(TCP_F.ACK), 4, h.ack);
+  const words = h.hdrLen / 4;
+  tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen, () => `${bitPicture(words << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${words})`);
+
+  const flagsItem = tree.add(top, F.flags, v.src, v.abs(TCP_F.FLAGS), 2, h.flags, () => `Flags: 0x${h.flags.toString(16).padStart(3, '0')} (${flagNames(h.flags)})`);
+  if (building) {
+    const bits: [FieldDef, number][] = [
+      [F['flags.res'], TH.RES],
+      [F['flags.ae'], TH.AE],
+      [F['flags.cwr'], TH.CWR],
+      [F['flags.ece'], TH.ECE],
+      [F['flags.urg'], TH.URG],
+      [F['flags.ack'], TH.ACK],
+      [F['flags.push'], TH.PSH],
+      [F['flags.reset'], TH.RST],
+      [F['flags.syn'], TH.SYN],
+      [F['flags.fin'], TH.FIN],
+    ];
+    for (const [field, mask] of bits) {
+      const on = (h.flags & mask) !== 0;
+      const item = tree.add(flagsItem, field, v.src, v.abs(TCP_F.FLAGS), 2, on, () => `${bitPicture(h.flags, mask, 12)} = ${field.name}: ${on ? 'Set' : 'Not set'}`);
+      if (mask === TH.SYN && on) {
+        if (ackFlag) expert(ctx, item, F['connection.synack'], 'chat', 'Sequence', `Connection establish acknowledge (SYN+ACK): server port ${srcPort}`, v, TCP_F.FLAGS, 2);
+        else expert(ctx, item, F['connection.syn'], 'chat', 'Sequence', `Connection establish request (SYN): server port ${dstPort}`, v, TCP_F.FLAGS, 2);
+      }
+      if (mask === TH.RST && on) expert(ctx, item, F['connection.rst'], 'warn', 'Sequence', 'Connection reset (RST)', v, TCP_F.FLAGS, 2);
+      if (mask === TH.FIN && on) expert(ctx, item, F['connection.fin'], 'chat', 'Sequence', 'Connection finish (FIN)', v, TCP_F.FLAGS, 2);
+    }
+  }
+  const strItem = tree.add(flagsItem, F['flags.str'], v.src, v.abs(TCP_F.FLAGS), 2, flagString(h.flags)).setGenerated();
+  if ((h.flags & TH.FIN) !== 0) {
+    // Which side closes first: the first FIN of the stream "initiates", the other "undergoes".
+    if (frozen.finActive ?? true) expert(ctx, strItem, F['connection.fin_active'], 'note', 'Sequence', 'This frame initiates the connection closing', v, TCP_F.FLAGS, 2);
+    else expert(ctx, strItem, F['connection.fin_passive'], 'note', 'Sequence', 'This frame undergoes the connection closing', v, TCP_F.FLAGS, 2);
+  }
+
+  // Window: SYN windows are never scaled (RFC 7323 §2.2).
+  const scale = syn ? undefined : stream.dirs[dir].winScale;
+  const windowSize = scale !== undefined && scale >= 0 ? h.window * 2 ** scale : h.window;
+  tree.add(top, F.window_size_value, v.src, v.abs(TCP_F.WINDOW), 2, h.window);
+  tree.add(top, F.window_size, v.src, v.abs(TCP_F.WINDOW), 2, windowSize).setGenerated();
+  if (scale !== undefined) {
+    const factor = scale >= 0 ? 2 ** scale : scale;
+    tree
+      .add(top, F.window_size_scalefactor, v.src, v.abs(TCP_F.WINDOW), 2, factor, () =>
+        factor === -1 ? 'Window size scaling factor: -1 (unknown)' : factor === -2 ? 'Window size scaling factor: -2 (no window scaling used)' : `Window size scaling factor: ${factor}`,
+      )
+      .setGenerated();
+  }
+  tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, h.checksum, () => `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
+  tree.add(top, F['checksum.status'], v.src, v.abs(TCP_F.CHECKSUM), 0, 2).setGenerated();
+  tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
+  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, building);
+
+  // Timestamps.
+  const tsItem = tree.addText(top, v.src, v.base, 0, 'Timestamps').setGenerated();
+  tree.add(building ? tsItem : top, F.time_relative, v.src, v.base, 0, frozen.timeRelative).setGenerated();
+  tree.add(building ? tsItem : top, F.time_delta, v.src, v.base, 0, frozen.timeDelta).setGenerated();
+
+  // SEQ/ACK analysis.
+  const hasAnalysis =
+    frozen.acksFrame !== undefined || frozen.flags !== 0 || frozen.bytesInFlight !== undefined || frozen.pushBytes !== undefined;
+  if (hasAnalysis) {
+    const an = tree.add(top, F.analysis, v.src, v.base, 0, null, 'SEQ/ACK analysis').setGenerated();
+    if (frozen.acksFrame !== undefined) {
+      tree.add(an, F['analysis.acks_frame'], v.src, v.base, 0, frozen.acksFrame).setGenerated().setFrameRef(frozen.acksFrame);
+      if (frozen.ackRtt !== undefined) tree.add(an, F['analysis.ack_rtt'], v.src, v.base, 0, frozen.ackRtt).setGenerated();
+    }
+    if (stream.initialRtt !== undefined) tree.add(an, F['analysis.initial_rtt'], v.src, v.base, 0, stream.initialRtt).setGenerated();
+    if (frozen.bytesInFlight !== undefined) tree.add(an, F['analysis.bytes_in_flight'], v.src, v.base, 0, frozen.bytesInFlight).setGenerated();
+    if (frozen.pushBytes !== undefined) tree.add(an, F['analysis.push_bytes_sent'], v.src, v.base, 0, frozen.pushBytes).setGenerated();
+    if (frozen.flags !== 0) {
+      const flagsTree = tree.add(an, F['analysis.flags'], v.src, v.base, 0, null, 'TCP Analysis Flags').setGenerated();
+      for (const [bit, field, severity, message] of ANALYSIS_ITEMS) {
+        if (frozen.flags & bit) expert(ctx, flagsTree, field, severity, 'Sequence', message, v);
+      }
+      if (frozen.flags & TCP_A.DUPLICATE_ACK) {
+        tree.add(flagsTree, F['analysis.duplicate_ack'], v.src, v.base, 0, null, 'This is a TCP duplicate ack').setGenerated();
+        tree.add(an, F['analysis.duplicate_ack_num'], v.src, v.base, 0, frozen.dupAckNum ?? 0).setGenerated();
+        const frameItem = tree.add(an, F['analysis.duplicate_ack_frame'], v.src, v.base, 0, frozen.dupAckFrame ?? 0).setGenerated().setFrameRef(frozen.dupAckFrame ?? 0);
+        expert(ctx, frameItem, F['analysis.duplicate_ack'], 'note', 'Sequence', `Duplicate ACK (#${frozen.dupAckNum})`, v);
+      }
+    }
+  }
+
+  // Info: analysis prefix, ports, flags, numbers, options.
+  const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
+  const info =
+    `${srcPort} \u2192 ${dstPort} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
+    (ackFlag ? ` Ack=${frozen.relAck}` : '') +
+    ` Win=${windowSize}${urg} Len=${seglen}` +
+    optionsProbe.info +
+    (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
+  const prefix = analysisPrefix(frozen);
+  ctx.columns.setInfo(prefix + info);
+
+  // Payload.
+  if (seglen === 0 || capturedPayload === 0) return v.length;
+  const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
+  tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+  const lowPort = Math.min(srcPort, dstPort);
+  const highPort = Math.max(srcPort, dstPort);
+  const baseProtocol = ctx.columns.protocol;
+  const tcpInfoText = prefix + info;
+
+  if (firstPassRun) {
+    runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+  } else {
+    replayCalls(ctx, frozen, payloadView, lowPort, highPort);
+  }
+  ctx.tcp = undefined;
+
+  if (frozen.partOf?.reassembledIn !== undefined && frozen.partOf.reassembledIn !== ctx.frame.number) {
+    const n = frozen.partOf.reassembledIn;
+    tree.add(top, F.reassembled_in, v.src, v.base, 0, n).setGenerated().setFrameRef(n);
+  }
+  if (frozen.segmentData) {
+    const { offset, length } = frozen.segmentData;
+    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
+  }
+  if (frozen.overlap) {
+    tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
+    if (frozen.conflict) {
+      tree.add(top, F['segment.overlap.conflict'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
+      expert(ctx, top, F['segment.overlap.conflict'], 'warn', 'Sequence', 'Overlapping data with different content (the first copy was kept)', v, h.hdrLen, capturedPayload);
+    }
+  }
+  if (frozen.gapBefore) {
+    expert(ctx, top, F['reassembly.gap'], 'warn', 'Reassemble', `${frozen.gapBefore} bytes before this data were not captured; the pending PDU was dropped`, v, h.hdrLen, 0);
+  }
+  if (frozen.tooLong) {
+    expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
+  }
+  if (frozen.segmentOnly) {
+    ctx.columns.protocol = baseProtocol;
+    ctx.columns.info = tcpInfoText;
+    ctx.columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+  }
+  return v.length;
+}
+
+function runFirstPassPayload(
+  ctx: DissectCtx,
+  data: TcpFrameData,
+  stream: TcpStream<SegTag, PduState>,
+  dir: 0 | 1,
+  h: TcpHeader,
+  payloadView: ByteView,
+  complete: boolean,
+  lowPort: number,
+  highPort: number,
+): void {
+  const payload = payloadView.rest();
+  const tag: SegTag = { frame: ctx.frame.number, data, payload };
+  const half = stream.dirs[dir].half;
+  const desegment = ctx.pref<boolean>('tcp.desegment_tcp_streams');
+  const run: PayloadRun = {
+    ctx,
+    data,
+    payloadView,
+    lowPort,
+    highPort,
+    stream,
+    dir,
+    calls: [],
+    dissectedPdu: false,
+    segLo: Infinity,
+    segHi: -Infinity,
+  };
+  if (!complete || !desegment) {
+    // A snaplen-cut segment cannot take part in reassembly (Wireshark does the same): dissect it alone.
+    ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
+    callPayload(ctx, payloadView, lowPort, highPort);
+    ctx.desegment = undefined;
+    data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
+    return;
+  }
+  const result = half.accept({
+    seq: h.seq,
+    payload,
+    syn: (h.flags & TH.SYN) !== 0,
+    fin: (h.flags & TH.FIN) !== 0,
+    rst: (h.flags & TH.RST) !== 0,
+    tag,
+  });
+  if (result.overlap) data.overlap = true;
+  if (result.conflict) data.conflict = true;
+  for (const chunk of result.chunks) dissectChunk(run, chunk);
+  if (run.calls.length) data.calls = run.calls;
+  if (run.segHi > run.segLo) data.segmentData = { offset: run.segLo, length: run.segHi - run.segLo };
+  if (!run.dissectedPdu) {
+    if (data.partOf || data.segmentData) data.segmentOnly = true;
+    else if (result.chunks.length === 0) data.skipPayload = true;
+  }
+}
+
+/** formatTcpTime prints a TCP relative time as tshark does (for tests). */
+export function formatTcpTime(seconds: number): string {
+  return formatRelTime(seconds);
+}
+
+/** tcp is the TCP protocol module (`ip.proto` 6). */
+export const tcp: ProtocolModule = {
+  proto: PROTO,
+  fields: Object.values(F),
+  prefs: [
+    {
+      name: 'tcp.desegment_tcp_streams',
+      type: 'boolean',
+      default: true,
+      description: 'Allow subdissector to reassemble TCP streams',
+    },
+  ],
+  handoff: (tables) => {
+    tables.add('ip.proto', 6, tcp);
+  },
+  dissect: dissectTcp,
+};
+
+/** unusedValue keeps FieldValue imported for declaration merging in tests. */
+export type TcpFieldValue = FieldValue;
