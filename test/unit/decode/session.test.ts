@@ -20,7 +20,7 @@ describe('DissectionSession', () => {
     const data = r.tree.get('data.data')[0];
     expect([data.src, data.start, data.length]).toEqual([0, 0, 4]);
     expect(r.tree.get('frame.time_relative')[0].value).toBeCloseTo(0.123456789, 9);
-    expect(r.tree.get('frame.protocols')[0].value).toBe('frame:data');
+    expect(r.tree.get('frame.protocols')[0].value).toBe('data');
   });
 
   it('keeps only interesting fields in fields mode and nothing in none mode', () => {

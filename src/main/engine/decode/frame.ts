@@ -5,19 +5,27 @@
  * dissection: a TruncatedError or MalformedError from any layer stops at this level and becomes a
  * "[Packet size limited during capture: X truncated]" or "[Malformed Packet: X]" item, keeping every layer
  * that decoded — one bad packet never stops a capture or a file load.
+ *
+ * tshark 4.0 rules reproduced here: pcapng frames (FrameInput.interfaceName set) show `on interface NAME, id N` in the frame label plus
+ * `Section number` and `Interface id: N (NAME)`; pcap frames show neither. Packet comments are a
+ * separate "Packet comments" tree before the frame. A snaplen cut appends `[Packet size limited during
+ * capture]` to Info and a malformed packet `[Malformed Packet]`, both without a separating space; the
+ * Protocol column keeps the last protocol that set it.
  */
-import type { FieldValue } from '../../../shared/fields';
+import { formatEpochTime } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
-import type { TreeItem } from './tree';
 import { MalformedError, TruncatedError, type ByteView } from './view';
 import { formatAbsTime, formatRelTime, subTime } from './time';
+import { addExpert } from './expert';
 
 const F = defineFields('frame', {
+  section_number: { name: 'Section number', type: 'uint32' },
   interface_id: { name: 'Interface id', type: 'uint32' },
   interface_name: { name: 'Interface name', type: 'string' },
   encap_type: { name: 'Encapsulation type', type: 'int32' },
   time: { name: 'Arrival Time', type: 'abstime' },
-  time_epoch: { name: 'Epoch Time', type: 'abstime' },
+  offset_shift: { name: 'Time shift for this packet', type: 'reltime' },
+  time_epoch: { name: 'Epoch Time', type: 'abstime', base: 'dec' },
   time_delta: { name: 'Time delta from previous captured frame', type: 'reltime' },
   time_delta_displayed: { name: 'Time delta from previous displayed frame', type: 'reltime' },
   time_relative: { name: 'Time since reference or first frame', type: 'reltime' },
@@ -28,23 +36,25 @@ const F = defineFields('frame', {
   ignored: { name: 'Frame is ignored', type: 'boolean' },
   protocols: { name: 'Protocols in frame', type: 'string' },
   comment: { name: 'Comment', type: 'string' },
+  'comment.expert': { name: 'Formatted comment', type: 'none' },
 });
 
 const PROTO = { abbrev: 'frame', short: 'Frame', name: 'Frame' };
 const MALFORMED = { abbrev: '_ws.malformed', short: 'Malformed Packet', name: 'Malformed Packet' };
 const SHORT = { abbrev: '_ws.short', short: 'Short Frame', name: 'Short Frame' };
+const COMMENTS = { abbrev: 'pkt_comment', short: 'Pkt_Comment', name: 'Packet comments' };
 const P = protocolField(PROTO);
 const P_MALFORMED = protocolField(MALFORMED);
 const P_SHORT = protocolField(SHORT);
+const P_COMMENTS = protocolField(COMMENTS);
 
 const WS_MALFORMED = defineFields('_ws.malformed', {
   expert: { name: 'Malformed Packet (Exception occurred)', type: 'none' },
 });
 const WS_SHORT = defineFields('_ws.short', {});
 
-/** LINKTYPE names as Wireshark shows them in "Encapsulation type". */
+/** LINKTYPE names as Wireshark shows them in "Encapsulation type": linktype → [WTAP_ENCAP value, name]. */
 const ENCAP_NAMES: Record<number, [number, string]> = {
-  // linktype → [Wireshark WTAP_ENCAP value, name]
   0: [15, 'NULL/Loopback'],
   1: [1, 'Ethernet'],
   101: [7, 'Raw IP'],
@@ -57,65 +67,37 @@ const ENCAP_NAMES: Record<number, [number, string]> = {
 /** frameFields are the frame layer's field handles, exported for the store and the CLI. */
 export const frameFields = F;
 
+/**
+ * protocolsText is tshark's frame.protocols: the layers after `frame` (`eth:ethertype:ip:udp:dns`).
+ * DissectCtx.layers itself starts with `frame`.
+ */
+export function protocolsText(layers: readonly string[]): string {
+  return (layers[0] === 'frame' ? layers.slice(1) : layers).join(':');
+}
+
 function bits(n: number): string {
   return `${n} bytes (${n * 8} bits)`;
 }
 
 function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   const { frame, tree } = ctx;
-  const ifaceLabel = frame.interfaceName ? ` on interface ${frame.interfaceName}, id ${frame.interfaceId}` : '';
-  const top = tree.add(
-    null,
-    P,
-    0,
-    0,
-    frame.caplen,
-    null,
-    () =>
-      `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
-      `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${ifaceLabel}`,
+  const building = tree.mode !== 'none';
+  // Only pcapng records have an interface name (`unknown` when the IDB has no if_name): that is how
+  // the frame layer tells pcapng (tshark shows interface and section items) from pcap (it does not).
+  const pcapng = frame.interfaceName !== undefined;
+  const ifaceName = frame.interfaceName ?? 'unknown';
+  if (frame.comment !== undefined && building) {
+    const comment = frame.comment;
+    const top = tree.add(null, P_COMMENTS, 0, 0, 0, null, 'Packet comments');
+    const item = tree.add(top, F.comment, 0, 0, 0, comment, () => comment);
+    addExpert(ctx, item, F['comment.expert'], 'comment', 'Comment', comment, 0, 0, 0);
+  }
+  const top = tree.add(null, P, 0, 0, frame.caplen, null, () =>
+    `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
+    `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`,
   );
   ctx.layers.push('frame');
-  if (frame.comment !== undefined) {
-    tree.add(top, F.comment, 0, 0, 0, frame.comment, () => `Comment: ${frame.comment}`);
-  }
-  const ifItem = tree.add(top, F.interface_id, 0, 0, 0, frame.interfaceId, () =>
-    frame.interfaceName ? `Interface id: ${frame.interfaceId} (${frame.interfaceName})` : `Interface id: ${frame.interfaceId}`,
-  );
-  if (frame.interfaceName !== undefined) tree.add(ifItem, F.interface_name, 0, 0, 0, frame.interfaceName);
-  const encap = ENCAP_NAMES[frame.linktype];
-  tree.add(top, F.encap_type, 0, 0, 0, encap ? encap[0] : -1, () =>
-    encap ? `Encapsulation type: ${encap[1]} (${encap[0]})` : `Encapsulation type: Unknown (linktype ${frame.linktype})`,
-  );
-  const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
-  tree.add(top, F.time, 0, 0, 0, ts, () => `Arrival Time: ${formatAbsTime(ts)}`);
-  tree.add(top, F.time_epoch, 0, 0, 0, ts, () => `Epoch Time: ${frame.tsSec}.${String(frame.tsNsec).padStart(9, '0')} seconds`);
-  const delta = subTime(frame.tsSec, frame.tsNsec, frame.prevSec, frame.prevNsec);
-  const deltaDisplayed = subTime(
-    frame.tsSec,
-    frame.tsNsec,
-    frame.prevDisplayedSec ?? frame.prevSec,
-    frame.prevDisplayedNsec ?? frame.prevNsec,
-  );
-  const relative = subTime(frame.tsSec, frame.tsNsec, frame.firstSec, frame.firstNsec);
-  tree
-    .add(top, F.time_delta, 0, 0, 0, delta, () => `Time delta from previous captured frame: ${formatRelTime(delta)} seconds`)
-    .setGenerated();
-  tree
-    .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, () =>
-      `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`,
-    )
-    .setGenerated();
-  tree
-    .add(top, F.time_relative, 0, 0, 0, relative, () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`)
-    .setGenerated();
-  tree.add(top, F.number, 0, 0, 0, frame.number);
-  tree.add(top, F.len, 0, 0, 0, frame.origLen, () => `Frame Length: ${bits(frame.origLen)}`);
-  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, () => `Capture Length: ${bits(frame.caplen)}`);
-  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
-  tree.add(top, F.ignored, 0, 0, 0, false, () => 'Frame is ignored: False').setGenerated();
-  // frame.protocols is only known at the end; the item's value is filled in below.
-  const protocolsItem = tree.add(top, F.protocols, 0, 0, 0, '', () => `Protocols in frame: ${ctx.layers.join(':')}`).setGenerated();
+  const protocolsItem = building ? addFrameItems(ctx, top, pcapng, ifaceName) : undefined;
 
   ctx.columns.protocol = '';
   try {
@@ -124,31 +106,65 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   } catch (err) {
     addException(ctx, err);
   }
-  const protocols: FieldValue = ctx.layers.join(':');
-  protocolsItem.value = protocols;
+  if (protocolsItem) protocolsItem.value = protocolsText(ctx.layers);
   return view.length;
+}
+
+function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add']>, pcapng: boolean, ifaceName: string) {
+  const { frame, tree } = ctx;
+  if (pcapng) {
+    // TODO(decode): multi-section pcapng files; the reader does not report section numbers yet.
+    tree.add(top, F.section_number, 0, 0, 0, 1);
+    const ifItem = tree.add(top, F.interface_id, 0, 0, 0, frame.interfaceId, () => `Interface id: ${frame.interfaceId} (${ifaceName})`);
+    tree.add(ifItem, F.interface_name, 0, 0, 0, ifaceName);
+  }
+  const encap = ENCAP_NAMES[frame.linktype];
+  tree.add(top, F.encap_type, 0, 0, 0, encap ? encap[0] : -1, () =>
+    encap ? `Encapsulation type: ${encap[1]} (${encap[0]})` : `Encapsulation type: Unknown (-1)`,
+  );
+  if (frame.comment !== undefined) tree.add(top, F.comment, 0, 0, 0, frame.comment).setHidden();
+  const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
+  tree.add(top, F.time, 0, 0, 0, ts, () => `Arrival Time: ${formatAbsTime(ts)}`);
+  tree.add(top, F.offset_shift, 0, 0, 0, 0).setGenerated();
+  tree.add(top, F.time_epoch, 0, 0, 0, ts, () => `Epoch Time: ${formatEpochTime(ts)} seconds`);
+  const delta = subTime(frame.tsSec, frame.tsNsec, frame.prevSec, frame.prevNsec);
+  const deltaDisplayed = subTime(frame.tsSec, frame.tsNsec, frame.prevDisplayedSec ?? frame.prevSec, frame.prevDisplayedNsec ?? frame.prevNsec);
+  const relative = subTime(frame.tsSec, frame.tsNsec, frame.firstSec, frame.firstNsec);
+  tree.add(top, F.time_delta, 0, 0, 0, delta, () => `Time delta from previous captured frame: ${formatRelTime(delta)} seconds`).setGenerated();
+  tree
+    .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, () => `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`)
+    .setGenerated();
+  tree.add(top, F.time_relative, 0, 0, 0, relative, () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`).setGenerated();
+  tree.add(top, F.number, 0, 0, 0, frame.number);
+  tree.add(top, F.len, 0, 0, 0, frame.origLen, () => `Frame Length: ${bits(frame.origLen)}`);
+  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, () => `Capture Length: ${bits(frame.caplen)}`);
+  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
+  tree.add(top, F.ignored, 0, 0, 0, false, 'Frame is ignored: False').setGenerated();
+  // frame.protocols is only known at the end; the item's value is filled in by the caller.
+  return tree.add(top, F.protocols, 0, 0, 0, '', () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
 }
 
 /** addException turns a dissector exception into Wireshark's malformed / short-frame items. */
 function addException(ctx: DissectCtx, err: unknown): void {
-  const layer = err instanceof TruncatedError || err instanceof MalformedError ? err.layer : 'frame';
-  const proto = ctx.tables.module(layer)?.proto.short ?? layer.toUpperCase();
+  const known = err instanceof TruncatedError || err instanceof MalformedError;
+  const layer = known ? err.layer : 'frame';
+  const proto = ctx.tables.module(layer)?.proto.short ?? (layer === 'frame' ? 'Frame' : layer.toUpperCase());
   if (err instanceof TruncatedError && err.source === 'captured' && ctx.frame.caplen < ctx.frame.origLen) {
-    ctx.tree
-      .add(null, P_SHORT, 0, 0, 0, null, `[Packet size limited during capture: ${proto} truncated]`)
-      .setExpert('warn', `Packet size limited during capture: ${proto} truncated`);
-    ctx.columns.appendInfo(' [Packet size limited during capture]');
+    ctx.tree.add(null, P_SHORT, 0, 0, 0, null, `[Packet size limited during capture: ${proto} truncated]`).setExpert('warn', `Packet size limited during capture: ${proto} truncated`);
+    ctx.columns.appendInfo('[Packet size limited during capture]');
     return;
   }
-  const message =
-    err instanceof TruncatedError || err instanceof MalformedError
-      ? err.message
-      : `Dissector bug: ${err instanceof Error ? err.message : String(err)}`;
-  const item: TreeItem = ctx.tree.add(null, P_MALFORMED, 0, 0, 0, null, `[Malformed Packet: ${proto}]`);
-  ctx.tree
-    .add(item, WS_MALFORMED.expert, 0, 0, 0, null, `[Expert Info (Error/Malformed): ${message}]`)
-    .setExpert('error', message);
-  ctx.layers.push('_ws.malformed');
+  if (!known) {
+    // A dissector bug must not stop the capture; it is shown like a malformed packet, with the reason.
+    const message = `Dissector bug, protocol ${proto}: ${err instanceof Error ? err.message : String(err)}`;
+    const item = ctx.tree.add(null, P_MALFORMED, 0, 0, 0, null, `[Malformed Packet: ${proto}]`);
+    addExpert(ctx, item, WS_MALFORMED.expert, 'error', 'Malformed', message, 0, 0, 0);
+    ctx.columns.appendInfo('[Malformed Packet]');
+    return;
+  }
+  const start = err instanceof TruncatedError ? Math.min(err.offset, ctx.frame.caplen) : 0;
+  const item = ctx.tree.add(null, P_MALFORMED, 0, start, 0, null, `[Malformed Packet: ${proto}]`);
+  addExpert(ctx, item, WS_MALFORMED.expert, 'error', 'Malformed', 'Malformed Packet (Exception occurred)', 0, start, 0);
   ctx.columns.appendInfo('[Malformed Packet]');
 }
 
@@ -159,6 +175,7 @@ export const frame: ProtocolModule = {
   extraProtocols: [
     { proto: MALFORMED, fields: Object.values(WS_MALFORMED) },
     { proto: SHORT, fields: Object.values(WS_SHORT) },
+    { proto: COMMENTS, fields: [] },
   ],
   dissect: (ctx, view) => dissectFrame(ctx, view),
 };

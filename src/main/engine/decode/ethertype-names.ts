@@ -1,0 +1,35 @@
+/**
+ * EtherType names as Wireshark 4.0's etype_vals (epan/dissectors/packet-ethertype.c), for the values a
+ * lab capture may contain. Unknown values print as `Unknown (0x1234)`.
+ */
+export const ETHERTYPE_NAMES: Readonly<Record<number, string>> = {
+  0x0600: 'XNS Internet Datagram Protocol',
+  0x0800: 'IPv4',
+  0x0806: 'ARP',
+  0x0842: 'Wake on LAN',
+  0x22f0: 'IEEE 1722 Audio Video Transport Protocol',
+  0x22f3: 'Transparent Interconnection of Lots of Links',
+  0x6558: 'Transparent Ethernet bridging',
+  0x8035: 'RARP',
+  0x809b: 'AppleTalk LLAP bridging',
+  0x80f3: 'AARP',
+  0x8100: '802.1Q Virtual LAN',
+  0x8137: 'Netware IPX/SPX',
+  0x86dd: 'IPv6',
+  0x8808: 'MAC Control',
+  0x8809: 'Slow Protocols',
+  0x8847: 'MPLS label switched packet',
+  0x8848: 'MPLS multicast label switched packet',
+  0x8863: 'PPPoE Discovery',
+  0x8864: 'PPPoE Session',
+  0x886f: 'MS NLB heartbeat',
+  0x888e: '802.1X Authentication',
+  0x8892: 'PROFINET',
+  0x88a8: '802.1ad Provider Bridge (Q-in-Q)',
+  0x88cc: '802.1 Link Layer Discovery Protocol (LLDP)',
+  0x88e5: '802.1AE (MACsec)',
+  0x88f7: 'PTPv2 over Ethernet (IEEE1588)',
+  0x8906: 'Fibre Channel over Ethernet',
+  0x8914: 'FCoE Initialization Protocol',
+  0x9000: 'Loopback',
+};
