@@ -1,41 +1,100 @@
 /**
- * App shell: the three Wireshark panes. Each pane is a labelled region so tests and screen readers find
- * it by name ("Packet List", "Packet Details", "Packet Bytes").
- * TODO(renderer): replace the placeholders with the panes in src/renderer/src/panes bound to the store.
+ * App shell in Wireshark's layout: toolbar, display filter bar, the three resizable panes (Packet List,
+ * Packet Details, Packet Bytes) and the status bar. Global shortcuts: Ctrl+O open, Ctrl+S save,
+ * Ctrl+G go to packet, Ctrl+F find, Ctrl+/ focus the filter. Files dropped on the window are opened when
+ * the host can tell their path (Electron); a browser cannot, and says so.
  */
-
-/** PaneProps names a pane region. */
-interface PaneProps {
-  label: string;
-  className: string;
-  placeholder: string;
-}
-
-function Pane({ label, className, placeholder }: PaneProps) {
-  return (
-    <section className={`pane ${className}`} aria-label={label}>
-      <h2 className="pane-title">{label}</h2>
-      <p className="pane-placeholder">{placeholder}</p>
-    </section>
-  );
-}
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Group, Panel, Separator } from 'react-resizable-panels';
+import { pathForDroppedFile } from '../api/client';
+import { BytesPane } from '../panes/bytes/BytesPane';
+import { DetailTree } from '../panes/details/DetailTree';
+import { Dialogs } from '../panes/dialogs/Dialogs';
+import { FindBar } from '../panes/dialogs/FindBar';
+import { FilterBar } from '../panes/filterbar/FilterBar';
+import { focusFilterBar } from '../panes/filterbar/focus';
+import { PacketList } from '../panes/packetlist/PacketList';
+import { StatusBar } from '../panes/statusbar/StatusBar';
+import { Toolbar } from '../panes/toolbar/Toolbar';
+import { useApp, useAppStore } from '../store/index';
+import { Notices } from './Notices';
+import { useResolvedTheme } from './theme';
 
 /** App is the root component of the renderer. */
 export function App() {
+  const { t, i18n } = useTranslation();
+  const store = useAppStore();
+  const language = useApp((s) => s.language);
+  const findOpen = useApp((s) => s.dialog === 'find');
+  const theme = useResolvedTheme();
+
+  useEffect(() => {
+    void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }, [i18n, language]);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    document.title = t('app.title');
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const s = store.getState();
+      const key = event.key.toLowerCase();
+      if (key === 'o') s.openDialog('open');
+      else if (key === 's' && s.counts.frames > 0) s.openDialog('save');
+      else if (key === 'g' && s.counts.frames > 0) s.openDialog('goto');
+      else if (key === 'f' && s.counts.frames > 0) s.openDialog('find');
+      else if (key === '/') focusFilterBar();
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, t]);
+
+  const onDrop = (event: React.DragEvent) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (!file) return;
+    const s = store.getState();
+    const path = pathForDroppedFile(file);
+    if (path) void s.openFile(path);
+    else s.notify('info', s.host === 'electron' ? t('app.dropNoPath') : t('app.dropNeedsDesktop'));
+  };
+
   return (
-    <div className="app">
-      <header className="app-header">
-        <h1>Wirelab</h1>
-      </header>
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <Toolbar />
+      <FilterBar />
+      {findOpen && <FindBar />}
+      <Notices />
       <main className="panes">
-        <Pane label="Packet List" className="pane-list" placeholder="No capture loaded." />
-        <Pane
-          label="Packet Details"
-          className="pane-details"
-          placeholder="Select a packet to see its layers."
-        />
-        <Pane label="Packet Bytes" className="pane-bytes" placeholder="Select a packet to see its bytes." />
+        <Group orientation="vertical" className="pane-group">
+          <Panel id="list" defaultSize="46" minSize="10">
+            <div className="pane pane-list" data-pane="list">
+              <PacketList />
+            </div>
+          </Panel>
+          <Separator className="pane-separator" />
+          <Panel id="details" defaultSize="32" minSize="8">
+            <div className="pane pane-details" data-pane="details">
+              <DetailTree />
+            </div>
+          </Panel>
+          <Separator className="pane-separator" />
+          <Panel id="bytes" defaultSize="22" minSize="8">
+            <div className="pane pane-bytes" data-pane="bytes">
+              <BytesPane />
+            </div>
+          </Panel>
+        </Group>
       </main>
+      <StatusBar />
+      <Dialogs />
     </div>
   );
 }

@@ -1,0 +1,22 @@
+/** Dialogs renders the one open dialog (store `dialog`). The find bar is inline, not modal. */
+import { useApp } from '../../store/index';
+import { FollowDialog } from './FollowDialog';
+import { GoToDialog } from './GoToDialog';
+import { OpenDialog } from './OpenDialog';
+import { SaveDialog } from './SaveDialog';
+
+export function Dialogs() {
+  const dialog = useApp((s) => s.dialog);
+  switch (dialog) {
+    case 'open':
+      return <OpenDialog />;
+    case 'save':
+      return <SaveDialog />;
+    case 'goto':
+      return <GoToDialog />;
+    case 'follow':
+      return <FollowDialog />;
+    default:
+      return null;
+  }
+}

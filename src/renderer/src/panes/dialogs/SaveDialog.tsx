@@ -1,0 +1,60 @@
+/** Save dialog: path, format (pcap / pcapng) and which packets (all, displayed, marked). */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaveOptions } from '../../../../shared/contract';
+import { Dialog } from '../../components/Dialog';
+import { useApp, useAppStore } from '../../store/index';
+
+export function SaveDialog() {
+  const { t } = useTranslation();
+  const store = useAppStore();
+  const info = useApp((s) => s.info);
+  const [format, setFormat] = useState<SaveOptions['format']>(info.format ?? 'pcapng');
+  const [which, setWhich] = useState<'all' | 'displayed' | 'marked'>('all');
+  const [path, setPath] = useState(() => (info.path ? info.path.replace(/\.(pcapng|pcap)$/, '') + '-saved.' + (info.format ?? 'pcapng') : ''));
+  const save = async () => {
+    const s = store.getState();
+    if (await s.saveFile(path.trim(), { format, which })) {
+      s.notify('info', t('save.saved', { frames: which === 'all' ? s.counts.frames : which === 'marked' ? s.counts.marked : s.counts.displayed, path: path.trim() }));
+      s.closeDialog();
+    }
+  };
+  return (
+    <Dialog title={t('save.title')} onClose={() => store.getState().closeDialog()}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label className="field">
+          <span>{t('save.path')}</span>
+          <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+        </label>
+        <label className="field">
+          <span>{t('save.format')}</span>
+          <select value={format} onChange={(e) => setFormat(e.target.value as SaveOptions['format'])}>
+            <option value="pcapng">pcapng</option>
+            <option value="pcap">pcap</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('save.which')}</span>
+          <select value={which} onChange={(e) => setWhich(e.target.value as typeof which)}>
+            <option value="all">{t('save.all')}</option>
+            <option value="displayed">{t('save.displayed')}</option>
+            <option value="marked">{t('save.marked')}</option>
+          </select>
+        </label>
+        <div className="dialog-buttons">
+          <button type="submit" disabled={path.trim() === ''}>
+            {t('save.save')}
+          </button>
+          <button type="button" onClick={() => store.getState().closeDialog()}>
+            {t('save.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
