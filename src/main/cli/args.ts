@@ -34,7 +34,8 @@ export interface CliOptions {
   /** `-c`: stop after this many records read (tshark counts records, not displayed frames). */
   count?: number;
   writeFile?: string;
-  writeFormat: 'pcap' | 'pcapng';
+  /** `-F`: pcap (microseconds, as tshark's "pcap"), nsecpcap (nanoseconds) or pcapng. */
+  writeFormat: 'pcap' | 'nsecpcap' | 'pcapng';
   prefs: { name: string; value: string; raw: string }[];
   noResolve: boolean;
   decodeAs: DecodeAsRule[];
@@ -209,11 +210,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         o.writeFile = arg!;
         return;
       case 'F':
-        if (arg !== 'pcap' && arg !== 'pcapng') {
+        if (arg !== 'pcap' && arg !== 'nsecpcap' && arg !== 'pcapng') {
           return plainError(
             `"${arg}" isn't a valid capture file type`,
             'The available capture file types for the "-F" flag are:',
             '    pcap - Wireshark/tcpdump/... - pcap',
+            '    nsecpcap - Wireshark/tcpdump/... - nanosecond pcap',
             '    pcapng - Wireshark/... - pcapng',
           );
         }
@@ -360,7 +362,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     return plainError('"-Tfields" was specified, but no fields were specified with "-e".');
   }
   if (o.fields.length > 0 && o.outputFormat !== 'fields') {
-    return plainError('Output fields were specified with "-e", but "-Tfields" was not specified.');
+    return plainError('Output fields were specified with "-e", but "-Tek, -Tfields, -Tjson or -Tpdml" was not specified.');
   }
   if (o.readFile === undefined) {
     return usageError('no capture file given: wirelab reads packets from a file (-r FILE); live capture is in the app');
@@ -394,7 +396,7 @@ Processing:
 
 Output:
   -w <outfile>             write packets to a file (after -Y filtering)
-  -F <output file type>    pcap or pcapng (default pcapng)
+  -F <output file type>    pcap (microseconds), nsecpcap or pcapng (default)
   -V                       add output of packet tree        (Packet Details)
   -O <protocols>           only show packet details of these protocols, comma
                            separated

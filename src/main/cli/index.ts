@@ -241,7 +241,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   const openWriter = (info: CaptureFileInfo): void => {
     if (writer !== undefined || writerError !== undefined || o.writeFile === undefined) return;
     try {
-      if (o.writeFormat === 'pcap') {
+      if (o.writeFormat === 'pcap' || o.writeFormat === 'nsecpcap') {
         const linktypes = new Set(info.interfaces.map((i) => i.linktype));
         if (linktypes.size > 1) throw new Error('a pcap file holds one link type; this capture has several (use -F pcapng)');
         const first = info.interfaces[0];
@@ -249,7 +249,8 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
           format: 'pcap',
           linktype: first?.linktype ?? 1,
           snaplen: first?.snaplen || 262144,
-          nanosecond: first !== undefined && first.tsResolNs < 1000,
+          // tshark's "pcap" is the microsecond format (nanoseconds are truncated), "nsecpcap" the other.
+          nanosecond: o.writeFormat === 'nsecpcap',
         });
       } else {
         const decimal = info.interfaces.every((i) => Number.isInteger(Math.log10(i.tsResolNs)) && i.tsResolNs <= 1e9);

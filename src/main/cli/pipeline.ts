@@ -164,13 +164,32 @@ class FrameClock {
   prevDisplayedSec = 0;
   prevDisplayedNsec = 0;
   started = false;
+  private firstSet = false;
+  private anyDisplayed = false;
   private digits: number[] = [];
+
+  /**
+   * noteFirst fixes the time reference: the first record of the file, even when `-R` drops it (tshark
+   * keeps frame.time_relative relative to the file's first record).
+   */
+  noteFirst(rec: CaptureRecord): void {
+    if (this.firstSet) return;
+    this.firstSet = true;
+    this.firstSec = rec.tsSec;
+    this.firstNsec = rec.tsNsec;
+  }
 
   frameInput(number: number, rec: CaptureRecord, info: CaptureFileInfo): FrameInput {
     if (!this.started) {
       this.started = true;
-      this.firstSec = this.prevSec = this.prevDisplayedSec = rec.tsSec;
-      this.firstNsec = this.prevNsec = this.prevDisplayedNsec = rec.tsNsec;
+      this.noteFirst(rec);
+      this.prevSec = rec.tsSec;
+      this.prevNsec = rec.tsNsec;
+    }
+    // Until a frame was displayed, frame.time_delta_displayed is 0 (tshark: the frame is its own reference).
+    if (!this.anyDisplayed) {
+      this.prevDisplayedSec = rec.tsSec;
+      this.prevDisplayedNsec = rec.tsNsec;
     }
     const iface = info.interfaces[rec.interfaceId];
     const frame: FrameInput = {
@@ -206,6 +225,7 @@ class FrameClock {
   }
 
   displayed(rec: CaptureRecord): void {
+    this.anyDisplayed = true;
     this.prevDisplayedSec = rec.tsSec;
     this.prevDisplayedNsec = rec.tsNsec;
   }
@@ -284,6 +304,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
     const outcome = await streamRecords(spec.path, (records, info) => {
       for (let i = 0; i < records.length; i++, index++) {
         if (index >= count) return false;
+        clock.noteFirst(records[i]);
         if (kept !== undefined && kept[index] === 0) continue;
         const rec = records[i];
         number++;
@@ -306,6 +327,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
     spec.onInfo?.(info);
     for (let i = 0; i < records.length; i++, index++) {
       if (index >= count) return false;
+      clock.noteFirst(records[i]);
       if (kept !== undefined && kept[index] === 0) continue;
       const rec = records[i];
       number++;

@@ -102,7 +102,7 @@ describe('parseArgs', () => {
     expect(err(['-r', 'f', '-R', 'tcp']).first).toBe('-R without -2 is deprecated. For single-pass filtering use -Y.');
     expect(ok(['-r', 'f', '-2', '-R', 'tcp']).readFilter).toBe('tcp');
     expect(err(['-r', 'f', '-T', 'fields']).first).toBe('"-Tfields" was specified, but no fields were specified with "-e".');
-    expect(err(['-r', 'f', '-e', 'ip.src']).first).toBe('Output fields were specified with "-e", but "-Tfields" was not specified.');
+    expect(err(['-r', 'f', '-e', 'ip.src']).first).toBe('Output fields were specified with "-e", but "-Tek, -Tfields, -Tjson or -Tpdml" was not specified.');
     expect(err(['-r', 'f', '-T', 'pdml']).first).toBe('Invalid -T parameter "pdml"; it must be one of:');
     expect(err(['-r', 'f', '-w', 'o', '-F', 'erf']).first).toBe('"erf" isn\'t a valid capture file type');
     expect(err(['-r', 'f', '-o', 'nocolon']).first).toBe('Invalid -o flag "nocolon"');

@@ -1,0 +1,458 @@
+/**
+ * `wirelab` against tshark 4.0 on the standard lab captures (made by the test run's globalSetup, see
+ * test/support/lab-captures.ts): the CLI runs in-process through `main(argv, io)` and its output is
+ * compared with tshark's on the same file and flags.
+ *
+ * What is compared strictly (the CLI's own work): the summary layout and the columns the CLI formats
+ * (No., Time, Source, Destination, Length), `-T fields` with every -E variant on core fields, the hex
+ * dump of the frame, `-c`, `-w` round trips (capinfos + tshark on what we wrote), error messages and exit
+ * codes, truncated files, `-Y` results on core fields. What depends on dissectors (Protocol/Info, detail
+ * layers) is compared generically: every layer both sides show is diffed; mismatches in the core
+ * layers (Ethernet, SLL, IPv4/IPv6, UDP) fail, the others are reported in the test log, and fail too
+ * when WIRELAB_CONFORMANCE_STRICT=1.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { main, type CliIO } from '../../src/main/cli/index';
+import type { LabCapture } from '../support/lab-captures';
+import { captureInfo } from '../support/capture';
+import { run } from '../support/tools';
+import { tsharkRaw } from '../support/tshark';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const STRICT = process.env.WIRELAB_CONFORMANCE_STRICT === '1';
+const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function wirelab(args: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), sameTarget: false };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+async function tshark(args: string[]): Promise<CliRun> {
+  const r = await tsharkRaw(args);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** report logs soft mismatches (dissector work in progress) and fails on them in strict mode. */
+function report(what: string, mismatches: string[]): void {
+  if (mismatches.length === 0) return;
+  console.log(`[cli conformance] ${what}: ${mismatches.length} mismatch(es)\n  ${mismatches.slice(0, 8).join('\n  ')}`);
+  if (STRICT) expect(mismatches, what).toEqual([]);
+}
+
+/** SummaryRow splits a summary line by tshark's layout (widths are minimums). */
+interface SummaryRow {
+  number: string;
+  time: string;
+  source: string;
+  destination: string;
+  rest: string;
+}
+
+const SUMMARY = /^ *(\d+) +(-?\d+(?:\.\d+)?) +(.*?) → (.*?) {1,}(\S+) (\d+) (.*)$/;
+
+function splitSummary(line: string): SummaryRow & { protocol: string; length: string; info: string } {
+  const m = SUMMARY.exec(line);
+  if (!m) throw new Error(`not a summary line: ${JSON.stringify(line)}`);
+  return { number: m[1], time: m[2], source: m[3].trim(), destination: m[4].trim(), protocol: m[5], length: m[6], info: m[7], rest: '' };
+}
+
+let captures: Record<string, LabCapture>;
+let work: string;
+
+beforeAll(() => {
+  captures = inject('captures').captures;
+  work = mkdtempSync(path.join(tmpdir(), 'wirelab-cli-'));
+});
+
+function decodeArgs(c: LabCapture): string[] {
+  return c.decodeAs.flatMap((d) => ['-d', d]);
+}
+
+describe('default summary', () => {
+  const cases: [string, 'file' | 'nsec' | 'pcapng'][] = [
+    ['smtp-handout', 'file'],
+    ['smtp-handout', 'nsec'],
+    ['smtp-handout', 'pcapng'],
+    ['pop-handout', 'file'],
+    ['smtp-curl', 'pcapng'],
+    ['mixed-ipv6', 'file'],
+    ['any-sll2', 'file'],
+    ['any-sll', 'nsec'],
+  ];
+  for (const [name, variant] of cases) {
+    it(`${name} (${variant}) lays out every row as tshark`, async () => {
+      const c = captures[name];
+      const file = c[variant];
+      const ours = await wirelab(['-r', file, ...decodeArgs(c)]);
+      const theirs = await tshark(['-r', file, ...PIN, ...decodeArgs(c)]);
+      expect(ours.code).toBe(0);
+      expect(theirs.code).toBe(0);
+      const a = ours.stdout.split('\n');
+      const b = theirs.stdout.split('\n');
+      expect(a.length).toBe(b.length);
+      const soft: string[] = [];
+      for (let i = 0; i < b.length - 1; i++) {
+        const x = splitSummary(a[i]);
+        const y = splitSummary(b[i]);
+        // Columns the CLI formats: identical, and the layout up to Protocol byte-identical.
+        expect({ no: x.number, time: x.time, src: x.source, dst: x.destination, len: x.length }).toEqual({
+          no: y.number,
+          time: y.time,
+          src: y.source,
+          dst: y.destination,
+          len: y.length,
+        });
+        const head = (line: string, r: { protocol: string; length: string; info: string }) =>
+          line.slice(0, line.length - (r.protocol.length + r.length.length + r.info.length + 2));
+        expect(head(a[i], x)).toBe(head(b[i], y));
+        if (a[i] !== b[i]) soft.push(`#${y.number}: ours ${x.protocol} ${x.info} | tshark ${y.protocol} ${y.info}`);
+      }
+      report(`${name} summary Protocol/Info`, soft);
+    });
+  }
+
+  it('-c stops after N records, with or without a filter', async () => {
+    const c = captures['smtp-handout'];
+    const all = (await wirelab(['-r', c.file])).stdout.split('\n');
+    const five = await wirelab(['-r', c.file, '-c', '5']);
+    expect(five.stdout).toBe(all.slice(0, 5).join('\n') + '\n');
+    // tshark counts records read, not frames shown: -c 10 -Y tcp.srcport==25 shows the server frames among the first 10
+    const ours = await wirelab(['-r', c.file, '-c', '10', '-Y', 'tcp.srcport == 25', '-T', 'fields', '-e', 'frame.number']);
+    const theirs = await tshark(['-r', c.file, ...PIN, '-c', '10', '-Y', 'tcp.srcport == 25', '-T', 'fields', '-e', 'frame.number']);
+    expect(ours.stdout).toBe(theirs.stdout);
+  });
+});
+
+describe('-T fields', () => {
+  const FIELDS = [
+    'frame.number',
+    'frame.len',
+    'frame.time_relative',
+    'frame.time_delta',
+    'eth.addr',
+    'ip.src',
+    'ip.dst',
+    'ip.flags',
+    'tcp.srcport',
+    'tcp.port',
+    'tcp.len',
+    '_ws.col.No.',
+    '_ws.col.Time',
+    '_ws.col.Source',
+    '_ws.col.Destination',
+    '_ws.col.Length',
+    '_ws.col.NotAColumn',
+  ];
+  const VARIANTS: string[][] = [
+    [],
+    ['-E', 'header=y'],
+    ['-E', 'header=y', '-E', 'separator=,', '-E', 'quote=d'],
+    ['-E', 'occurrence=f', '-E', 'quote=s'],
+    ['-E', 'occurrence=l', '-E', 'separator=/s'],
+    ['-E', 'aggregator=/s', '-E', 'bom=y', '-E', 'header=y'],
+    ['-E', 'aggregator=;', '-E', 'separator=|'],
+  ];
+  for (const variant of VARIANTS) {
+    it(`core fields ${variant.filter((v) => v !== '-E').join(' ') || '(defaults)'} are byte-identical`, async () => {
+      for (const name of ['smtp-handout', 'mixed-ipv6']) {
+        const c = captures[name];
+        const args = ['-r', c.pcapng, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f]), ...variant];
+        const ours = await wirelab(args);
+        const theirs = await tshark([...args, ...PIN]);
+        expect(ours.code).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      }
+    });
+  }
+
+  it('_ws.col.Protocol and _ws.col.Info follow the summary columns', async () => {
+    const c = captures['smtp-handout'];
+    const ours = await wirelab(['-r', c.file, '-T', 'fields', '-e', '_ws.col.No.', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info']);
+    const summary = (await wirelab(['-r', c.file])).stdout.trimEnd().split('\n').map(splitSummary);
+    const rows = ours.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(rows.map((r) => r[0])).toEqual(summary.map((s) => s.number));
+    expect(rows.map((r) => r[1])).toEqual(summary.map((s) => s.protocol));
+    expect(rows.map((r) => r[2])).toEqual(summary.map((s) => s.info));
+    const theirs = await tshark(['-r', c.file, ...PIN, '-T', 'fields', '-e', '_ws.col.No.', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info']);
+    const a = ours.stdout.split('\n');
+    const b = theirs.stdout.split('\n');
+    report('smtp-handout _ws.col.Protocol/Info', b.map((line, i) => (line === a[i] ? '' : `ours ${a[i]} | tshark ${line}`)).filter(Boolean));
+  });
+
+  it('protocol fields print their tree label', async () => {
+    const c = captures['smtp-handout'];
+    const args = ['-r', c.file, '-c', '3', '-T', 'fields', '-e', 'ip', '-e', 'eth'];
+    expect((await wirelab(args)).stdout).toBe((await tshark([...args, ...PIN])).stdout);
+  });
+});
+
+/** splitPackets cuts `-V`/`-x` output into packets (blank-line separated blocks of non-empty lines). */
+function splitPackets(text: string): string[][] {
+  const packets: string[][] = [];
+  let current: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') {
+      if (current.length > 0) packets.push(current);
+      current = [];
+    } else current.push(line);
+  }
+  if (current.length > 0) packets.push(current);
+  return packets;
+}
+
+/** layers splits one packet's tree into top-level items keyed by the text before the first `,`/`:`. */
+function layers(lines: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let key = '';
+  for (const line of lines) {
+    if (!line.startsWith(' ')) {
+      key = line.split(/[,:]/)[0];
+      if (key.startsWith('Frame ')) key = 'Frame';
+      let n = 2;
+      const base = key;
+      while (out.has(key)) key = `${base} #${n++}`;
+      out.set(key, []);
+    }
+    out.get(key)!.push(line);
+  }
+  return out;
+}
+
+const CORE_LAYERS = ['Ethernet II', 'Internet Protocol Version 4', 'Internet Protocol Version 6', 'User Datagram Protocol', 'Linux cooked capture v1', 'Linux cooked capture v2'];
+
+describe('-V and -x', () => {
+  for (const name of ['smtp-handout', 'mixed-ipv6', 'any-sll2', 'any-sll', 'pop-curl']) {
+    it(`${name}: -V prints every layer both sides show in tshark's layout`, async () => {
+      const c = captures[name];
+      const ours = await wirelab(['-r', c.file, '-V', ...decodeArgs(c)]);
+      const theirs = await tshark(['-r', c.file, '-V', ...PIN, ...decodeArgs(c)]);
+      expect(ours.code).toBe(0);
+      const a = splitPackets(ours.stdout);
+      const b = splitPackets(theirs.stdout);
+      expect(a.length).toBe(b.length);
+      // One blank line after each packet, nothing else.
+      expect(ours.stdout.endsWith('\n\n')).toBe(true);
+      expect(ours.stdout.split('\n\n').length).toBe(b.length + 1);
+      const soft: string[] = [];
+      for (let i = 0; i < b.length; i++) {
+        const ours = layers(a[i]);
+        for (const [key, lines] of layers(b[i])) {
+          const mine = ours.get(key);
+          if (mine === undefined) {
+            soft.push(`#${i + 1} ${key}: missing`);
+            continue;
+          }
+          if (CORE_LAYERS.includes(key)) expect(mine.join('\n'), `frame ${i + 1} ${key}`).toBe(lines.join('\n'));
+          else if (mine.join('\n') !== lines.join('\n')) {
+            const at = lines.findIndex((l, j) => l !== mine[j]);
+            soft.push(`#${i + 1} ${key}: line ${at}: ours ${JSON.stringify(mine[at])} | tshark ${JSON.stringify(lines[at])}`);
+          }
+        }
+      }
+      report(`${name} -V other layers`, soft);
+    });
+  }
+
+  it('-x dumps the frame as tshark and names the data sources when there are several', async () => {
+    for (const name of ['smtp-handout', 'smtp-telnet', 'mixed-ipv6']) {
+      const c = captures[name];
+      const ours = splitPackets((await wirelab(['-r', c.file, '-x', ...decodeArgs(c)])).stdout);
+      const theirs = splitPackets((await tshark(['-r', c.file, '-x', ...PIN, ...decodeArgs(c)])).stdout);
+      expect(ours.length).toBe(theirs.length);
+      const soft: string[] = [];
+      for (let i = 0; i < theirs.length; i++) {
+        const frameOnly = (p: string[]) => (p[0].startsWith('Frame (') ? p.slice(1, p.findIndex((l, j) => j > 0 && /^\S.*:$/.test(l)) >>> 0) : p);
+        expect(frameOnly(ours[i]).join('\n'), `${name} frame ${i + 1}`).toBe(frameOnly(theirs[i]).join('\n'));
+        if (ours[i].join('\n') !== theirs[i].join('\n')) soft.push(`${name} #${i + 1}: sources ${ours[i].filter((l) => /:$/.test(l)).join(' ')} | ${theirs[i].filter((l) => /:$/.test(l)).join(' ')}`);
+      }
+      report(`${name} -x reassembled sources`, soft);
+    }
+  });
+
+  it('-P -V -x prints summary, tree and bytes in tshark order', async () => {
+    const c = captures['smtp-handout'];
+    const ours = await wirelab(['-r', c.file, '-c', '1', '-P', '-V', '-x']);
+    const theirs = await tshark(['-r', c.file, '-c', '1', '-P', '-V', '-x', ...PIN]);
+    const shape = (t: string) => t.split('\n').map((l) => (l === '' ? '' : /^[0-9a-f]{4}  /.test(l) ? 'hex' : l.startsWith(' ') ? 'tree' : 'top'));
+    expect(shape(ours.stdout)).toEqual(shape(theirs.stdout));
+  });
+});
+
+describe('-Y and -2', () => {
+  for (const filter of ['tcp.port == 25', 'tcp.flags.syn == 1 and ip.src == 127.0.0.1', 'frame.len > 100', 'not tcp']) {
+    it(`-Y "${filter}" selects the frames tshark selects`, async () => {
+      for (const name of ['smtp-handout', 'mixed-ipv6']) {
+        const c = captures[name];
+        const args = ['-r', c.file, '-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_delta_displayed'];
+        const ours = await wirelab(args);
+        const theirs = await tshark([...args, ...PIN]);
+        expect(ours.code).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      }
+    });
+  }
+
+  it('-2 gives the same core fields, and -2 -R renumbers the kept frames', async () => {
+    const c = captures['smtp-handout'];
+    const fields = ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'frame.time_relative'];
+    const ours = await wirelab(['-r', c.file, '-2', ...fields]);
+    const theirs = await tshark(['-r', c.file, ...PIN, '-2', ...fields]);
+    expect(ours.stdout).toBe(theirs.stdout);
+    const r1 = await wirelab(['-r', c.file, '-2', '-R', 'tcp.srcport == 25', ...fields]);
+    const r2 = await tshark(['-r', c.file, ...PIN, '-2', '-R', 'tcp.srcport == 25', ...fields]);
+    expect(r1.stdout).toBe(r2.stdout);
+  });
+
+  it('bad filters: tshark message, underline and exit code', async () => {
+    const c = captures['smtp-handout'];
+    for (const filter of ['smtpx', 'tcp.port ==', 'tcp port 25', 'tcp.port == 70000', 'smtp.req.command == ']) {
+      const ours = await wirelab(['-r', c.file, '-Y', filter]);
+      const theirs = await tshark(['-r', c.file, '-Y', filter]);
+      expect(ours.code).toBe(theirs.code);
+      expect(ours.stdout).toBe('');
+      // Message, filter and underline are the CLI's layout; the capture-filter note's words are the filter module's.
+      const lines = (t: string) => t.replace(/^wirelab:/, 'tshark:').trimEnd().split('\n');
+      expect(lines(ours.stderr).slice(0, 3)).toEqual(lines(theirs.stderr).slice(0, 3));
+      const rest = [lines(ours.stderr).slice(3).join(' / '), lines(theirs.stderr).slice(3).join(' / ')];
+      report(`filter note for ${JSON.stringify(filter)}`, rest[0] === rest[1] ? [] : [`ours ${rest[0]} | tshark ${rest[1]}`]);
+    }
+  });
+});
+
+describe('errors and damaged files', () => {
+  it('bad command lines: tshark first line and exit code', async () => {
+    const c = captures['smtp-handout'];
+    const cases = [
+      ['-r', path.join(work, 'no-such-file.pcap')],
+      ['-r', c.file, '-c', 'abc'],
+      ['-r', c.file, '-c', '0'],
+      ['-r', c.file, '-o', 'foo.bar:1'],
+      ['-r', c.file, '-o', 'nocolon'],
+      ['-r', c.file, '--bogus'],
+      ['-r', c.file, '-T', 'fields'],
+      ['-r', c.file, '-T', 'fields', '-e', 'foo.bar'],
+      ['-r', c.file, '-e', 'ip.src'],
+      ['-r', c.file, '-R', 'tcp'],
+      ['-r', c.file, '-E', 'occurrence=2'],
+      ['-r', c.file, '-d', 'tcp.port==25'],
+      ['-r', work],
+    ];
+    for (const args of cases) {
+      const ours = await wirelab(args);
+      const theirs = await tshark(args);
+      expect({ args, code: ours.code }).toEqual({ args, code: theirs.code });
+      expect(ours.stderr.split('\n')[0].replace(/^wirelab:/, 'tshark:')).toBe(theirs.stderr.split('\n')[0]);
+    }
+  });
+
+  it('a truncated file: every readable frame, then the error and exit 2', async () => {
+    const c = captures['smtp-handout'];
+    const bytes = readFileSync(c.file);
+    const cut = path.join(work, 'cut.pcap');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const ours = await wirelab(['-r', cut]);
+    const theirs = await tshark(['-r', cut, ...PIN]);
+    expect(ours.code).toBe(2);
+    expect(theirs.code).toBe(2);
+    const numbers = (t: string) => t.trimEnd().split('\n').map((l) => splitSummary(l).number);
+    expect(numbers(ours.stdout)).toEqual(numbers(theirs.stdout));
+    const first = ours.stderr.split('\n')[0].replace(/^wirelab:/, 'tshark:');
+    expect(first).toBe(theirs.stderr.split('\n')[0].replace(path.basename(cut), path.basename(cut)));
+    expect(ours.stderr).toMatch(/\(.*byte offset \d+.*\)/);
+  });
+
+  it('an empty file is an empty capture; garbage is not a capture file', async () => {
+    const empty = path.join(work, 'empty.pcap');
+    writeFileSync(empty, '');
+    expect(await wirelab(['-r', empty])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const garbage = path.join(work, 'garbage.pcap');
+    writeFileSync(garbage, 'this is not a capture file at all');
+    const ours = await wirelab(['-r', garbage]);
+    const theirs = await tshark(['-r', garbage]);
+    expect(ours.code).toBe(theirs.code);
+    expect(ours.stderr.split('\n')[0]).toBe(theirs.stderr.split('\n')[0].replace('tshark:', 'wirelab:').replace('TShark', 'Wirelab'));
+  });
+});
+
+describe('-w', () => {
+  const inputs = {
+    pcap: [['smtp-handout', 'file'], ['any-sll2', 'file'], ['mixed-ipv6', 'pcapng']],
+    nsecpcap: [['smtp-handout', 'nsec'], ['any-sll', 'nsec']],
+    pcapng: [['smtp-handout', 'nsec'], ['any-sll2', 'file'], ['mixed-ipv6', 'pcapng']],
+  } as const;
+  for (const format of ['pcap', 'nsecpcap', 'pcapng'] as const) {
+    it(`-F ${format} writes the filtered frames with the same bytes and timestamps`, async () => {
+      for (const [name, variant] of inputs[format]) {
+        const c = captures[name];
+        const out = path.join(work, `${name}-${variant}.${format}`);
+        const written = await wirelab(['-r', c[variant], '-Y', 'tcp', '-w', out, '-F', format]);
+        expect(written).toEqual({ code: 0, stdout: '', stderr: '' });
+        const info = await captureInfo(out);
+        expect(info.fileType).toBe(format);
+        const fields = ['-T', 'fields', '-e', 'frame.time_epoch', '-e', 'frame.len', '-e', 'frame.cap_len', '-e', 'frame.protocols'];
+        const ours = await tshark(['-r', out, ...PIN, ...fields]);
+        const original = await tshark(['-r', c[variant], ...PIN, '-Y', 'tcp', ...fields]);
+        expect(ours.code).toBe(0);
+        expect(info.packets).toBe(original.stdout.trimEnd().split('\n').length);
+        expect(ours.stdout).toBe(original.stdout);
+        const hexOurs = (await run('tshark', ['-r', out, '-x'], { allowFailure: true })).stdout;
+        const hexOriginal = (await run('tshark', ['-r', c[variant], '-Y', 'tcp', '-x'], { allowFailure: true })).stdout;
+        expect(hexOurs).toBe(hexOriginal);
+      }
+    });
+  }
+
+  it('-w with -P still prints the summary; -c limits what is written', async () => {
+    const c = captures['smtp-handout'];
+    const out = path.join(work, 'c3.pcapng');
+    const r = await wirelab(['-r', c.file, '-c', '3', '-P', '-w', out]);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
+    expect((await captureInfo(out)).packets).toBe(3);
+  });
+});
+
+describe('-T json', () => {
+  it('is one array with one object per displayed frame', async () => {
+    const c = captures['smtp-handout'];
+    const r = await wirelab(['-r', c.file, '-c', '4', '-T', 'json']);
+    const frames = JSON.parse(r.stdout) as { number: number; columns: { protocol: string }; fields: Record<string, string[]>; tree: { label: string }[] }[];
+    expect(frames.map((f) => f.number)).toEqual([1, 2, 3, 4]);
+    expect(frames[0].fields['frame.number']).toEqual(['1']);
+    expect(frames[0].tree[0].label).toMatch(/^Frame 1: /);
+    expect(r.stdout.split('\n')).toHaveLength(4 + 3);
+    expect(JSON.parse((await wirelab(['-r', c.file, '-Y', 'frame.number == 0', '-T', 'json'])).stdout)).toEqual([]);
+  });
+});
+
+describe('built bin', () => {
+  it('node bin/wirelab.js runs the built CLI (needs `npm run build`)', async () => {
+    const cli = path.join(REPO, 'out', 'main', 'cli.js');
+    if (!existsSync(cli)) {
+      execFileSync(path.join(REPO, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
+    }
+    expect(existsSync(cli), 'out/main/cli.js is missing: `npx electron-vite build` did not produce the CLI entry').toBe(true);
+    const c = captures['smtp-handout'];
+    const r = await run(process.execPath, [path.join(REPO, 'bin', 'wirelab.js'), '-r', c.file, '-c', '5'], { cwd: REPO });
+    expect(r.stdout).toBe((await wirelab(['-r', c.file, '-c', '5'])).stdout);
+    // Piped into a reader that goes away: quiet, exit 0.
+    const piped = await run('sh', ['-c', `node ${JSON.stringify(path.join(REPO, 'bin', 'wirelab.js'))} -r ${JSON.stringify(c.file)} -V | head -1`], {
+      cwd: REPO,
+    });
+    expect(piped.stdout).toMatch(/^Frame 1: /);
+    expect(piped.stderr).toBe('');
+  });
+});
