@@ -9,7 +9,6 @@
  * - renderer: React; workers are emitted as ES modules so Monaco's language workers can be bundled
  *   (`new Worker(new URL(..., import.meta.url), { type: 'module' })` or `?worker` imports).
  */
-import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,6 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const packageJson = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { version: string };
 
 const NODE_BUILTINS = builtinModules.flatMap((name) => [name, `node:${name}`]);
 const MAIN_EXTERNALS = ['cap', 'smtp-server', 'ws', 'electron', /^electron\//, ...NODE_BUILTINS];
@@ -56,7 +54,6 @@ export default defineConfig({
     },
   },
   preload: {
-    define: { __WIRELAB_VERSION__: JSON.stringify(packageJson.version) },
     build: {
       // Bundle everything except electron: a sandboxed preload cannot require files or packages.
       externalizeDeps: false,

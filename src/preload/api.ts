@@ -1,11 +1,10 @@
 /**
- * Type of `window.wirelab`, kept free of electron and Node imports so that the renderer's type world
- * (tsconfig.web.json, through index.d.ts) can see it.
- * TODO(contract): derive this from the typed contract in src/shared once it exists.
+ * Type of `window.wirelab`: exactly the contract's {@link Client} (every method of METHODS returning a
+ * promise, plus `on(event, listener)` returning an unsubscribe function), nothing else. Kept free of
+ * electron and Node imports so that the renderer's type world (tsconfig.web.json, through index.d.ts)
+ * can see it.
  */
+import type { Client } from '../shared/contract';
 
 /** WirelabApi is what the renderer sees as `window.wirelab`. */
-export interface WirelabApi {
-  /** version is the app version the preload was built with. */
-  readonly version: string;
-}
+export type WirelabApi = Client;

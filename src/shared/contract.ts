@@ -370,7 +370,8 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   ],
   'console.disconnect': [{ kind: 'int', min: 1, max: 0xffffffff }],
   'labserver.status': [],
-  'prefs.set': [{ kind: 'string', maxLength: 256, pattern: /^[a-z0-9_.]+$/ }, { kind: 'scalar', maxLength: 4096 }],
+  // A preference name starts with a letter, so `__proto__` and friends never reach a property lookup.
+  'prefs.set': [{ kind: 'string', maxLength: 256, pattern: /^[a-z][a-z0-9_.]*$/ }, { kind: 'scalar', maxLength: 4096 }],
 };
 
 /** EVENTS lists every event name (the hosts forward exactly these). */
