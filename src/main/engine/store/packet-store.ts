@@ -26,6 +26,14 @@ const FLAG_MALFORMED = 2;
 
 /** HOT_FIELDS are kept in typed arrays at first pass so common filters need no re-dissection. */
 export const HOT_FIELDS = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'tcp.len', 'tcp.stream'] as const;
+/**
+ * INDEXED_PROTOCOLS are the application protocols whose every field occurrence is kept from the first pass
+ * (they are a small share of frames), so that filters on them (`smtp.req.command == "MAIL"`, `pop`) need
+ * no re-dissection.
+ */
+export const INDEXED_PROTOCOLS = ['smtp', 'pop', 'imf'] as const;
+/** FRAME_FIELDS are answered from the index arrays. */
+const FRAME_FIELDS = new Set(['frame', 'frame.number', 'frame.len', 'frame.cap_len', 'frame.time_relative', 'frame.marked', 'frame.protocols', 'frame.interface_id']);
 /** Derived hot fields answered from the same arrays. */
 const PAIR_FIELDS: Record<string, [string, string]> = {
   'ip.addr': ['ip.src', 'ip.dst'],
@@ -65,6 +73,11 @@ export class PacketStore {
   private readonly layerSets: Set<string>[] = [];
   private readonly layerIds = new Map<string, number>();
   private readonly hotInterest: Set<string>;
+  /** indexed: abbrevs of INDEXED_PROTOCOLS' fields (protocols included) */
+  readonly indexed = new Set<string>();
+  private readonly cold = new Map<number, FieldOccurrence[]>();
+  /** coldSources: copies of reassembled data sources that indexed occurrences point into */
+  private readonly coldSources = new Map<number, Map<number, Uint8Array>>();
   private readonly hotDefs = new Map<string, FieldDef>();
   private markedCount = 0;
   interfaceNames: (string | undefined)[] = [];
@@ -84,6 +97,11 @@ export class PacketStore {
       if (def && this.hotDefs.has(a)) this.hotDefs.set(pair, def);
     }
     this.hotInterest = new Set(HOT_FIELDS.filter((f) => this.hotDefs.has(f)));
+    for (const def of reg.all()) {
+      const proto = def.abbrev.split('.')[0];
+      if ((INDEXED_PROTOCOLS as readonly string[]).includes(proto)) this.indexed.add(def.abbrev);
+    }
+    for (const abbrev of this.indexed) this.hotInterest.add(abbrev);
   }
 
   /** size is the number of frames. */
@@ -115,10 +133,24 @@ export class PacketStore {
     });
     this.layersId[n] = this.internLayers(result.layers);
     if (result.layers.includes('_ws.malformed')) this.flags[n] |= FLAG_MALFORMED;
+    let cold: FieldOccurrence[] | undefined;
     for (const occ of result.tree.occurrences) {
-      const column = this.hot.get(occ.field.abbrev);
-      if (column && Number.isNaN(column[n]) && typeof occ.value === 'number') column[n] = occ.value;
+      const abbrev = occ.field.abbrev;
+      const column = this.hot.get(abbrev);
+      if (column) {
+        if (Number.isNaN(column[n]) && typeof occ.value === 'number') column[n] = occ.value;
+      } else if (this.indexed.has(abbrev)) {
+        // Plain copies: tree items hold label closures, and byte values may view the reader's buffers.
+        const value = occ.value instanceof Uint8Array ? occ.value.slice() : occ.value;
+        (cold ??= []).push({ field: occ.field, value, src: occ.src, start: occ.start, length: occ.length });
+        if (occ.src !== 0 && occ.field.type === 'protocol') {
+          let sources = this.coldSources.get(n);
+          if (!sources) this.coldSources.set(n, (sources = new Map()));
+          if (!sources.has(occ.src)) sources.set(occ.src, result.sources[occ.src].bytes.slice());
+        }
+      }
     }
+    if (cold) this.cold.set(n, cold);
     return this.toSummary(n, result);
   }
 
@@ -284,6 +316,38 @@ export class PacketStore {
     return new StoreFrameFields(this, interest);
   }
 
+  /** coldOccurrences returns the indexed occurrences of frame n kept from the first pass. */
+  coldOccurrences(n: number): readonly FieldOccurrence[] | undefined {
+    return this.cold.get(n);
+  }
+
+  /** coldSource returns a copy of a reassembled source an indexed protocol occurrence of frame n covers. */
+  coldSource(n: number, src: number): Uint8Array | undefined {
+    return this.coldSources.get(n)?.get(src);
+  }
+
+  /** frameField answers a `frame.*` field of frame n from the index arrays. */
+  frameFieldValue(abbrev: string, n: number): FieldOccurrence['value'] {
+    switch (abbrev) {
+      case 'frame.number':
+        return n;
+      case 'frame.len':
+        return this.origLen[n];
+      case 'frame.cap_len':
+        return this.caplen[n];
+      case 'frame.time_relative':
+        return this.relativeTime(n);
+      case 'frame.marked':
+        return (this.flags[n] & FLAG_MARKED) !== 0;
+      case 'frame.protocols':
+        return this.layerStrings[this.layersId[n]];
+      case 'frame.interface_id':
+        return this.ifaceId[n];
+      default:
+        return null;
+    }
+  }
+
   /** hotColumn exposes a hot column (for StoreFrameFields). */
   hotColumn(name: string): Float64Array | undefined {
     return this.hot.get(name);
@@ -345,6 +409,21 @@ export class StoreFrameFields implements FrameFields {
     const n = this.n;
     const hotDef = store.hotDef(abbrev);
     if (hotDef) return this.hotOccurrences(abbrev, hotDef);
+    if (store.indexed.has(abbrev)) {
+      const cold = store.coldOccurrences(n);
+      if (!cold) return undefined;
+      let out: FieldOccurrence[] | undefined;
+      for (const occ of cold) if (occ.field.abbrev === abbrev) (out ??= []).push(occ);
+      return out;
+    }
+    if (FRAME_FIELDS.has(abbrev)) {
+      const def = store.session.registry.fields.get(abbrev);
+      if (!def) return undefined;
+      if (abbrev === 'frame') {
+        return [{ field: def, value: null, src: 0, start: 0, length: store.bytes(n).length }];
+      }
+      return [{ field: def, value: store.frameFieldValue(abbrev, n), src: 0, start: 0, length: 0 }];
+    }
     let proto = this.protoOf.get(abbrev);
     if (!this.protoOf.has(abbrev)) {
       const reg = store.session.registry.fields;
@@ -354,6 +433,10 @@ export class StoreFrameFields implements FrameFields {
     // Invariant: a dissector that adds items of protocol P pushes P to ctx.layers, so a field whose
     // protocol is absent from the frame's stack cannot occur and needs no dissection.
     if (proto !== undefined && proto !== 'frame' && !store.layers(n).has(proto)) return undefined;
+    if (proto === abbrev && proto !== undefined) {
+      // Protocol existence needs no dissection; its byte range is found only if a comparison reads it.
+      return [new LazyOccurrence(this, abbrev, store.session.registry.fields.get(abbrev)!)];
+    }
     return this.dissected().get(abbrev);
   }
 
@@ -370,7 +453,8 @@ export class StoreFrameFields implements FrameFields {
     return out;
   }
 
-  private dissected(): Map<string, FieldOccurrence[]> {
+  /** dissected re-dissects the current frame once with the view's interest (cached until at()). */
+  dissected(): Map<string, FieldOccurrence[]> {
     if (this.grouped) return this.grouped;
     const result = this.store.session.dissect(this.store.frameInput(this.n), {
       firstPass: false,
@@ -388,9 +472,52 @@ export class StoreFrameFields implements FrameFields {
     return grouped;
   }
 
+  /** interestFor widens the interest for a lazily resolved protocol occurrence. */
+  hasInterest(abbrev: string): boolean {
+    return this.interest.has(abbrev);
+  }
+
   sourceBytes(src: number): Uint8Array {
     if (src === 0) return this.store.bytes(this.n);
+    const kept = this.store.coldSource(this.n, src);
+    if (kept) return kept;
     if (!this.result) this.dissected();
     return this.result!.sources[src]?.bytes ?? new Uint8Array(0);
+  }
+}
+
+/**
+ * LazyOccurrence stands for a protocol's occurrence in a frame whose stack contains it: existence tests
+ * read nothing from it; a comparison that needs its bytes (`smtp contains "Mail OK"`) resolves the byte
+ * range by re-dissecting the frame.
+ */
+class LazyOccurrence implements FieldOccurrence {
+  private resolved: FieldOccurrence | undefined;
+
+  constructor(
+    private readonly fields: StoreFrameFields,
+    private readonly abbrev: string,
+    readonly field: FieldDef,
+  ) {}
+
+  private occurrence(): FieldOccurrence {
+    if (!this.resolved) {
+      const found = this.fields.hasInterest(this.abbrev) ? this.fields.dissected().get(this.abbrev)?.[0] : undefined;
+      this.resolved = found ?? { field: this.field, value: null, src: 0, start: 0, length: 0 };
+    }
+    return this.resolved;
+  }
+
+  get value() {
+    return null;
+  }
+  get src() {
+    return this.occurrence().src;
+  }
+  get start() {
+    return this.occurrence().start;
+  }
+  get length() {
+    return this.occurrence().length;
   }
 }
