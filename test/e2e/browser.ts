@@ -111,34 +111,39 @@ export async function startHarness(options: { rendererDir: string; locale?: stri
 export async function imageStats(browser: Browser, png: Buffer): Promise<{ variance: number; dominantShare: number }> {
   const page = await browser.newPage();
   try {
-    return await page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height).data;
-      let sum = 0;
-      let sumSq = 0;
-      const counts = new Map<number, number>();
-      const n = data.length / 4;
-      for (let i = 0; i < data.length; i += 4) {
-        const luma = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-        sum += luma;
-        sumSq += luma * luma;
-        const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      const mean = sum / n;
-      return { variance: sumSq / n - mean * mean, dominantShare: Math.max(...counts.values()) / n };
-    }, png.toString('base64'));
+    // Evaluated as text: this file is type-checked without DOM types (tsconfig.node.json).
+    return (await page.evaluate(`(${IMAGE_STATS_SOURCE})(${JSON.stringify(png.toString('base64'))})`)) as {
+      variance: number;
+      dominantShare: number;
+    };
   } finally {
     await page.close();
   }
 }
+
+const IMAGE_STATS_SOURCE = `async (b64) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + b64;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const data = ctx.getImageData(0, 0, img.width, img.height).data;
+  let sum = 0, sumSq = 0;
+  const counts = new Map();
+  const n = data.length / 4;
+  for (let i = 0; i < data.length; i += 4) {
+    const luma = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+    sum += luma;
+    sumSq += luma * luma;
+    const key = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const mean = sum / n;
+  return { variance: sumSq / n - mean * mean, dominantShare: Math.max(...counts.values()) / n };
+}`;
 
 /** Box is a bounding box. */
 export interface Box {
