@@ -286,7 +286,17 @@ export type Client = { [M in MethodName]: (...args: Args<M>) => Promise<Result<M
 /** ArgSpec describes one positional argument. */
 export type ArgSpec =
   | { kind: 'int'; min: number; max: number }
-  | { kind: 'string'; maxLength: number; pattern?: RegExp }
+  | {
+      kind: 'string';
+      maxLength: number;
+      pattern?: RegExp;
+      /**
+       * path marks a file-system path: `read` (the host opens it) or `write` (the host writes it). The
+       * Electron host accepts only paths the user chose for that purpose (dialogs, drops, command line,
+       * recent files) for every argument marked so; the web host, behind its token, takes any path.
+       */
+      path?: 'read' | 'write';
+    }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'intArray'; maxItems: number; min: number; max: number }
@@ -294,7 +304,10 @@ export type ArgSpec =
   | { kind: 'object'; check: (value: Record<string, unknown>) => string | null };
 
 const FRAME = { kind: 'int', min: 1, max: 0xffffffff } as const;
-const PATH = { kind: 'string', maxLength: 4096 } as const;
+/** PATH is a path the host writes (the safe default for any new method taking a path). */
+const PATH = { kind: 'string', maxLength: 4096, path: 'write' } as const;
+/** READ_PATH is a path the host only reads. */
+const READ_PATH = { kind: 'string', maxLength: 4096, path: 'read' } as const;
 const HOST = { kind: 'string', maxLength: 255, pattern: /^[A-Za-z0-9.:\-_[\]%]+$/ } as const;
 
 function checkCaptureOptions(v: Record<string, unknown>): string | null {
@@ -334,7 +347,7 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'capture.stop': [],
   'capture.status': [],
   'capture.recoverable': [],
-  'file.open': [PATH],
+  'file.open': [READ_PATH],
   'file.save': [PATH, { kind: 'object', check: checkSaveOptions }],
   'file.info': [],
   'file.recent': [],

@@ -39,6 +39,21 @@ export interface HostOptions {
 /** UnsavedChoice is the answer to the "unsaved capture" prompt. */
 export type UnsavedChoice = 'save' | 'discard' | 'cancel';
 
+/** saveFiltersFor offers capture formats for a capture name, else the suggested name's own extension. */
+export function saveFiltersFor(suggested: string): { name: string; extensions: string[] }[] {
+  const ext = path.extname(suggested).slice(1).toLowerCase();
+  if (ext === '' || ext === 'pcapng' || ext === 'pcap') {
+    return [
+      { name: 'pcapng', extensions: ['pcapng'] },
+      { name: 'pcap', extensions: ['pcap'] },
+    ];
+  }
+  return [
+    { name: ext.toUpperCase(), extensions: [ext] },
+    { name: 'All files', extensions: ['*'] },
+  ];
+}
+
 /** saveFormatFor picks the format from the chosen file name (.pcap → pcap, anything else pcapng). */
 export function saveFormatFor(file: string): 'pcap' | 'pcapng' {
   return path.extname(file).toLowerCase() === '.pcap' ? 'pcap' : 'pcapng';
@@ -71,10 +86,7 @@ export class ElectronHost {
         const dialogOptions: SaveDialogOptions = {
           title: 'Save Capture File As',
           defaultPath: suggested,
-          filters: [
-            { name: 'pcapng', extensions: ['pcapng'] },
-            { name: 'pcap', extensions: ['pcap'] },
-          ],
+          filters: saveFiltersFor(suggested),
           properties: ['showOverwriteConfirmation', 'createDirectory'],
         };
         const window = this.window();

@@ -1,8 +1,9 @@
 /**
- * The service the Electron host binds to IPC: the Workbench, with the methods that touch the user's files
- * or need a native window replaced by host versions. file.open / file.save accept only paths the user
- * chose (see ./user-files); the dialog methods show native dialogs and remember what the user picked;
- * file.recent is the host's Open Recent list. Everything else goes straight to the engine.
+ * The service the Electron host binds to IPC: the Workbench, with every argument the contract marks as a
+ * path (`path: 'read' | 'write'` in METHODS) checked against the paths the user chose for that use (see
+ * ./user-files), so a new method taking a path is covered without code here. The dialog methods show
+ * native dialogs and remember what the user picked; file.recent is the host's Open Recent list, which
+ * file.open / file.save keep up to date. Everything else goes straight to the engine.
  */
 import path from 'node:path';
 import { METHODS, type MethodName, type SaveOptions, type Service } from '../../shared/contract';
@@ -30,26 +31,56 @@ export function suggestedName(suggested: string): string {
   return name === '' || name === '.' || name === '..' ? 'capture.pcapng' : name;
 }
 
+/** PathArgument is one argument the contract marks as a path (`path: 'read' | 'write'`). */
+interface PathArgument {
+  index: number;
+  access: 'read' | 'write';
+}
+
+/** pathArguments lists the path arguments of a method, from its ArgSpecs (so new methods are covered). */
+export function pathArguments(method: MethodName): PathArgument[] {
+  const out: PathArgument[] = [];
+  METHODS[method].forEach((spec, index) => {
+    if (spec.kind === 'string' && spec.path) out.push({ index, access: spec.path });
+  });
+  return out;
+}
+
 /** createElectronService returns the Service the IPC wrapper binds. */
 export function createElectronService(options: ElectronServiceOptions): Service {
   const { engine, dialogs, userPaths, recent } = options;
-  const service: Record<string, unknown> = {};
+  const service: Record<string, (...args: unknown[]) => unknown> = {};
   for (const method of Object.keys(METHODS) as MethodName[]) {
     const fn = engine[method] as (...args: unknown[]) => unknown;
-    service[method] = (...args: unknown[]) => fn.apply(engine, args);
+    const paths = pathArguments(method);
+    service[method] =
+      paths.length === 0
+        ? (...args: unknown[]) => fn.apply(engine, args)
+        : async (...args: unknown[]) => {
+            // Every path the contract marks must be one the user chose for that use; checked before the engine runs.
+            const checked = [...args];
+            for (const { index, access } of paths) {
+              const given = String(args[index]);
+              checked[index] = access === 'read' ? userPaths.checkOpen(given) : userPaths.checkSave(given);
+            }
+            const result = await fn.apply(engine, checked);
+            // A file we wrote for the user may be opened afterwards.
+            for (const { index, access } of paths)
+              if (access === 'write') userPaths.allowOpen(checked[index] as string, 'saved');
+            return result;
+          };
   }
+  const checkedOpen = service['file.open'] as Service['file.open'];
+  const checkedSave = service['file.save'] as Service['file.save'];
   const overrides: Partial<Service> = {
     async 'file.open'(p: string) {
-      const key = userPaths.checkOpen(p);
-      const info = await engine['file.open'](key);
-      recent.add(key);
+      const info = await checkedOpen(p);
+      recent.add(userPaths.checkOpen(p));
       return info;
     },
     async 'file.save'(p: string, saveOptions: SaveOptions) {
-      const key = userPaths.checkSave(p);
-      const result = await engine['file.save'](key, saveOptions);
-      userPaths.allowOpen(key, 'saved');
-      recent.add(key);
+      const result = await checkedSave(p, saveOptions);
+      recent.add(userPaths.checkSave(p));
       return result;
     },
     'file.recent'() {
