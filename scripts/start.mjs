@@ -40,29 +40,17 @@ function forward(command, args) {
 runOrExit(['scripts/prereq.mjs', '--npm']);
 runOrExit(['node_modules/electron-vite/bin/electron-vite.js', 'build']);
 
+// `npm start -- FILE` opens FILE; children run in the repository, so an existing file is made absolute here.
+const userArgs = process.argv.slice(2).map((arg) => (!arg.startsWith('-') && existsSync(arg) ? path.resolve(arg) : arg));
+
 const electron = electronBinary();
 if (electron.binary) {
   // Chromium refuses to start as root with its OS sandbox; the renderer stays sandboxed in-process.
   const isRoot = process.platform === 'linux' && process.getuid?.() === 0;
-  forward(electron.binary, ['.', ...(isRoot ? ['--no-sandbox'] : [])]);
+  forward(electron.binary, ['.', ...(isRoot ? ['--no-sandbox'] : []), ...userArgs]);
 } else {
-  log(`no Electron binary: ${electron.reason}; starting the web host instead (same UI in your browser).`);
-  // TODO(web-host): once `wirelab web` exists, drop this not-implemented fallback and just forward().
-  const child = spawn(process.execPath, ['bin/wirelab.js', 'web'], {
-    stdio: ['inherit', 'inherit', 'pipe'],
-    cwd: repoRoot,
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-    process.stderr.write(chunk);
-  });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => {
-    if (code === 2 && /not implemented/i.test(stderr)) {
-      log('`wirelab web` is not implemented yet, so there is nothing to start. Build finished in out/.');
-      process.exit(0);
-    }
-    process.exit(code ?? (signal ? 1 : 0));
-  });
+  // `wirelab web` starts the engine, the lab mail server and the web host, and prints its URL
+  // (`Wirelab: http://127.0.0.1:PORT/?token=…`) for the browser.
+  log(`no Electron binary: ${electron.reason}; starting the web host instead (open the URL below in your browser).`);
+  forward(process.execPath, ['bin/wirelab.js', 'web', ...userArgs]);
 }
