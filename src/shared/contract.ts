@@ -148,6 +148,12 @@ export interface MailMessage {
   body: string;
   attachments: { name: string; contentType: string; size: number }[];
   raw: Uint8Array;
+  /** headers: the top-level header fields in order, raw (unfolded; RFC 2047 words kept, as tshark's imf.*) */
+  headers?: { name: string; value: string }[];
+  /** command that carried it: `DATA`, `BDAT`, or the POP3 command as sent (`retr 1`, `TOP 1 0`) when known */
+  command?: string;
+  /** truncated: cut by the capture (no final `.`) or longer than the 16 MiB the dissectors keep */
+  truncated?: boolean;
 }
 
 /** LabStep is one step of the lab guide. */
@@ -246,6 +252,12 @@ export interface Methods {
   'mail.credentials'(): Credential[];
   'mail.transcripts'(): MailTranscript[];
   'mail.messages'(): MailMessage[];
+  /** mail.attachment returns attachment `index` (0-based, as listed) of a message, decoded */
+  'mail.attachment'(messageId: string, index: number): { name: string; contentType: string; bytes: Uint8Array };
+  /** mail.saveMessage writes the message's raw bytes as an .eml file (atomically: temp file + rename) */
+  'mail.saveMessage'(messageId: string, path: string): { path: string; bytes: number };
+  /** mail.saveAttachment writes attachment `index` of a message, decoded (atomically) */
+  'mail.saveAttachment'(messageId: string, index: number, path: string): { path: string; bytes: number };
   'lab.steps'(): LabStep[];
   'console.connect'(host: string, port: number, mode: ConsoleMode): { id: number };
   'console.send'(id: number, data: string): void;
@@ -309,6 +321,9 @@ const PATH = { kind: 'string', maxLength: 4096, path: 'write' } as const;
 /** READ_PATH is a path the host only reads. */
 const READ_PATH = { kind: 'string', maxLength: 4096, path: 'read' } as const;
 const HOST = { kind: 'string', maxLength: 255, pattern: /^[A-Za-z0-9.:\-_[\]%]+$/ } as const;
+/** MAIL_ID is a MailMessage id such as `smtp-21`, `pop-20-2`, `pop-7-partial`. */
+const MAIL_ID = { kind: 'string', maxLength: 64, pattern: /^[a-z0-9-]+$/ } as const;
+const ATTACHMENT_INDEX = { kind: 'int', min: 0, max: 100_000 } as const;
 
 function checkCaptureOptions(v: Record<string, unknown>): string | null {
   if (typeof v.iface !== 'string' || v.iface.length === 0 || v.iface.length > 256) return 'iface must be a name';
@@ -371,6 +386,9 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'mail.credentials': [],
   'mail.transcripts': [],
   'mail.messages': [],
+  'mail.attachment': [MAIL_ID, ATTACHMENT_INDEX],
+  'mail.saveMessage': [MAIL_ID, PATH],
+  'mail.saveAttachment': [MAIL_ID, ATTACHMENT_INDEX, PATH],
   'lab.steps': [],
   'console.connect': [HOST, { kind: 'int', min: 1, max: 65535 }, { kind: 'enum', values: ['line', 'character'] }],
   'console.send': [

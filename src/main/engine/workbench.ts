@@ -39,6 +39,7 @@ import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore } from './store/packet-store';
 import { followStream } from './store/follow';
+import { MailIndex, writeFileAtomic } from './store/mail-messages';
 import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
 import { LiveCapture, type LiveConfig } from './capture/live';
@@ -90,6 +91,8 @@ export class Workbench implements Service {
   private lastCaptureStatus: CaptureStatus = { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
   private readonly consoles = new Map<number, TelnetSession>();
   private nextConsoleId = 1;
+  /** mailIndex lists the mail messages of `store` (rebuilt when the store is replaced). */
+  private mailIndex: MailIndex | null = null;
 
   constructor(private readonly options: WorkbenchOptions = {}) {
     this.modules = options.modules ?? allModules;
@@ -491,8 +494,21 @@ export class Workbench implements Service {
       lines: t.lines.map((l) => ({ dir: l.dir, text: l.text, frame: l.frame })),
     }));
   }
+  private mail(): MailIndex {
+    if (this.mailIndex?.store !== this.store) this.mailIndex = new MailIndex(this.store);
+    return this.mailIndex;
+  }
   'mail.messages'(): MailMessage[] {
-    return [];
+    return this.mail().messages();
+  }
+  'mail.attachment'(messageId: string, index: number): { name: string; contentType: string; bytes: Uint8Array } {
+    return this.mail().attachment(messageId, index);
+  }
+  'mail.saveMessage'(messageId: string, path: string): { path: string; bytes: number } {
+    return writeFileAtomic(path, this.mail().message(messageId).raw);
+  }
+  'mail.saveAttachment'(messageId: string, index: number, path: string): { path: string; bytes: number } {
+    return writeFileAtomic(path, this.mail().attachment(messageId, index).bytes);
   }
   'lab.steps'(): LabStep[] {
     return labChecklist(mailTranscripts(this.store.session));
