@@ -10,7 +10,7 @@
  */
 import { formatEther } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
-import type { TreeItem } from './tree';
+import { NULL_ITEM, type TreeItem } from './tree';
 import type { ByteView } from './view';
 import { dissectEthertype, trailerFields } from './ethertype';
 import { ETHERTYPE_NAMES } from './ethertype-names';
@@ -108,11 +108,17 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   ctx.columns.destination = resolveMac(dstBytes);
   const tree = ctx.tree;
   const is8023 = lenType <= MAX_802_3_LENGTH;
-  const top = tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, () =>
-    is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${macLabel(srcBytes)}, Dst: ${macLabel(dstBytes)}`,
-  );
-  addAddress(ctx, top, view, ETH_F.DST, 'dst');
-  addAddress(ctx, top, view, ETH_F.SRC, 'src');
+  // In 'none' mode (first pass, Packet List) no item and no label closure is created.
+  const top =
+    tree.mode === 'none'
+      ? NULL_ITEM
+      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, () =>
+          is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${macLabel(srcBytes)}, Dst: ${macLabel(dstBytes)}`,
+        );
+  if (tree.mode !== 'none') {
+    addAddress(ctx, top, view, ETH_F.DST, 'dst');
+    addAddress(ctx, top, view, ETH_F.SRC, 'src');
+  }
   if (is8023) {
     tree.add(top, F.len, view.src, view.abs(ETH_F.TYPE), 2, lenType);
     ctx.columns.info = 'IEEE 802.3 Ethernet';

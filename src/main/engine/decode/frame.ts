@@ -15,6 +15,7 @@
 import { formatEpochTime } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import { MalformedError, TruncatedError, type ByteView } from './view';
+import { NULL_ITEM } from './tree';
 import { formatAbsTime, formatRelTime, subTime } from './time';
 import { addExpert } from './expert';
 
@@ -92,10 +93,12 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
     const item = tree.add(top, F.comment, 0, 0, 0, comment, () => comment);
     addExpert(ctx, item, F['comment.expert'], 'comment', 'Comment', comment, 0, 0, 0);
   }
-  const top = tree.add(null, P, 0, 0, frame.caplen, null, () =>
-    `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
-    `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`,
-  );
+  const top = building
+    ? tree.add(null, P, 0, 0, frame.caplen, null, () =>
+        `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
+        `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`,
+      )
+    : NULL_ITEM;
   ctx.layers.push('frame');
   const protocolsItem = building ? addFrameItems(ctx, top, pcapng, ifaceName) : undefined;
 

@@ -40,6 +40,7 @@ const IPV4_F = {
 const MIN_HEADER_LENGTH = 20;
 const IPV4_VERSION = 4;
 const IPV6_VERSION = 6;
+const IP_PROTO_IPIP = 4;
 const FLAG_RB = 0x8000;
 const FLAG_DF = 0x4000;
 const FLAG_MF = 0x2000;
@@ -280,9 +281,14 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const headerLength = (verIhl & 0x0f) * 4;
   const top = tree.add(parent, P, view.src, view.base, Math.min(Math.max(headerLength, 1), view.length), null, PROTO.name);
   const versionItem = tree.add(top, F.version, view.src, view.base, 1, version);
+  if (version !== IPV4_VERSION && ctx.matchValue === IP_PROTO_IPIP) {
+    // IP-in-IP goes through Wireshark's version-agnostic "ip" entry, which words it differently.
+    ctx.columns.protocol = 'IP';
+    ctx.columns.setInfo(`Bogus IP version (${version})`);
+  }
   if (version !== IPV4_VERSION) {
     const message = `Bogus IPv4 version (${version}, must be 4)`;
-    ctx.columns.setInfo(message);
+    if (ctx.matchValue !== IP_PROTO_IPIP) ctx.columns.setInfo(message);
     if (building) addExpert(ctx, versionItem, F.bogus_ip_version, 'error', 'Protocol', message, view.src, view.base, 1);
     return view.length;
   }
@@ -310,11 +316,17 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   }
   const rawTotalLength = view.u16(IPV4_F.TOTAL_LENGTH);
   let totalLength = rawTotalLength;
-  const lenItem = tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength);
+  const lenItem = building
+    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, () =>
+        rawTotalLength < headerLength
+          ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})`
+          : `Total Length: ${rawTotalLength}`,
+      )
+    : NULL_ITEM;
   if (totalLength < headerLength) {
     const message = `Bogus IP length (${totalLength}, less than header length ${headerLength})`;
     ctx.columns.setInfo(message);
-    if (building) addExpert(ctx, lenItem, F.bogus_ip_length, 'error', 'Protocol', message, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2);
+    if (building) addExpert(ctx, lenItem, F.bogus_ip_length, 'error', 'Protocol', 'Bogus IP length', view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2);
     return view.length;
   }
   if (totalLength > view.reportedLength) {
@@ -327,7 +339,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   view.check(0, headerLength);
   const srcText = ipv4Text(h.src);
   const dstText = ipv4Text(h.dst);
-  top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
+  if (building) top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
   const more = (h.flagsFrag & FLAG_MF) !== 0;
   const fragOffset = (h.flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);

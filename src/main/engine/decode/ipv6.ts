@@ -10,7 +10,7 @@
  *    ident=0xdeadbeef nxt=17)` and the fragment data as data (listed in docs/wireshark-differences.md);
  *  - an extension header chain that runs past the captured bytes throws TruncatedError like any read.
  */
-import { bitPrefix, formatIpv6, formatHexBytes } from '../../../shared/format';
+import { bitfieldLabel, bitPrefix, formatIpv6, formatHexBytes } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import type { TreeItem } from './tree';
 import type { ByteView } from './view';
@@ -114,9 +114,9 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   if (version !== 6) {
     const message = `Bogus IPv6 version (${version}, must be 6)`;
     ctx.columns.setInfo(message);
-    if (building) addExpert(ctx, versionItem, F.bogus_ipv6_version, 'error', 'Protocol', message, view.src, view.base, 1);
-    ctx.callData(view.sub(0), parent);
-    return view.length;
+    if (building) addExpert(ctx, versionItem, F.bogus_ipv6_version, 'error', 'Malformed', 'Bogus IPv6 version', view.src, view.base, 1);
+    // Rejected: the caller falls back (ethertype shows `0x86dd`, BSD loopback shows data).
+    return 0;
   }
   ctx.layers.push('ipv6');
   if (view.reportedLength < IPV6_F.HEADER_LENGTH) {
@@ -152,7 +152,7 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   ctx.netDst = { type: 'ipv6', bytes: dstBytes };
   ctx.columns.source = srcText;
   ctx.columns.destination = dstText;
-  top.setLabel(() => `Internet Protocol Version 6, Src: ${srcText}, Dst: ${dstText}`);
+  if (building) top.setLabel(() => `Internet Protocol Version 6, Src: ${srcText}, Dst: ${dstText}`);
   // RFC 8200: Payload Length counts everything after the fixed header (0 = jumbogram, not supported).
   const payloadLength = Math.min(plen, Math.max(0, view.reportedLength - IPV6_F.HEADER_LENGTH));
   const payload = view.subClamped(IPV6_F.HEADER_LENGTH, payloadLength, 'ipv6');
@@ -172,7 +172,6 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     }
     if (nxt === NH_FRAGMENT) {
       ctx.layers.push('ipv6.fraghdr');
-      ctx.columns.setInfo('IPv6 fragment');
       const fragNxt = payload.u8(offset + EXT_F.NXT);
       const offMore = payload.u16(offset + EXT_F.FRAG_OFFSET);
       const ident = payload.u32(offset + EXT_F.FRAG_IDENT);
@@ -186,7 +185,7 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
           `${bitPrefix(F['fragment.offset'], fragOffset >> 3)}Offset: ${fragOffset >> 3} (${fragOffset} bytes)`,
         );
         tree.add(fragItem, F['fragment.reserved_bits'], s, payload.abs(offset + EXT_F.FRAG_OFFSET), 2, (offMore >> 1) & 3);
-        tree.add(fragItem, F['fragment.more'], s, payload.abs(offset + EXT_F.FRAG_OFFSET), 2, more);
+        tree.add(fragItem, F['fragment.more'], s, payload.abs(offset + EXT_F.FRAG_OFFSET), 2, more, () => bitfieldLabel(F['fragment.more'], more, 16));
         tree.add(fragItem, F['fragment.id'], s, payload.abs(offset + EXT_F.FRAG_IDENT), 4, ident);
       }
       offset += EXT_F.FRAG_LENGTH;
@@ -206,6 +205,7 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const upper = payload.subClamped(offset, Math.max(0, payload.reportedLength - offset));
   ctx.ptype = 'none';
   if (nxt === NH_NONE) {
+    ctx.columns.setInfo('IPv6 no next header');
     if (upper.length > 0) ctx.callData(upper, parent);
   } else if (ctx.callTable('ip.proto', nxt, upper, parent) === 0) {
     ctx.columns.setInfo(`Unknown IP Protocol: ${IP_PROTO_NAMES[nxt] ?? 'Unknown'} (${nxt})`);
@@ -287,8 +287,16 @@ function dissectRoutingHeader(ctx: DissectCtx, view: ByteView, offset: number, t
   view.check(offset, length);
   const type = view.u8(offset + 2);
   const segleft = view.u8(offset + 3);
+  // RFC 2460 type 0 source route: the packet's final destination is the last address (Wireshark
+  // shows it as Destination and uses it for conversations).
+  if (type === 0 && segleft > 0 && length >= 8 + IPV6_F.ADDR_LENGTH) {
+    const last = view.slice(offset + length - IPV6_F.ADDR_LENGTH, IPV6_F.ADDR_LENGTH);
+    ctx.netDst = { type: 'ipv6', bytes: last };
+    ctx.columns.destination = formatIpv6(last);
+  }
   const tree = ctx.tree;
-  if (tree.mode === 'none') return { nxt, offset: offset + length };
+  const building = tree.mode !== 'none';
+  if (!building) return { nxt, offset: offset + length };
   const s = view.src;
   const typeName = F['routing.type'].values?.[type];
   const item = tree.add(top, EXT_FIELDS[NH_ROUTING], s, view.abs(offset), length, null, () => `Routing Header for IPv6 (${typeName ?? 'Unknown'})`);
@@ -298,7 +306,7 @@ function dissectRoutingHeader(ctx: DissectCtx, view: ByteView, offset: number, t
   const typeItem = tree.add(item, F['routing.type'], s, view.abs(offset + 2), 1, type);
   tree.add(item, F['routing.segleft'], s, view.abs(offset + 3), 1, segleft);
   if (type === 0) {
-    addExpert(ctx, typeItem, F['routing.type.deprecated'], 'note', 'Protocol', 'Routing header type is deprecated', s, view.abs(offset + 2), 1);
+    addExpert(ctx, typeItem, F['routing.type.deprecated'], 'note', 'Deprecated', 'Routing header type is deprecated', s, view.abs(offset + 2), 1);
     tree.add(item, F['routing.src_reserved'], s, view.abs(offset + 4), 4, view.slice(offset + 4, 4));
     let n = 1;
     for (let a = offset + 8; a + IPV6_F.ADDR_LENGTH <= offset + length; a += IPV6_F.ADDR_LENGTH, n++) {
@@ -306,7 +314,7 @@ function dissectRoutingHeader(ctx: DissectCtx, view: ByteView, offset: number, t
       const index = n;
       tree.add(item, F['routing.src_addr'], s, view.abs(a), IPV6_F.ADDR_LENGTH, addr, () => `Address[${index}]: ${formatIpv6(addr)}`);
     }
-  } else if (length > 4) {
+  } else if (length > 4 && building) {
     tree.add(item, F['routing.data'], s, view.abs(offset + 4), length - 4, view.slice(offset + 4, length - 4));
   }
   return { nxt, offset: offset + length };

@@ -155,17 +155,18 @@ function wildcardText(value: bigint, bits: number): string {
   return parts.join(':');
 }
 
-const cache = new Map<string, string>();
+// Keyed by the 48-bit address as a number, so the Packet List's per-frame lookups build no strings.
+const cache = new Map<number, string>();
 const CACHE_LIMIT = 4096;
 
 /** resolveMac returns Wireshark's resolved name of a MAC address (the address itself when unknown). */
 export function resolveMac(bytes: Uint8Array): string {
-  const text = formatEther(bytes);
-  const hit = cache.get(text);
+  const key = ((bytes[0] << 8) | bytes[1]) * 0x100000000 + (((bytes[2] << 24) | (bytes[3] << 16) | (bytes[4] << 8) | bytes[5]) >>> 0);
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  const name = resolveUncached(bytes, text);
+  const name = resolveUncached(bytes, formatEther(bytes));
   if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(text, name);
+  cache.set(key, name);
   return name;
 }
 

@@ -4,18 +4,20 @@
  * pinfo->flags.in_error_pkt), where transports skip stream bookkeeping and columns are not written.
  */
 import type { DissectCtx } from './protocol';
+import { MalformedError, TruncatedError } from './view';
 
-const inError = new WeakSet<DissectCtx>();
+// The dissection currently inside an ICMP quote (nested quotes share it); see setIpTtl for why a slot.
+let quotedCtx: DissectCtx | undefined;
 
 /** inErrorPacket tells whether `ctx` is dissecting a packet quoted in an ICMP error. */
 export function inErrorPacket(ctx: DissectCtx): boolean {
-  return inError.has(ctx);
+  return quotedCtx === ctx;
 }
 
 /**
  * dissectQuoted runs `fn` as the dissection of a quoted packet: columns, addresses and ports are
- * restored afterwards, and a truncation inside the quote (ICMP only quotes the first bytes) is
- * swallowed since the quoted packet is expected to be cut.
+ * restored afterwards. A snaplen cut inside the quote propagates (tshark marks the frame); a quote
+ * whose headers claim more than it holds is normal and ends the quote silently.
  */
 export function dissectQuoted(ctx: DissectCtx, fn: () => void): void {
   const c = ctx.columns;
@@ -30,14 +32,18 @@ export function dissectQuoted(ctx: DissectCtx, fn: () => void): void {
     srcPort: ctx.srcPort,
     dstPort: ctx.dstPort,
   };
-  const was = inError.has(ctx);
-  inError.add(ctx);
+  const was = quotedCtx === ctx;
+  quotedCtx = ctx;
   try {
     fn();
   } catch (err) {
-    if (!(err instanceof Error) || (err.name !== 'TruncatedError' && err.name !== 'MalformedError')) throw err;
+    // A quote that is shorter than its headers claim is normal (RFC 792 quotes 8 payload bytes):
+    // only a snaplen cut of the frame itself is reported, as tshark does.
+    const snaplenCut = err instanceof TruncatedError && err.source === 'captured' && ctx.frame.caplen < ctx.frame.origLen;
+    if (!snaplenCut && !(err instanceof TruncatedError) && !(err instanceof MalformedError)) throw err;
+    if (snaplenCut) throw err;
   } finally {
-    if (!was) inError.delete(ctx);
+    if (!was) quotedCtx = undefined;
     c.protocol = saved.protocol;
     c.info = saved.info;
     c.source = saved.source;
@@ -50,14 +56,18 @@ export function dissectQuoted(ctx: DissectCtx, fn: () => void): void {
   }
 }
 
-const ttls = new WeakMap<DissectCtx, number>();
+// One slot, not a WeakMap: dissection is synchronous and one frame at a time, and a WeakMap entry
+// per frame costs ~10% of the first pass in GC.
+let ttlCtx: DissectCtx | undefined;
+let ttlValue = 0;
 
 /** setIpTtl records the TTL / hop limit of the current IP header (ICMP echo Info shows it). */
 export function setIpTtl(ctx: DissectCtx, ttl: number): void {
-  ttls.set(ctx, ttl);
+  ttlCtx = ctx;
+  ttlValue = ttl;
 }
 
-/** ipTtl returns the TTL / hop limit recorded by the network layer, if any. */
+/** ipTtl returns the TTL / hop limit recorded by the network layer of this dissection, if any. */
 export function ipTtl(ctx: DissectCtx): number | undefined {
-  return ttls.get(ctx);
+  return ttlCtx === ctx ? ttlValue : undefined;
 }

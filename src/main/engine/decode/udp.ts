@@ -11,8 +11,8 @@
  */
 import { formatRelTime } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
-import type { TreeItem } from './tree';
-import type { ByteView } from './view';
+import { NULL_ITEM, type TreeItem } from './tree';
+import { MalformedError, type ByteView } from './view';
 import { addExpert } from './expert';
 import { inErrorPacket } from './state';
 import { subTime } from './time';
@@ -76,7 +76,7 @@ function addressKey(ctx: DissectCtx, which: 'src' | 'dst'): string {
   }
 }
 
-function streamFor(ctx: DissectCtx, srcPort: number, dstPort: number): FrozenStream | undefined {
+function streamFor(ctx: DissectCtx, srcPort: number, dstPort: number, hasPayload: boolean): FrozenStream | undefined {
   if (!ctx.firstPass) return ctx.getFrameData<FrozenStream>('udp.stream');
   const table = ctx.conversation<StreamTable>('udp.streams', () => ({ streams: new Map(), next: 0 }));
   const a = `${addressKey(ctx, 'src')}/${srcPort}`;
@@ -93,8 +93,10 @@ function streamFor(ctx: DissectCtx, srcPort: number, dstPort: number): FrozenStr
     relative: subTime(tsSec, tsNsec, state.firstSec, state.firstNsec),
     delta: subTime(tsSec, tsNsec, state.prevSec, state.prevNsec),
   };
-  state.prevSec = tsSec;
-  state.prevNsec = tsNsec;
+  if (hasPayload) {
+    state.prevSec = tsSec;
+    state.prevNsec = tsNsec;
+  }
   ctx.setFrameData('udp.stream', frozen);
   return frozen;
 }
@@ -104,25 +106,29 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const tree = ctx.tree;
   const building = tree.mode !== 'none';
   const quoted = inErrorPacket(ctx);
-  ctx.columns.protocol = 'UDP';
-  ctx.columns.clearInfo();
+  ctx.layers.push('udp');
+  // Columns change only once the ports are read: a cut header leaves IP's Protocol and Info (tshark).
   const srcPort = view.u16(UDP_F.SRC_PORT);
   const dstPort = view.u16(UDP_F.DST_PORT);
-  ctx.layers.push('udp');
   ctx.columns.protocol = 'UDP';
   ctx.columns.setInfo(`${srcPort} → ${dstPort}`);
   ctx.ptype = 'udp';
   ctx.srcPort = srcPort;
   ctx.dstPort = dstPort;
   const s = view.src;
-  const top = tree.add(parent, P, s, view.base, UDP_F.HEADER_LENGTH, null, () => `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`);
+  const top = building ? tree.add(parent, P, s, view.base, UDP_F.HEADER_LENGTH, null, () => `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`) : NULL_ITEM;
   tree.add(top, F.srcport, s, view.abs(UDP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, s, view.abs(UDP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, s, view.abs(UDP_F.SRC_PORT), 2, srcPort).setHidden();
   tree.add(top, F.port, s, view.abs(UDP_F.DST_PORT), 2, dstPort).setHidden();
   const length = view.u16(UDP_F.LENGTH);
-  const lengthItem = tree.add(top, F.length, s, view.abs(UDP_F.LENGTH), 2, length);
   const ipPayloadLength = view.reportedLength;
+  const bogus = length > ipPayloadLength && !inErrorPacket(ctx);
+  const lengthItem = building
+    ? tree.add(top, F.length, s, view.abs(UDP_F.LENGTH), 2, length, () =>
+        bogus ? `Length: ${length} (bogus, payload length ${ipPayloadLength})` : `Length: ${length}`,
+      )
+    : NULL_ITEM;
   if (length < UDP_F.HEADER_LENGTH) {
     const message = `Bad length value ${length} < ${UDP_F.HEADER_LENGTH}`;
     if (building) addExpert(ctx, lengthItem, F['length.bad'], 'error', 'Malformed', message, s, view.abs(UDP_F.LENGTH), 2);
@@ -139,10 +145,10 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   ctx.columns.appendInfo(` Len=${length - UDP_F.HEADER_LENGTH}`);
   const checksum = view.u16(UDP_F.CHECKSUM);
   if (building) {
-    if (checksum === 0 && ctx.netSrc.type === 'ipv6') {
-      const item = tree.add(top, F.checksum, s, view.abs(UDP_F.CHECKSUM), 2, 0, 'Checksum: 0x0000 [illegal]');
+    if (checksum === 0 && ctx.netSrc.type === 'ipv6' && !quoted) {
+      const item = tree.add(top, F.checksum, s, view.abs(UDP_F.CHECKSUM), 2, 0, 'Checksum: 0x0000 [zero-value illegal]');
       addExpert(ctx, item, F['checksum.zero'], 'error', 'Checksum', 'Illegal checksum value (0)', s, view.abs(UDP_F.CHECKSUM), 2);
-      tree.add(top, F['checksum.status'], s, view.abs(UDP_F.CHECKSUM), 0, 4, 'Checksum Status: Illegal').setGenerated();
+      tree.add(item, F['checksum.status'], s, view.abs(UDP_F.CHECKSUM), 0, 4, 'Checksum Status: Illegal').setGenerated();
     } else if (checksum === 0) {
       const item = tree.add(top, F.checksum, s, view.abs(UDP_F.CHECKSUM), 2, 0, 'Checksum: 0x0000 [zero-value ignored]');
       tree.add(item, F['checksum.status'], s, view.abs(UDP_F.CHECKSUM), 0, 3, 'Checksum Status: Not present').setGenerated();
@@ -154,20 +160,29 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     view.check(UDP_F.CHECKSUM, 2);
   }
   if (checksum === 0 && ctx.netSrc.type === 'ipv6' && !quoted) ctx.columns.appendInfo(' [ILLEGAL CHECKSUM (0)]');
-  const stream = streamFor(ctx, srcPort, dstPort);
-  if (building && stream) {
-    tree.add(top, F.stream, s, view.abs(UDP_F.HEADER_LENGTH), 0, stream.index).setGenerated();
+  const stream = streamFor(ctx, srcPort, dstPort, length > UDP_F.HEADER_LENGTH);
+  if (building && stream) tree.add(top, F.stream, s, view.abs(UDP_F.HEADER_LENGTH), 0, stream.index).setGenerated();
+  if (tooLong && ipPayloadLength <= UDP_F.HEADER_LENGTH) {
+    // Nothing after the header although the length promises more: Wireshark's payload subset throws.
+    throw new MalformedError('udp', `UDP length ${length} but no payload`, view.abs(UDP_F.HEADER_LENGTH), 0);
+  }
+  if (building && stream && length > UDP_F.HEADER_LENGTH) {
+    // Wireshark shows (and advances) the per-stream times only for datagrams with a payload.
     if (!quoted) {
       const times = tree.addText(top, s, view.base, 0, 'Timestamps').setGenerated();
       tree.add(times, F.time_relative, s, view.base, 0, stream.relative, () => `Time since first frame: ${formatRelTime(stream.relative)} seconds`).setGenerated();
       tree.add(times, F.time_delta, s, view.base, 0, stream.delta, () => `Time since previous frame: ${formatRelTime(stream.delta)} seconds`).setGenerated();
     }
   }
-  const payloadLength = (tooLong ? ipPayloadLength : length) - UDP_F.HEADER_LENGTH;
+  // A quoted datagram inside an ICMP error is cut by design: use what is there.
+  const payloadLength = (tooLong || (quoted && length > ipPayloadLength) ? ipPayloadLength : length) - UDP_F.HEADER_LENGTH;
   const payload = view.subClamped(UDP_F.HEADER_LENGTH, Math.max(0, payloadLength), 'udp');
   if (payloadLength > 0 && building) {
     tree.add(top, F.payload, s, payload.base, payload.length, payload.rest(), () => `UDP payload (${payloadLength} byte${payloadLength === 1 ? '' : 's'})`);
   }
+
+  // Nothing of the payload captured: tshark stops in UDP (`Len=29[Packet size limited during capture]`).
+  if (payloadLength > 0 && payload.length === 0) payload.check(0, 1);
   if (payloadLength > 0) {
     const low = Math.min(srcPort, dstPort);
     const high = Math.max(srcPort, dstPort);
@@ -175,7 +190,8 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     if (low !== 0) consumed = ctx.callTable('udp.port', low, payload, parent);
     if (consumed === 0 && high !== 0 && high !== low) consumed = ctx.callTable('udp.port', high, payload, parent);
     if (consumed === 0) consumed = ctx.callHeuristics('udp', payload, parent);
-    if (consumed === 0) ctx.callData(payload, parent);
+    // Wireshark puts undissected UDP payload at the top level, also inside an ICMP quote.
+    if (consumed === 0) ctx.callData(payload, null);
   }
   return Math.min(length, view.length);
 }
