@@ -4,8 +4,11 @@ import type { WirelabApi } from './api';
 
 declare global {
   interface Window {
-    /** wirelab is the only bridge to the main process (see src/preload/index.ts). */
-    readonly wirelab: WirelabApi;
+    /**
+     * wirelab is the only bridge to the main process in Electron: exactly the contract's Client (see
+     * src/preload/index.ts). Absent in a browser, where the web host's WebSocket client is used instead.
+     */
+    readonly wirelab?: WirelabApi;
   }
 }
 
