@@ -55,7 +55,12 @@ export async function checkFile(path: string, protocols: ChecklistProtocols): Pr
 const MARK: Record<LabStep['status'], string> = { passed: '[✓]', failed: '[✗]', missing: '[ ]' };
 
 /** runCheckCommand implements `wirelab check`; returns the exit code. */
-export async function runCheckCommand(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+/** TextSink is where check writes (process.stdout / stderr, or a test's collector). */
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export async function runCheckCommand(argv: string[], out: TextSink = process.stdout, err: TextSink = process.stderr): Promise<number> {
   const files: string[] = [];
   let json = false;
   let protocols: ChecklistProtocols = 'auto';

@@ -21,7 +21,7 @@ async function framesOf(file: string, filter: string): Promise<number[]> {
 
 function sink() {
   let text = '';
-  return { stream: { write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream, text: () => text };
+  return { stream: { write: (s: string) => ((text += s), true) }, text: () => text };
 }
 
 describe('wirelab check', () => {

@@ -98,6 +98,22 @@ describe('HalfConnection', () => {
     expect(rst.chunks.map((c) => [c.gapBefore, dec([c])])).toEqual([[4, 'later']]);
   });
 
+  it('jumps over a hole the peer acknowledged (a segment the capture never saw)', () => {
+    const h = new HalfConnection<number>();
+    h.accept({ seq: 1000, payload: enc(''), syn: true, tag: 1 });
+    h.accept({ seq: 1001, payload: enc('220 hi\r\n'), tag: 2 });
+    // "250 ok\r\n" (bytes 8..15) was not captured, but the client acknowledged it.
+    h.notePeerAck(1001 + 16);
+    const r = h.accept({ seq: 1001 + 16, payload: enc('334 x\r\n'), tag: 3 });
+    expect(r.status).toBe('in-order');
+    expect(r.gap).toBe(8);
+    expect(r.chunks.map((c) => [c.offset, c.gapBefore])).toEqual([[16, 8]]);
+    // Without such an ACK, data after a hole waits for it.
+    const w = new HalfConnection<number>();
+    w.accept({ seq: 1000, payload: enc(''), syn: true, tag: 1 });
+    expect(w.accept({ seq: 1017, payload: enc('x'), tag: 2 }).status).toBe('out-of-order');
+  });
+
   it('closes on FIN once every byte before it was delivered', () => {
     const r = run([{ seq: 0, data: '', syn: true }, { seq: 4, data: 'def', fin: true }, { seq: 1, data: 'abc' }]);
     expect(r[1].closed).toBe(false);

@@ -429,6 +429,8 @@ function analyse(
   const now = frameTime(ctx, stream);
   const syn = (h.flags & TH.SYN) !== 0;
   const ackFlag = (h.flags & TH.ACK) !== 0;
+  // An ACK beyond what we saw of the peer's data means the capture missed it: reassembly must not wait.
+  if (ackFlag) rev.half.notePeerAck(h.ack);
   const fin = (h.flags & TH.FIN) !== 0;
   const rst = (h.flags & TH.RST) !== 0;
 
@@ -1229,7 +1231,10 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     optionsProbe.info +
     (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
   const prefix = analysisPrefix(frozen);
-  ctx.columns.setInfo(prefix + info);
+  // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
+  ctx.columns.setInfo(prefix);
+  if (prefix) ctx.columns.fenceInfo();
+  ctx.columns.appendInfo(info);
 
   // Payload.
   if (seglen === 0 || capturedPayload === 0) return v.length;

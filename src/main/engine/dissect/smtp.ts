@@ -626,32 +626,42 @@ function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: n
   const fragments = pdu.fragments;
   if (!message || !fragments) return;
   let messageView: ByteView;
+  // The fragment list is shown as tshark shows it, also for a message sent in one segment together with
+  // its final "." ([1 DATA fragment (N bytes): #21(N)]); only several fragments get their own data source.
+  let listSrc: number;
+  let listBase: number;
   if (pdu.single) {
     const f = fragments[0];
     messageView = view.sub(start, Math.min(f.length, pdu.end - start));
+    listSrc = messageView.src;
+    listBase = messageView.base;
   } else {
-    const src = ctx.addSource(`Reassembled ${protocolLabel} (${message.length} bytes)`, message);
-    messageView = new ByteView(message, 0, message.length, 'imf', src);
-    const total = pdu.total ?? message.length;
-    const list = ctx.tree.add(top, F.data_fragments, src, 0, message.length, null, () => {
-      const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
-      return `[${fragments.length} DATA fragments (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
-    });
-    list.setGenerated();
-    if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {
-      for (const f of fragments) {
-        const visible = Math.max(0, Math.min(f.length, message.length - f.offset));
-        ctx.tree
-          .add(list, F.data_fragment, src, Math.min(f.offset, message.length), visible, f.frame, () =>
-            `[Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.length - 1} (${plural(f.length)})]`,
-          )
-          .setGenerated()
-          .setFrameRef(f.frame);
-      }
-    }
-    ctx.tree.add(list, F.data_fragment_count, src, 0, 0, fragments.length, `[DATA fragment count: ${fragments.length}]`).setGenerated();
-    ctx.tree.add(list, F.data_reassembled_length, src, 0, 0, total, `[Reassembled DATA length: ${total}]`).setGenerated();
+    listSrc = ctx.addSource(`Reassembled ${protocolLabel} (${message.length} bytes)`, message);
+    listBase = 0;
+    messageView = new ByteView(message, 0, message.length, 'imf', listSrc);
   }
+  const total = pdu.total ?? message.length;
+  const shownLength = messageView.length;
+  const list = ctx.tree.add(top, F.data_fragments, listSrc, listBase, shownLength, null, () => {
+    const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
+    // tshark says "1 DATA fragment" for a message completed in its own frame, "1 DATA fragments" otherwise.
+    const noun = pdu.single ? 'DATA fragment' : 'DATA fragments';
+    return `[${fragments.length} ${noun} (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
+  });
+  list.setGenerated();
+  if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {
+    for (const f of fragments) {
+      const visible = Math.max(0, Math.min(f.length, shownLength - f.offset));
+      ctx.tree
+        .add(list, F.data_fragment, listSrc, listBase + Math.min(f.offset, shownLength), visible, f.frame, () =>
+          `[Frame: ${f.frame}, payload: ${f.offset}-${f.offset + f.length - 1} (${plural(f.length)})]`,
+        )
+        .setGenerated()
+        .setFrameRef(f.frame);
+    }
+  }
+  ctx.tree.add(list, F.data_fragment_count, listSrc, listBase, 0, fragments.length, `[DATA fragment count: ${fragments.length}]`).setGenerated();
+  ctx.tree.add(list, F.data_reassembled_length, listSrc, listBase, 0, total, `[Reassembled DATA length: ${total}]`).setGenerated();
   const unstuffed = dotUnstuff(messageView.rest());
   if (unstuffed) {
     // RFC 5321 §4.5.2: the receiver removes the leading dot of a line; IMF reads the mail as delivered.

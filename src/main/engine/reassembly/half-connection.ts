@@ -123,6 +123,12 @@ export class HalfConnection<T> {
   /** total bytes delivered */
   deliveredBytes = 0;
   private finOffset: number | undefined;
+  /**
+   * ackedHoleEnd: the peer acknowledged bytes up to this offset that the capture never saw (Wireshark's
+   * "ACKed unseen segment"). They will not be retransmitted, so the next segment at or before this offset
+   * is delivered across the hole instead of waiting for it forever.
+   */
+  private ackedHoleEnd: number | undefined;
   private readonly buffer = new OrderedMap<Buffered<T>>();
   private tail: { offset: number; bytes: Uint8Array }[] = [];
   private tailHead = 0;
@@ -141,6 +147,13 @@ export class HalfConnection<T> {
   /** offsetOf converts a raw sequence number to a stream offset (wrap-safe, relative to the next byte). */
   offsetOf(seq: number): number {
     return this.nextOffset + seqDiff(this.nextSeq, seq);
+  }
+
+  /** notePeerAck records the peer's acknowledgement number for this direction's data (see ackedHoleEnd). */
+  notePeerAck(ackSeq: number): void {
+    if (!this.started) return;
+    const offset = this.offsetOf(ackSeq);
+    if (offset > this.nextOffset && (this.ackedHoleEnd === undefined || offset > this.ackedHoleEnd)) this.ackedHoleEnd = offset;
   }
 
   /** accept processes one segment and returns what it delivered. */
@@ -204,6 +217,15 @@ export class HalfConnection<T> {
     if (start === this.nextOffset) {
       result.status = 'in-order';
       this.deliver(result, bytes, seg.tag, 0, 0);
+      this.drain(result);
+      return;
+    }
+    if (this.ackedHoleEnd !== undefined && start <= this.ackedHoleEnd && this.buffer.size === 0) {
+      // The missing bytes were received by the peer but not captured: jump over the hole now.
+      result.status = 'in-order';
+      result.gap = start - this.nextOffset;
+      this.ackedHoleEnd = undefined;
+      this.deliver(result, bytes, seg.tag, 0, start - this.nextOffset);
       this.drain(result);
       return;
     }
