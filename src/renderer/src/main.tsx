@@ -10,6 +10,7 @@ import { connect } from './api/client';
 import { App } from './app/App';
 import { detectLanguage, initI18n } from './i18n/index';
 import { bindIpcToStore, createAppStore, loadPrefs, persistPrefs, StoreContext } from './store/index';
+import { loadScripts, persistScripts } from './store/slices/scripts';
 import './app/app.css';
 
 const storage = (() => {
@@ -24,6 +25,8 @@ const connection = connect();
 const store = createAppStore(connection.client, connection.host);
 store.setState({ language: detectLanguage(navigator.language), ...loadPrefs(storage) });
 persistPrefs(store, storage);
+store.setState(loadScripts(storage));
+persistScripts(store, storage);
 bindIpcToStore(connection.client, store, connection);
 const i18n = initI18n(store.getState().language);
 

@@ -13,6 +13,7 @@ import { DetailTree } from '../panes/details/DetailTree';
 import { Dialogs } from '../panes/dialogs/Dialogs';
 import { FindBar } from '../panes/dialogs/FindBar';
 import { FilterBar } from '../panes/filterbar/FilterBar';
+import { LabPanels } from '../panes/labguide/LabPanels';
 import { focusFilterBar } from '../panes/filterbar/focus';
 import { PacketList } from '../panes/packetlist/PacketList';
 import { StatusBar } from '../panes/statusbar/StatusBar';
@@ -73,6 +74,8 @@ export function App() {
       {findOpen && <FindBar />}
       <Notices />
       <main className="panes">
+        <Group orientation="horizontal" className="pane-group">
+        <Panel id="analyser" defaultSize="58" minSize="25">
         <Group orientation="vertical" className="pane-group">
           <Panel id="list" defaultSize="46" minSize="10">
             <div className="pane pane-list" data-pane="list">
@@ -91,6 +94,12 @@ export function App() {
               <BytesPane />
             </div>
           </Panel>
+        </Group>
+        </Panel>
+        <Separator className="lab-split-separator" />
+        <Panel id="lab" defaultSize="42" minSize="20">
+          <LabPanels />
+        </Panel>
         </Group>
       </main>
       <StatusBar />

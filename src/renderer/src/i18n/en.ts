@@ -1,5 +1,8 @@
 /** English UI strings. Keys are grouped by pane; zh-CN.ts must have the same keys (a unit test checks). */
+import { labEn } from './lab.en';
+
 export const en = {
+  ...labEn,
   app: {
     title: 'Wirelab',
     reconnecting: 'The connection to the Wirelab engine was lost. Reconnecting…',

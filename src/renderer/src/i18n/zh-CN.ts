@@ -1,7 +1,9 @@
 /** 简体中文界面文字（与 en.ts 的键一一对应）。 */
 import type { Resources } from './en';
+import { labZhCN } from './lab.zh-CN';
 
 export const zhCN: Resources = {
+  ...labZhCN,
   app: {
     title: 'Wirelab',
     reconnecting: '与 Wirelab 引擎的连接已断开，正在重新连接…',

@@ -14,6 +14,9 @@ import { createFramesSlice } from './slices/frames';
 import { createPrefsSlice, type PersistedPrefs } from './slices/prefs';
 import { createSelectionSlice } from './slices/selection';
 import { createUiSlice } from './slices/ui';
+import { createConsoleSlice } from './slices/console';
+import { createLabSlice } from './slices/lab';
+import { createScriptsSlice } from './slices/scripts';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -29,6 +32,9 @@ export function createAppStore(client: Client, host: 'electron' | 'web' = 'web')
     ...createFilterSlice(...a),
     ...createPrefsSlice(...a),
     ...createUiSlice(...a),
+    ...createConsoleSlice(...a),
+    ...createLabSlice(...a),
+    ...createScriptsSlice(...a),
   }));
 }
 
@@ -99,9 +105,17 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
     if (s().language !== 'en') void s().syncEngineLocale();
   };
   const offs = [
-    client.on('view.onCounts', (counts) => s().setCounts(counts)),
+    client.on('view.onCounts', (counts) => {
+      s().setCounts(counts);
+      s().scheduleLabRefresh();
+    }),
     client.on('view.onRowsChanged', (frames) => s().rowsChanged(frames)),
-    client.on('view.onReset', (info) => s().onReset(info)),
+    client.on('view.onReset', (info) => {
+      s().onReset(info);
+      s().clearLab();
+      s().scheduleLabRefresh();
+    }),
+    client.on('console.onOutput', (output) => s().onConsoleOutput(output)),
     client.on('capture.onStatus', (status) => s().onCaptureStatus(status)),
     client.on('app.onError', ({ message }) => s().notify('error', message)),
   ];

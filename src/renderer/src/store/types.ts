@@ -7,8 +7,12 @@ import type { FramesSlice } from './slices/frames';
 import type { PrefsSlice } from './slices/prefs';
 import type { SelectionSlice } from './slices/selection';
 import type { UiSlice } from './slices/ui';
+import type { ConsoleSlice } from './slices/console';
+import type { LabSlice } from './slices/lab';
+import type { ScriptsSlice } from './slices/scripts';
 
-export type AppState = ConnectionSlice & CaptureSlice & FramesSlice & SelectionSlice & FilterSlice & PrefsSlice & UiSlice;
+export type AppState = ConnectionSlice & CaptureSlice & FramesSlice & SelectionSlice & FilterSlice & PrefsSlice & UiSlice &
+  ConsoleSlice & LabSlice & ScriptsSlice;
 
 /** SliceCreator is how every slice is typed (zustand's slices pattern). */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

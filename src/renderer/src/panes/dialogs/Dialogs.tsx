@@ -1,6 +1,6 @@
 /** Dialogs renders the one open dialog (store `dialog`). The find bar is inline, not modal. */
 import { useApp } from '../../store/index';
-import { FollowDialog } from './FollowDialog';
+import { FollowStreamDialog } from '../analysis/FollowStreamDialog';
 import { GoToDialog } from './GoToDialog';
 import { OpenDialog } from './OpenDialog';
 import { SaveDialog } from './SaveDialog';
@@ -15,7 +15,7 @@ export function Dialogs() {
     case 'goto':
       return <GoToDialog />;
     case 'follow':
-      return <FollowDialog />;
+      return <FollowStreamDialog />;
     default:
       return null;
   }
