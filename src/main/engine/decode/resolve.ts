@@ -28,6 +28,11 @@ interface MacTables {
   oui: Map<number, { short: string; long: string }>;
   /** masked entries sorted by descending mask length */
   masked: MaskedEntry[];
+  /**
+   * longByOui: masked entries longer than 24 bits (MA-M, MA-S, /28, /36…) grouped by their first three
+   * bytes, so a lookup scans only the few entries of its OUI instead of tens of thousands.
+   */
+  longByOui?: Map<number, MaskedEntry[]>;
 }
 
 const BUILTIN_MANUF = `00:00:00\t00:00:00\tOfficially Xerox, but 0:0:0:0:0:0 is more common
@@ -175,8 +180,17 @@ function resolveUncached(bytes: Uint8Array, text: string): string {
   const exact = t.exact.get(text);
   if (exact !== undefined) return exact;
   const value = toBig(bytes);
-  for (const entry of t.masked) {
-    if (entry.bits <= 24) break;
+  if (!t.longByOui) {
+    t.longByOui = new Map();
+    for (const entry of t.masked) {
+      if (entry.bits <= 24) break;
+      const oui = Number(entry.prefix >> BigInt(entry.bits - 24));
+      let list = t.longByOui.get(oui);
+      if (!list) t.longByOui.set(oui, (list = []));
+      list.push(entry);
+    }
+  }
+  for (const entry of t.longByOui.get((bytes[0] << 16) | (bytes[1] << 8) | bytes[2]) ?? []) {
     if (prefixOf(value, entry.bits) === entry.prefix) return `${entry.name}_${wildcardText(value, entry.bits)}`;
   }
   const oui = t.oui.get((bytes[0] << 16) | (bytes[1] << 8) | bytes[2]);
