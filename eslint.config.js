@@ -125,7 +125,7 @@ const boundaryBlocks = LAYERS.flatMap((layer) =>
 export default defineConfig(
   {
     name: 'wirelab/ignores',
-    ignores: ['out/', 'dist/', 'node_modules/', 'test-artifacts/', 'bench/data/', 'coverage/', '.vite/'],
+    ignores: ['out/', 'dist/', 'node_modules/', '**/test-artifacts/', 'bench/data/', 'coverage/', '.vite/'],
   },
   ...tseslint.configs.recommended,
   {
