@@ -171,7 +171,9 @@ describe('the lab, offline, in the browser', () => {
     await expect.poll(() => consolePane().locator('.console-terminal').getAttribute('data-highlight-text')).toBe(reply235.text);
     // Clicking a console line selects the frame that carried it.
     const rcpt = smtp.lines.find((l) => l.dir === 'C' && l.text.startsWith('rcpt to'))!;
-    await rows().locator('div', { hasText: 'rcpt to: <teacher@wirelab.lab>' }).first().click();
+    // xterm's screen layer is on top of the rows: click where a person would, at the row's place.
+    const box = (await rows().locator('div', { hasText: 'rcpt to: <teacher@wirelab.lab>' }).first().boundingBox())!;
+    await h.page.mouse.click(box.x + 40, box.y + box.height / 2);
     await expect.poll(selectedFrame).toBe(rcpt.frame);
     await expect.poll(() => consolePane().locator('.console-terminal').getAttribute('data-highlight-text')).toBe('rcpt to: <teacher@wirelab.lab>');
   });

@@ -384,14 +384,14 @@ export const createConsoleSlice: SliceCreator<ConsoleSlice> = (set, get) => {
       // Cursor and function keys (escape sequences) have no meaning for a mail server: ignored.
       if (data.startsWith('\x1b')) return;
       if (get().consoleMode === 'character') {
+        // The line is created at its first key, so it sits after the replies that came before it.
         let typed = txKeys;
-        let line = typingLine();
         for (const ch of data.replace(/\r\n/g, '\r').replace(/\n/g, '\r')) {
+          const line = typingLine();
           if (ch === '\r') {
             echo('\r\n', line);
             finishTyped(applyBackspaces(typed), typed);
             typed = '';
-            line = typingLine();
           } else if (ch === '\b' || ch === '\x7f') {
             typed += '\b';
             if (get().consoleEcho) pushChunk('\b \b', line);
@@ -401,7 +401,7 @@ export const createConsoleSlice: SliceCreator<ConsoleSlice> = (set, get) => {
           }
         }
         txKeys = typed;
-        if (txKeys !== '') updateLine(line, applyBackspaces(txKeys));
+        if (txKeys !== '' && txLine !== null) updateLine(txLine, applyBackspaces(txKeys));
         // Windows telnet sends BS (0x08) for Backspace; the server sees it as a byte of the line.
         void send(data.replace(/\x7f/g, '\b'));
         return;
