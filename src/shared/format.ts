@@ -16,7 +16,7 @@
  *  - bytes print as plain lower-case hex without separators; labels stop after 36 bytes with `…`.
  *  - ether `00:1b:21:0a:0b:0c`, IPv6 compressed as Wireshark's inet_ntop6 does (longest run of ≥ 2 zero
  *    groups, embedded IPv4 for `::a.b.c.d` and `::ffff:a.b.c.d`).
- *  - abstime: `Nov 26, 2026 16:53:03.123456789 UTC` (Wireshark's local time; Wirelab always uses UTC,
+ *  - abstime: `Nov 26, 2026 16:53:03.123456789 UTC`, day space-padded (`Jan  1, 1970`) (Wireshark's local time; Wirelab always uses UTC,
  *    see docs/wireshark-differences.md); an abstime field declared with base `dec` is Wireshark's
  *    ABSOLUTE_TIME_UNIX and prints `1795712694.501488000` (frame.time_epoch).
  *  - reltime: seconds with 9 decimals (`0.000169000`); labels add ` seconds`.
@@ -114,7 +114,7 @@ export function formatAbsTime(ts: Timestamp): string {
   const d = new Date(ts.sec * 1000);
   if (Number.isNaN(d.getTime())) return 'Not representable';
   return (
-    `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)}, ${d.getUTCFullYear()} ` +
+    `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ` +
     `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(ts.nsec, 9)} UTC`
   );
 }
@@ -336,6 +336,14 @@ export function formatDisplayValue(def: FieldDef, value: FieldValue): string {
     return formatInteger(def, value);
   }
   return formatFieldValue(def, value);
+}
+
+/**
+ * bitfieldLabel is `<bit picture> = Name: value` with an explicit picture width in bits — for boolean
+ * fields that Wireshark declares wider than their mask (DNS flags are 16-bit, TCP flags 12-bit).
+ */
+export function bitfieldLabel(def: FieldDef, value: FieldValue, widthBits?: number): string {
+  return bitPrefix(def, value, widthBits) + `${def.name}: ${formatDisplayValue(def, value)}`;
 }
 
 /** defaultLabel is the label of an item that has none of its own: `Name: value`, with the bit picture of masked fields. */

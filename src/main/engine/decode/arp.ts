@@ -13,6 +13,7 @@ import type { TreeItem } from './tree';
 import type { ByteView } from './view';
 import { ETHERTYPE_NAMES } from './ethertype-names';
 import { macLabel } from './resolve';
+import { addExpert } from './expert';
 
 const PROTO = { abbrev: 'arp', short: 'ARP/RARP', name: 'Address Resolution Protocol' };
 const P = protocolField(PROTO);
@@ -64,6 +65,9 @@ const F = defineFields('arp', {
   'dst.hw_mac': { name: 'Target MAC address', type: 'ether' },
   'dst.proto': { name: 'Target protocol address', type: 'bytes' },
   'dst.proto_ipv4': { name: 'Target IP address', type: 'ipv4' },
+  'duplicate-address-frame': { name: 'Frame showing earlier use of IP address', type: 'framenum' },
+  'seconds-since-duplicate-address-frame': { name: 'Seconds since earlier frame seen', type: 'uint32' },
+  'duplicate-address-detected': { name: 'Duplicate IP address configured', type: 'none' },
 });
 
 /** arpFields are the `arp.*` field handles. */
@@ -85,7 +89,10 @@ function ether4(etherHw: boolean, ipv4Proto: boolean): boolean {
 }
 
 interface Duplicate {
+  /** the frame that last showed the other MAC for this address, that MAC, and seconds since then */
   frame: number;
+  mac: string;
+  seconds: number;
 }
 
 /**
@@ -96,17 +103,14 @@ interface Duplicate {
 function duplicateCheck(ctx: DissectCtx, sha: Uint8Array, spa: Uint8Array): Duplicate | undefined {
   if (!ctx.firstPass) return ctx.getFrameData<Duplicate>('arp.duplicate');
   if (isZero(spa) || isZero(sha) || (sha[0] & 1) !== 0) return undefined;
-  const table = ctx.conversation('arp.addresses', () => new Map<string, { mac: string; frame: number }>());
+  const table = ctx.conversation('arp.addresses', () => new Map<string, { mac: string; frame: number; sec: number }>());
   const ip = formatHexBytes(spa);
-  const mac = formatHexBytes(sha);
+  const mac = formatEther(sha);
   const known = table.get(ip);
-  if (!known) {
-    table.set(ip, { mac, frame: ctx.frame.number });
-    return undefined;
-  }
-  if (known.mac === mac) return undefined;
-  const result = { frame: known.frame };
-  table.set(ip, { mac, frame: ctx.frame.number });
+  const seen = { mac, frame: ctx.frame.number, sec: ctx.frame.tsSec };
+  table.set(ip, seen);
+  if (!known || known.mac === mac) return undefined;
+  const result = { frame: known.frame, mac: known.mac, seconds: ctx.frame.tsSec - known.sec };
   ctx.setFrameData('arp.duplicate', result);
   return result;
 }
@@ -128,9 +132,14 @@ function dissectArp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const tpaAt = thaAt + hlen;
   const total = tpaAt + plen;
   const rarp = opcode === OP_RREQUEST || opcode === OP_RREPLY;
-  if (rarp) ctx.columns.protocol = 'RARP';
-  // Wireshark reads all addresses before adding items, so a cut packet shows only "Malformed".
+  const building = tree.mode !== 'none';
+  if (building && !view.has(0, total)) {
+    // Wireshark shows the fixed fields before it reads the addresses of a cut packet.
+    const cut = tree.add(parent, P, view.src, view.base, view.length, null, PROTO.name);
+    addFixed(ctx, cut, view, htype, ptype, hlen, plen, opcode);
+  }
   view.check(0, total);
+  if (rarp) ctx.columns.protocol = 'RARP';
   const sha = view.slice(shaAt, hlen);
   const spa = view.slice(spaAt, plen);
   const tha = view.slice(thaAt, hlen);
@@ -178,11 +187,7 @@ function dissectArp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   if (tree.mode === 'none') return total;
   const s = view.src;
   const top = tree.add(parent, P, s, view.base, total, null, () => `${rarp ? 'Reverse Address Resolution Protocol' : PROTO.name} (${kind})`);
-  tree.add(top, F['hw.type'], s, view.abs(ARP_F.HTYPE), 2, htype);
-  tree.add(top, F['proto.type'], s, view.abs(ARP_F.PTYPE), 2, ptype);
-  tree.add(top, F['hw.size'], s, view.abs(ARP_F.HLEN), 1, hlen);
-  tree.add(top, F['proto.size'], s, view.abs(ARP_F.PLEN), 1, plen);
-  tree.add(top, F.opcode, s, view.abs(ARP_F.OPCODE), 2, opcode);
+  addFixed(ctx, top, view, htype, ptype, hlen, plen, opcode);
   if (gratuitous) tree.add(top, F.isgratuitous, s, view.base, 0, true).setGenerated();
   if (probe) tree.add(top, F.isprobe, s, view.base, 0, true).setGenerated();
   if (announcement) tree.add(top, F.isannouncement, s, view.base, 0, true).setGenerated();
@@ -190,7 +195,27 @@ function dissectArp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   addProto(ctx, top, view, spaAt, spa, ipv4Proto, F['src.proto_ipv4'], F['src.proto']);
   addHw(ctx, top, view, thaAt, tha, etherHw, F['dst.hw_mac'], F['dst.hw']);
   addProto(ctx, top, view, tpaAt, tpa, ipv4Proto, F['dst.proto_ipv4'], F['dst.proto']);
+  if (duplicate) {
+    const d = duplicate;
+    const ipText = protoText(spa);
+    const dup = tree.addText(parent, s, view.abs(spaAt), plen, () =>
+      `Duplicate IP address detected for ${ipText} (${hwText(sha)}) - also in use by ${d.mac} (frame ${d.frame})`,
+    ).setGenerated();
+    const frameItem = tree.add(dup, F['duplicate-address-frame'], s, view.abs(spaAt), plen, d.frame).setGenerated().setFrameRef(d.frame);
+    addExpert(ctx, frameItem, F['duplicate-address-detected'], 'warn', 'Sequence', `Duplicate IP address configured (${ipText})`, s, view.abs(spaAt), plen);
+    tree.add(dup, F['seconds-since-duplicate-address-frame'], s, view.abs(spaAt), plen, d.seconds).setGenerated();
+  }
   return total;
+}
+
+function addFixed(ctx: DissectCtx, top: TreeItem, view: ByteView, htype: number, ptype: number, hlen: number, plen: number, opcode: number): void {
+  const tree = ctx.tree;
+  const s = view.src;
+  tree.add(top, F['hw.type'], s, view.abs(ARP_F.HTYPE), 2, htype);
+  tree.add(top, F['proto.type'], s, view.abs(ARP_F.PTYPE), 2, ptype);
+  tree.add(top, F['hw.size'], s, view.abs(ARP_F.HLEN), 1, hlen);
+  tree.add(top, F['proto.size'], s, view.abs(ARP_F.PLEN), 1, plen);
+  tree.add(top, F.opcode, s, view.abs(ARP_F.OPCODE), 2, opcode);
 }
 
 function addHw(ctx: DissectCtx, top: TreeItem, view: ByteView, at: number, bytes: Uint8Array, ether: boolean, macField: typeof F['src.hw_mac'], bytesField: typeof F['src.hw']): void {

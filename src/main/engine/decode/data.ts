@@ -13,18 +13,12 @@ const F = defineFields('data', {
 });
 const P = protocolField(PROTO);
 
-function hexPreview(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length && i < 24; i++) s += bytes[i].toString(16).padStart(2, '0');
-  return bytes.length > 24 ? s + '…' : s;
-}
-
 function dissectData(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   if (view.length === 0) return 0;
-  const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null, `Data (${view.length} bytes)`);
+  const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null, () => `Data (${view.length} byte${view.length === 1 ? '' : 's'})`);
   ctx.layers.push('data');
   const bytes = view.rest();
-  ctx.tree.add(top, F.data, view.src, view.base, view.length, bytes, () => `Data: ${hexPreview(bytes)}`);
+  ctx.tree.add(top, F.data, view.src, view.base, view.length, bytes);
   ctx.tree.add(top, F.len, view.src, view.base, 0, view.length, `[Length: ${view.length}]`).setGenerated();
   return view.length;
 }

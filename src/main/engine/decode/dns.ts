@@ -7,7 +7,7 @@
  * limit, so pointer loops and overlong names end with Wireshark's `<Name contains a pointer that
  * loops>` text instead of running forever. Record data of other types is shown as bytes.
  */
-import { formatIpv4, formatIpv6, escapeText } from '../../../shared/format';
+import { bitfieldLabel, formatIpv4, formatIpv6, escapeText } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import type { TreeItem } from './tree';
 import type { ByteView } from './view';
@@ -22,6 +22,7 @@ const OPCODE_MASK = 0x7800;
 const RCODE_MASK = 0x000f;
 const POINTER_MASK = 0xc0;
 const MAX_NAME = 255;
+const UNKNOWN_EXTENDED_LABEL = '<Unknown extended label>';
 
 const OPCODES: Readonly<Record<number, string>> = {
   0: 'Standard query', 1: 'Inverse query', 2: 'Server status request', 4: 'Zone change notification', 5: 'Dynamic update', 6: 'DNS Stateful operations (DSO)',
@@ -29,6 +30,7 @@ const OPCODES: Readonly<Record<number, string>> = {
 const RCODES: Readonly<Record<number, string>> = {
   0: 'No error', 1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented', 5: 'Refused',
   6: 'Name exists', 7: 'RRset exists', 8: 'RRset does not exist', 9: 'Not authoritative', 10: 'Name out of zone',
+  11: 'DSO-Type not implemented',
 };
 const TYPES: Readonly<Record<number, [string, string]>> = {
   1: ['A', 'Host Address'], 2: ['NS', 'authoritative Name Server'], 5: ['CNAME', 'Canonical NAME for an alias'],
@@ -118,8 +120,10 @@ export function readName(view: ByteView, offset: number): DnsName {
       continue;
     }
     if ((len & POINTER_MASK) !== 0) {
-      if (used < 0) used = pos + 1 - offset;
-      text = text ? `${text}.<Unknown extended label>` : '<Unknown extended label>';
+      // Wireshark replaces the whole name and, not knowing the label's length, reports the text's
+      // length as the bytes used (so parsing goes on at an arbitrary offset, as in tshark).
+      text = UNKNOWN_EXTENDED_LABEL;
+      used = UNKNOWN_EXTENDED_LABEL.length;
       break;
     }
     const label = view.latin1(pos + 1, len);
@@ -204,17 +208,17 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   if (building) {
     const at = view.abs(DNS_F.FLAGS);
     const bit = (m: number) => (flags & m) !== 0;
-    tree.add(flagsItem, F['flags.response'], s, at, 2, response);
-    tree.add(flagsItem, F['flags.opcode'], s, at, 2, opcode);
-    if (response) tree.add(flagsItem, F['flags.authoritative'], s, at, 2, bit(0x0400));
-    tree.add(flagsItem, F['flags.truncated'], s, at, 2, bit(0x0200));
-    tree.add(flagsItem, F['flags.recdesired'], s, at, 2, bit(0x0100));
-    if (response) tree.add(flagsItem, F['flags.recavail'], s, at, 2, bit(0x0080));
-    tree.add(flagsItem, F['flags.z'], s, at, 2, bit(0x0040));
-    if (response) tree.add(flagsItem, F['flags.authenticated'], s, at, 2, bit(0x0020));
-    else if (bit(0x0020)) tree.add(flagsItem, F['flags.ad'], s, at, 2, true);
-    tree.add(flagsItem, F['flags.checkdisable'], s, at, 2, bit(0x0010));
-    if (response) tree.add(flagsItem, F['flags.rcode'], s, at, 2, rcode);
+    tree.add(flagsItem, F['flags.response'], s, at, 2, response, () => bitfieldLabel(F['flags.response'], response, 16));
+    tree.add(flagsItem, F['flags.opcode'], s, at, 2, opcode, () => bitfieldLabel(F['flags.opcode'], opcode, 16));
+    if (response) tree.add(flagsItem, F['flags.authoritative'], s, at, 2, bit(0x0400), () => bitfieldLabel(F['flags.authoritative'], bit(0x0400), 16));
+    tree.add(flagsItem, F['flags.truncated'], s, at, 2, bit(0x0200), () => bitfieldLabel(F['flags.truncated'], bit(0x0200), 16));
+    tree.add(flagsItem, F['flags.recdesired'], s, at, 2, bit(0x0100), () => bitfieldLabel(F['flags.recdesired'], bit(0x0100), 16));
+    if (response) tree.add(flagsItem, F['flags.recavail'], s, at, 2, bit(0x0080), () => bitfieldLabel(F['flags.recavail'], bit(0x0080), 16));
+    tree.add(flagsItem, F['flags.z'], s, at, 2, bit(0x0040), () => bitfieldLabel(F['flags.z'], bit(0x0040), 16));
+    if (response) tree.add(flagsItem, F['flags.authenticated'], s, at, 2, bit(0x0020), () => bitfieldLabel(F['flags.authenticated'], bit(0x0020), 16));
+    else if (bit(0x0020)) tree.add(flagsItem, F['flags.ad'], s, at, 2, true, () => bitfieldLabel(F['flags.ad'], true, 16));
+    tree.add(flagsItem, F['flags.checkdisable'], s, at, 2, bit(0x0010), () => bitfieldLabel(F['flags.checkdisable'], bit(0x0010), 16));
+    if (response) tree.add(flagsItem, F['flags.rcode'], s, at, 2, rcode, () => bitfieldLabel(F['flags.rcode'], rcode, 16));
   }
   const counts = [view.u16(DNS_F.QDCOUNT), view.u16(DNS_F.ANCOUNT), view.u16(DNS_F.NSCOUNT), view.u16(DNS_F.ARCOUNT)];
   tree.add(top, F['count.queries'], s, view.abs(DNS_F.QDCOUNT), 2, counts[0]);
@@ -230,7 +234,7 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
       const type = view.u16(offset + name.used);
       const cls = view.u16(offset + name.used + 2);
       const len = name.used + 4;
-      ctx.columns.appendInfo(` ${typeName(type)} ${name.text}`);
+      ctx.columns.appendInfo(` ${typeName(type)} ${escapeText(name.text)}`);
       if (building) {
         const q = tree.addText(section, s, view.abs(offset), len, () => `${name.text}: type ${typeName(type)}, class ${className(cls)}`);
         tree.add(q, F['qry.name'], s, view.abs(offset), name.used, name.text, () => `Name: ${escapeText(name.text)}`);
@@ -266,7 +270,7 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
   const ttl = view.u32(at + 4) | 0;
   const rdlen = view.u16(at + 8);
   const rdata = at + 10;
-  view.check(rdata, rdlen);
+  if (answer) ctx.columns.appendInfo(` ${typeName(type)}`);
   let summary = '';
   let infoText = '';
   const building = tree.mode !== 'none';
@@ -278,7 +282,7 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
       if (rdlen === 4) {
         const v = view.u32(rdata);
         summary = `, addr ${formatIpv4(v)}`;
-        infoText = ` A ${formatIpv4(v)}`;
+        infoText = ` ${formatIpv4(v)}`;
         add(() => tree.add(rr, F.a, s, view.abs(rdata), 4, v));
       }
       break;
@@ -286,7 +290,7 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
       if (rdlen === 16) {
         const v = view.slice(rdata, 16);
         summary = `, addr ${formatIpv6(v)}`;
-        infoText = ` AAAA ${formatIpv6(v)}`;
+        infoText = ` ${formatIpv6(v)}`;
         add(() => tree.add(rr, F.aaaa, s, view.abs(rdata), 16, v));
       }
       break;
@@ -296,7 +300,7 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
       const target = readName(view, rdata);
       const field = type === 2 ? F.ns : type === 5 ? F.cname : F['ptr.domain_name'];
       summary = type === 2 ? `, ns ${target.text}` : type === 5 ? `, cname ${target.text}` : `, ${target.text}`;
-      infoText = ` ${typeName(type)} ${target.text}`;
+      infoText = ` ${escapeText(target.text)}`;
       add(() => tree.add(rr, field, s, view.abs(rdata), rdlen, target.text));
       break;
     }
@@ -304,7 +308,7 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
       const pref = view.u16(rdata);
       const mx = readName(view, rdata + 2);
       summary = `, preference ${pref}, mx ${mx.text}`;
-      infoText = ` MX ${pref} ${mx.text}`;
+      infoText = ` ${pref} ${escapeText(mx.text)}`;
       add(() => {
         tree.add(rr, F['mx.preference'], s, view.abs(rdata), 2, pref);
         tree.add(rr, F['mx.mail_exchange'], s, view.abs(rdata + 2), rdlen - 2, mx.text);
@@ -314,12 +318,12 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
     case 6: {
       const mname = readName(view, rdata);
       summary = `, mname ${mname.text}`;
-      infoText = ` SOA ${mname.text}`;
+      infoText = ` ${escapeText(mname.text)}`;
       add(() => tree.add(rr, F['soa.mname'], s, view.abs(rdata), mname.used, mname.text));
       break;
     }
     case 16: {
-      infoText = ' TXT';
+      infoText = '';
       add(() => {
         let o = rdata;
         while (o < rdata + rdlen) {
@@ -332,9 +336,10 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
       break;
     }
     default:
-      infoText = ` ${typeName(type)}`;
+      infoText = '';
       if (rdlen > 0) add(() => tree.add(rr, F.data, s, view.abs(rdata), rdlen, view.slice(rdata, rdlen)));
   }
+  view.check(rdata, rdlen);
   if (answer) ctx.columns.appendInfo(infoText);
   if (building) {
     rr = tree.addText(section, s, view.abs(offset), rdata + rdlen - offset, () => `${name.text}: type ${typeName(type)}, class ${className(cls)}${summary}`);

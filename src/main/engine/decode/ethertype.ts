@@ -59,6 +59,8 @@ export function dissectEthertype(ctx: DissectCtx, view: ByteView, options: Ether
   let consumed = ctx.callTable('ethertype', etype, payload, parent);
   if (consumed === 0) {
     ctx.columns.protocol = '0x' + etype.toString(16).padStart(4, '0');
+    const name = ETHERTYPE_NAMES[etype];
+    if (name !== undefined) ctx.columns.info = name;
     ctx.callData(payload, parent);
     consumed = payload.length;
   }

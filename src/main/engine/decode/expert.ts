@@ -17,7 +17,7 @@ const PROTO = { abbrev: '_ws.expert', short: 'Expert', name: 'Expert Info' };
 const P = protocolField(PROTO);
 
 /** ExpertGroup is Wireshark's PI_* group. */
-export type ExpertGroup = 'Checksum' | 'Sequence' | 'Response code' | 'Request code' | 'Undecoded' | 'Reassemble' | 'Malformed' | 'Protocol' | 'Comment';
+export type ExpertGroup = 'Checksum' | 'Sequence' | 'Response code' | 'Request code' | 'Undecoded' | 'Reassemble' | 'Malformed' | 'Protocol' | 'Comment' | 'Deprecated';
 
 const GROUP_VALUES: Record<ExpertGroup, number> = {
   Checksum: 0x01000000,
@@ -29,6 +29,7 @@ const GROUP_VALUES: Record<ExpertGroup, number> = {
   Malformed: 0x07000000,
   Protocol: 0x09000000,
   Comment: 0x0b000000,
+  Deprecated: 0x0e000000,
 };
 
 const SEVERITY_VALUES: Record<ExpertSeverity, number> = {

@@ -16,7 +16,7 @@
 import { formatAbsTime, formatRelTime } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import type { TreeItem } from './tree';
-import type { ByteView } from './view';
+import { MalformedError, type ByteView } from './view';
 import { dissectQuoted, ipTtl } from './state';
 import { subTime } from './time';
 
@@ -32,6 +32,12 @@ const REDIRECT = 5;
 const ECHO_REQUEST = 8;
 const TIME_EXCEEDED = 11;
 const PARAM_PROBLEM = 12;
+const TIMESTAMP_REQUEST = 13;
+const TIMESTAMP_REPLY = 14;
+const INFO_REQUEST = 15;
+const INFO_REPLY = 16;
+const MASK_REQUEST = 17;
+const MASK_REPLY = 18;
 const TIMEVAL_LENGTH = 8;
 const ONE_DAY = 86400;
 
@@ -58,6 +64,11 @@ const CODE_NAMES: Readonly<Record<number, Readonly<Record<number, string>>>> = {
   [REDIRECT]: { 0: 'Redirect for network', 1: 'Redirect for host', 2: 'Redirect for TOS and network', 3: 'Redirect for TOS and host' },
   [TIME_EXCEEDED]: { 0: 'Time to live exceeded in transit', 1: 'Fragment reassembly time exceeded' },
   [PARAM_PROBLEM]: { 0: 'Pointer indicates the error', 1: 'Required option missing', 2: 'Bad length' },
+  6: { 0: 'Alternate address for host' },
+  9: { 0: 'Normal router advertisement', 16: 'Does not route common traffic' },
+  42: { 0: 'No Error' },
+  40: { 0: 'Bad SPI', 1: 'Authentication Failed', 2: 'Decompression Failed', 3: 'Decryption Failed', 4: 'Need Authentication', 5: 'Need Authorization' },
+  43: { 0: 'No Error', 1: 'Malformed Query', 2: 'No Such Interface', 3: 'No Such Table Entry', 4: 'Multiple Interfaces Satisfy Query' },
 };
 
 const F = defineFields('icmp', {
@@ -84,7 +95,7 @@ const F = defineFields('icmp', {
 export const icmpFields = F;
 
 interface EchoTable {
-  requests: Map<string, { frame: number; sec: number; nsec: number }>;
+  requests: Map<string, { frame: number; sec: number; nsec: number; answered: boolean }>;
   replyOf: Map<number, number>;
 }
 
@@ -101,6 +112,13 @@ export function internetChecksum(bytes: Uint8Array, initial = 0): number {
   if (n & 1) sum += bytes[n - 1] << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return sum;
+}
+
+/** idSeqInfo is `Echo (ping) request  id=0x1c2d, seq=1/256, ttl=64` (type name padded to 20). */
+function idSeqInfo(ctx: DissectCtx, label: string, ident: number, seq: number): string {
+  const seqLe = ((seq & 0xff) << 8) | (seq >> 8);
+  const ttl = ipTtl(ctx);
+  return `${label.padEnd(20)} id=0x${ident.toString(16).padStart(4, '0')}, seq=${seq}/${seqLe}${ttl !== undefined ? `, ttl=${ttl}` : ''}`;
 }
 
 /** checksumShouldBe is the checksum value that would make the message verify. */
@@ -128,7 +146,8 @@ function dissectIcmp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const typeName = TYPE_NAMES[type] ?? 'Unknown ICMP (obsolete or malformed?)';
   const codeName = CODE_NAMES[type]?.[code];
   // Wireshark: `%-20s` type name, then ` (code name)`, ` (Unknown code: N)`, or nothing for code 0.
-  const codeText = codeName !== undefined ? ` (${codeName})` : code !== 0 ? ` (Unknown code: ${code})` : '';
+  // Only types with a code table mention unknown codes.
+  const codeText = codeName !== undefined ? ` (${codeName})` : CODE_NAMES[type] !== undefined ? ` (Unknown code: ${code})` : '';
   const s = view.src;
   const top = tree.add(parent, P, s, view.base, view.length, null, PROTO.name);
   tree.add(top, F.type, s, view.abs(ICMP_F.TYPE), 1, type, () => `Type: ${type} (${typeName})`);
@@ -150,13 +169,29 @@ function dissectIcmp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
       tree.add(top, F['checksum.status'], s, view.abs(ICMP_F.CHECKSUM), 0, 0, 'Checksum Status: Bad').setGenerated();
     }
   }
-  view.check(0, ICMP_F.HEADER_LENGTH);
+  // tshark reads the first half of the second header word before writing Info (a 4-byte message is
+  // only "[Malformed Packet]"); echo-like types rewrite Info once identifier and sequence are read.
+  view.u16(ICMP_F.IDENT);
   ctx.columns.setInfo(typeName.padEnd(20) + codeText);
   switch (type) {
     case ECHO_REQUEST:
     case ECHO_REPLY:
       dissectEcho(ctx, view, top, type);
       break;
+    case TIMESTAMP_REQUEST:
+    case TIMESTAMP_REPLY:
+    case INFO_REQUEST:
+    case INFO_REPLY:
+    case MASK_REQUEST:
+    case MASK_REPLY: {
+      view.check(ICMP_F.IDENT, 4);
+      const ident = view.u16(ICMP_F.IDENT);
+      const seq = view.u16(ICMP_F.SEQ);
+      tree.add(top, F.ident, s, view.abs(ICMP_F.IDENT), 2, ident);
+      tree.add(top, F.seq, s, view.abs(ICMP_F.SEQ), 2, seq);
+      ctx.columns.setInfo(idSeqInfo(ctx, typeName, ident, seq));
+      break;
+    }
     case UNREACHABLE:
     case SOURCE_QUENCH:
     case TIME_EXCEEDED:
@@ -171,6 +206,10 @@ function dissectIcmp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
         tree.add(top, F.unused, s, view.abs(ICMP_F.REST + 1), 3, view.slice(ICMP_F.REST + 1, 3));
       } else {
         tree.add(top, F.unused, s, view.abs(ICMP_F.REST), 4, view.slice(ICMP_F.REST, 4));
+      }
+      if (type === REDIRECT && view.reportedLength <= ICMP_F.HEADER_LENGTH) {
+        // A redirect must quote the datagram it redirects; tshark fails on the missing IP header.
+        throw new MalformedError('icmp', 'Redirect without the quoted datagram', view.abs(ICMP_F.HEADER_LENGTH), 0);
       }
       if (view.length > ICMP_F.HEADER_LENGTH) {
         const quoted = view.sub(ICMP_F.HEADER_LENGTH);
@@ -199,15 +238,12 @@ function dissectEcho(ctx: DissectCtx, view: ByteView, top: TreeItem, type: numbe
   tree.add(top, F.ident_le, s, view.abs(ICMP_F.IDENT), 2, identLe);
   tree.add(top, F.seq, s, view.abs(ICMP_F.SEQ), 2, seq);
   tree.add(top, F.seq_le, s, view.abs(ICMP_F.SEQ), 2, seqLe);
-  const ttl = ipTtl(ctx);
   const label = type === ECHO_REQUEST ? 'Echo (ping) request' : 'Echo (ping) reply';
-  let info = `${label.padEnd(20)} id=0x${ident.toString(16).padStart(4, '0')}, seq=${seq}/${seqLe}`;
-  if (ttl !== undefined) info += `, ttl=${ttl}`;
+  let info = idSeqInfo(ctx, label, ident, seq);
   const table = ctx.conversation<EchoTable>('icmp.echo', () => ({ requests: new Map(), replyOf: new Map() }));
   if (type === ECHO_REQUEST) {
-    // A request cut by the snaplen is not tracked (Wireshark's tracking runs after the data item).
-    if (ctx.firstPass && view.length >= view.reportedLength) {
-      table.requests.set(echoKey(ctx, ident, seq, false), { frame: ctx.frame.number, sec: ctx.frame.tsSec, nsec: ctx.frame.tsNsec });
+    if (ctx.firstPass) {
+      table.requests.set(echoKey(ctx, ident, seq, false), { frame: ctx.frame.number, sec: ctx.frame.tsSec, nsec: ctx.frame.tsNsec, answered: false });
     } else {
       const reply = table.replyOf.get(ctx.frame.number);
       if (reply !== undefined) {
@@ -221,7 +257,9 @@ function dissectEcho(ctx: DissectCtx, view: ByteView, top: TreeItem, type: numbe
     let frozen: FrozenReply | undefined;
     if (ctx.firstPass) {
       const request = table.requests.get(echoKey(ctx, ident, seq, true));
-      if (request && request.frame < ctx.frame.number) {
+      // A request is answered once; later replies with the same key stay unmatched (as tshark).
+      if (request && request.frame < ctx.frame.number && !request.answered) {
+        request.answered = true;
         const ms = ((ctx.frame.tsSec - request.sec) * 1e9 + (ctx.frame.tsNsec - request.nsec)) / 1e6;
         frozen = { requestFrame: request.frame, ms };
         table.replyOf.set(request.frame, ctx.frame.number);

@@ -87,7 +87,7 @@ const F = defineFields('icmpv6', {
 export const icmpv6Fields = F;
 
 interface EchoTable {
-  requests: Map<string, { frame: number; sec: number; nsec: number }>;
+  requests: Map<string, { frame: number; sec: number; nsec: number; answered: boolean }>;
   replyOf: Map<number, number>;
 }
 
@@ -117,7 +117,7 @@ function dissectIcmpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
   ctx.columns.clearInfo();
   const type = view.u8(ICMPV6_F.TYPE);
   const code = view.u8(ICMPV6_F.CODE);
-  const typeName = TYPE_NAMES[type] ?? 'Unknown';
+  const typeName = TYPE_NAMES[type] ?? `Unknown (${type})`;
   const codeName = CODE_NAMES[type]?.[code];
   ctx.columns.setInfo(typeName + (codeName !== undefined ? ` (${codeName})` : ''));
   const s = view.src;
@@ -170,6 +170,7 @@ function dissectIcmpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
       if (type === 135) {
         tree.add(top, F.reserved, s, view.abs(ICMPV6_F.BODY), 4, view.slice(ICMPV6_F.BODY, 4));
         tree.add(top, F['nd.ns.target_address'], s, view.abs(ICMPV6_F.ND_TARGET), 16, target);
+        ctx.columns.setInfo(`Neighbor Solicitation for ${targetText}`);
       } else {
         const flags = view.u32(ICMPV6_F.BODY);
         const names: string[] = [];
@@ -185,10 +186,10 @@ function dissectIcmpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
         tree.add(fi, F['nd.na.flag.o'], s, at, 4, (flags & 0x20000000) !== 0);
         tree.add(fi, F['nd.na.flag.rsv'], s, at, 4, flags & 0x1fffffff);
         tree.add(top, F['nd.na.target_address'], s, view.abs(ICMPV6_F.ND_TARGET), 16, target);
+        ctx.columns.setInfo(`Neighbor Advertisement ${targetText}${flagsText}`);
       }
       const lladdr = dissectNdOptions(ctx, view, top, ICMPV6_F.ND_OPTIONS);
-      if (type === 135) ctx.columns.setInfo(`Neighbor Solicitation for ${targetText}${lladdr ? ` from ${formatEther(lladdr)}` : ''}`);
-      else ctx.columns.setInfo(`Neighbor Advertisement ${targetText}${flagsText}${lladdr ? ` is at ${formatEther(lladdr)}` : ''}`);
+      if (lladdr) ctx.columns.appendInfo(type === 135 ? ` from ${formatEther(lladdr)}` : ` is at ${formatEther(lladdr)}`);
       break;
     }
     case 133:
@@ -200,7 +201,8 @@ function dissectIcmpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
       }
       break;
     default:
-      if (view.length > ICMPV6_F.BODY) ctx.callData(view.sub(ICMPV6_F.BODY), top);
+      // TODO(decode): MLD, router advertisement, redirect and other bodies are not itemised.
+      break;
   }
   return view.length;
 }
@@ -210,7 +212,8 @@ function dissectNdOptions(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
   const s = view.src;
   let offset = start;
   let lladdr: Uint8Array | undefined;
-  while (offset + 2 <= view.length) {
+  // Options run to the end of the message as sent; a snaplen cut inside them is reported.
+  while (offset < view.reportedLength) {
     const type = view.u8(offset);
     const units = view.u8(offset + 1);
     const length = units * ND_OPT_UNIT;
@@ -252,7 +255,7 @@ function dissectEcho(ctx: DissectCtx, view: ByteView, top: TreeItem, type: numbe
   const table = ctx.conversation<EchoTable>('icmpv6.echo', () => ({ requests: new Map(), replyOf: new Map() }));
   if (type === 128) {
     if (ctx.firstPass) {
-      table.requests.set(`${ident}/${seq}/${src}>${dst}`, { frame: ctx.frame.number, sec: ctx.frame.tsSec, nsec: ctx.frame.tsNsec });
+      table.requests.set(`${ident}/${seq}/${src}>${dst}`, { frame: ctx.frame.number, sec: ctx.frame.tsSec, nsec: ctx.frame.tsNsec, answered: false });
     } else {
       const reply = table.replyOf.get(ctx.frame.number);
       if (reply !== undefined) {
@@ -266,7 +269,8 @@ function dissectEcho(ctx: DissectCtx, view: ByteView, top: TreeItem, type: numbe
     let frozen: { requestFrame: number; ms: number } | undefined;
     if (ctx.firstPass) {
       const request = table.requests.get(`${ident}/${seq}/${dst}>${src}`);
-      if (request && request.frame < ctx.frame.number) {
+      if (request && request.frame < ctx.frame.number && !request.answered) {
+        request.answered = true;
         frozen = { requestFrame: request.frame, ms: ((ctx.frame.tsSec - request.sec) * 1e9 + (ctx.frame.tsNsec - request.nsec)) / 1e6 };
         table.replyOf.set(request.frame, ctx.frame.number);
         ctx.markRowChanged?.(request.frame);
