@@ -230,6 +230,37 @@ describe('the lab, offline, in the browser', () => {
     await shot('mail', analysis);
   });
 
+  it('shows a failed step with the server reply (a new script typed in Monaco)', async () => {
+    const { page } = h;
+    await h.workbench['capture.start']({ iface: 'lo', captureFilter: `tcp port ${lab.popPort}` });
+    await labTab('Scripts').click();
+    const scripts = page.getByRole('region', { name: 'Scripts' });
+    await scripts.getByRole('button', { name: 'New' }).click();
+    await scripts.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    for (const line of ['@connect lab-pop3', 'user teacher', 'pass wrong']) {
+      await page.keyboard.type(line, { delay: 10 });
+      await page.waitForTimeout(150);
+      await page.keyboard.press('Escape'); // close completion so Enter makes a new line
+      await page.keyboard.press('Enter');
+    }
+    await page.waitForTimeout(300);
+    await scripts.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => scripts.getByRole('status').getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await scripts.getByRole('status').innerText()).toMatch(/line 3: The server answered: -ERR/);
+    await labTab('Lab guide').click();
+    const failed = guide().locator('li[data-step="pop.pass"]');
+    await expect.poll(() => failed.getAttribute('data-status'), { timeout: 15_000 }).toBe('failed');
+    expect(await failed.getAttribute('aria-checked')).toBe('false');
+    const step = h.workbench['lab.steps']().find((st) => st.id === 'pop.pass')!;
+    expect(step.status).toBe('failed');
+    expect(await failed.locator('.guide-reply').innerText()).toContain(step.detail!);
+    expect(await failed.locator('.guide-frame').getAttribute('data-frame')).toBe(String(step.frame));
+    await consolePane().getByRole('button', { name: 'Disconnect' }).click();
+    await h.workbench['capture.stop']();
+  });
+
   it('made no request outside 127.0.0.1', () => {
     expect(h.foreignRequests).toEqual([]);
   });

@@ -48,7 +48,14 @@ export function FilterBar() {
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
     setFilterBarFocus(() => editor.focus());
-    editor.addCommand(monaco.KeyCode.Enter, () => void store.getState().applyFilter(editor.getValue()), '!suggestWidgetVisible');
+    // addAction, not addCommand: a standalone addCommand keybinding is global and would take Enter from every other Monaco editor.
+    editor.addAction({
+      id: 'wirelab.applyFilter',
+      label: t('filter.apply'),
+      keybindings: [monaco.KeyCode.Enter],
+      precondition: '!suggestWidgetVisible',
+      run: () => void store.getState().applyFilter(editor.getValue()),
+    });
     editor.onDidChangeModelContent(() => {
       const value = editor.getValue();
       // One line only: pasted line breaks become spaces.

@@ -55,7 +55,13 @@ export function ScriptsPane() {
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
     decorations.current = editor.createDecorationsCollection();
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => void sendLine());
+    // addAction is scoped to this editor (a standalone addCommand keybinding would be global).
+    editor.addAction({
+      id: 'wirelab.sendScriptLine',
+      label: t('scripts.sendLine'),
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      run: () => void sendLine(),
+    });
   };
 
   const running = run.state === 'running';
