@@ -261,6 +261,19 @@ describe('the lab, offline, in the browser', () => {
     await h.workbench['capture.stop']();
   });
 
+  it('speaks Chinese in every lab pane', async () => {
+    const { page } = h;
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('region', { name: '控制台', exact: true }).waitFor();
+    await page.getByRole('tablist', { name: '实验面板' }).getByRole('tab', { name: '实验指导' }).click();
+    const zhGuide = page.getByRole('region', { name: '实验指导' });
+    expect(await zhGuide.locator('li[data-step="smtp.auth.start"] .guide-explain').innerText()).toContain('BASE64');
+    expect(await zhGuide.innerText()).toContain('为什么一行命令对应 N 个分组');
+    await shot('zh-CN');
+    await page.getByLabel('语言').selectOption('en');
+    await consolePane().waitFor();
+  });
+
   it('made no request outside 127.0.0.1', () => {
     expect(h.foreignRequests).toEqual([]);
   });

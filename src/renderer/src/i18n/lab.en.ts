@@ -30,7 +30,6 @@ export const labEn = {
     states: { idle: 'not connected', connecting: 'connecting…', open: 'connected', closed: 'closed' },
     lineHint: 'Click a line to select the packet that carried it.',
     pasteFailed: 'The browser did not allow reading the clipboard: press Ctrl+V in the console instead.',
-    notInCapture: 'This line is not in the capture (start a capture before connecting).',
     frameNotShown: 'Packet {{frame}} is not displayed (clear the display filter).',
   },
   base64: {

@@ -29,7 +29,6 @@ export const labZhCN: LabResources = {
     states: { idle: '未连接', connecting: '正在连接…', open: '已连接', closed: '已关闭' },
     lineHint: '点击一行即可选中承载它的分组。',
     pasteFailed: '浏览器不允许读取剪贴板：请在控制台中按 Ctrl+V。',
-    notInCapture: '捕获中没有这一行（请先开始捕获再连接）。',
     frameNotShown: '分组 {{frame}} 未显示（请清除显示过滤器）。',
   },
   base64: {

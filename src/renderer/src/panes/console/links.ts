@@ -22,8 +22,8 @@ export async function selectFrameOfLine(store: AppStore, line: number, t: TFunct
   const s = store.getState();
   const link = alignConsole(s.consoleLines, s.consoleLineBase, s.transcripts).get(line);
   if (!link) {
+    // A click that only focuses the terminal, or a line the capture does not hold: nothing to select.
     s.setConsoleHighlight(null);
-    s.notify('info', t('console.notInCapture'));
     return;
   }
   s.setConsoleHighlight(line);
