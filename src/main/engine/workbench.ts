@@ -53,6 +53,11 @@ import { startLabServer, type LabServer, type LabServerOptions } from './labserv
 const FILTER_CHUNK = 20_000;
 /** FILTER_TIMEOUT_MS ends a filter that runs too long (a pathological regex) with a clear result. */
 export const FILTER_TIMEOUT_MS = 30_000;
+/**
+ * LOAD_CHUNK is the read size while loading a file: about 300 frames of the first pass per turn of the
+ * event loop, so the process owning the engine (Electron's main process) keeps answering.
+ */
+const LOAD_CHUNK = 64 * 1024;
 /** SUMMARY_CACHE is how many recently shown rows are kept formatted. */
 const SUMMARY_CACHE = 4096;
 
@@ -192,9 +197,13 @@ export class Workbench implements Service {
     this.reset('file', { path, fileName: basename(path) });
     const store = this.store;
     // readCaptureFile reads 1 MiB chunks asynchronously, so the event loop runs between chunks.
-    const result = await readCaptureFile(path, (rec) => {
-      if (generation === this.loadGeneration) this.appendRecord(rec);
-    });
+    const result = await readCaptureFile(
+      path,
+      (rec) => {
+        if (generation === this.loadGeneration) this.appendRecord(rec);
+      },
+      { chunkSize: LOAD_CHUNK },
+    );
     if (generation !== this.loadGeneration) return this.fileInfoNow();
     store.interfaceNames = result.info?.interfaces.map((i) => i.name) ?? [];
     this.info = {

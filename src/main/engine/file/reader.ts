@@ -825,9 +825,11 @@ function gzipError(error: unknown, offset: number): CaptureFileError {
 export async function readCaptureFile(
   path: string,
   onRecord: (record: CaptureRecord) => void,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; chunkSize?: number } = {},
 ): Promise<CaptureFileReadResult> {
   const signal = opts.signal;
+  // A smaller chunk returns to the event loop more often (the GUI's process); the CLI keeps 1 MiB.
+  const chunkSize = Math.max(4096, Math.min(opts.chunkSize ?? READ_CHUNK_SIZE, 16 * READ_CHUNK_SIZE));
   signal?.throwIfAborted();
   let handle;
   try {
@@ -838,10 +840,10 @@ export async function readCaptureFile(
   let fileOffset = 0;
   let readFailure: CaptureFileError | null = null;
   const readChunk = async (): Promise<Uint8Array | null> => {
-    const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_SIZE);
+    const buffer = Buffer.allocUnsafeSlow(chunkSize);
     let bytesRead: number;
     try {
-      ({ bytesRead } = await handle.read(buffer, 0, READ_CHUNK_SIZE, null));
+      ({ bytesRead } = await handle.read(buffer, 0, chunkSize, null));
     } catch (error) {
       readFailure = ioError(path, error, fileOffset);
       return null;
