@@ -103,10 +103,7 @@ export type Subcommand = (argv: string[], io: CliIO) => Promise<number>;
 export const SUBCOMMANDS: Record<string, Subcommand> = {
   check: async (argv) => (await import('./check')).runCheckCommand(argv),
   web: async (argv) => (await import('../web/main')).runWebCommand(argv),
-  labserver: async (_argv, io) => {
-    io.stderr('wirelab labserver: not implemented yet\n');
-    return 1;
-  },
+  labserver: async (argv, io) => (await import('./labserver')).runLabServerCommand(argv, io),
 };
 
 /** main runs the CLI with `argv` (without `node` and the script) and resolves to the process exit code. */
