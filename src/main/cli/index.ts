@@ -20,7 +20,7 @@ import { allModules } from '../engine/modules';
 import { parseArgs, USAGE, type CliOptions } from './args';
 import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
 import { OpenError, runPipeline } from './pipeline';
-import { credentialsReport, parseStats, type StatsRequest } from './stats';
+import { credentialsReport, followReport, parseStats, type StatsRequest } from './stats';
 
 const VERSION = '0.1.0';
 
@@ -351,6 +351,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   }
   for (const s of stats) {
     if (s.kind === 'credentials' && sessionUsed !== undefined) out.write(credentialsReport(sessionUsed));
+    if (s.kind === 'follow' && o.readFile !== undefined) out.write(await followReport(o.readFile, s.mode, s.stream));
   }
   out.flush();
   if (result.error !== null) {

@@ -2,10 +2,12 @@
  * `-z` statistics of the CLI. `-z credentials` prints the login attempts the SMTP/POP dissectors
  * collected on the first pass (src/main/engine/dissect/mailinfo.ts) in tshark 4.0's table layout
  * (ui/cli/tap-credentials.c: `%-10s %-16s %-16s %-16s` columns between two rules of 67 `=`).
- * `-z follow,tcp,ascii|hex|raw,N` is accepted but reports that it is not available yet: it needs a TCP
- * stream collector from the reassembly owner.
+ * `-z follow,tcp,ascii|hex|raw,N` loads the capture into a packet store and prints the stream with
+ * src/main/engine/store/follow.ts in tshark's layout (an unknown stream prints tshark's empty report).
  */
 import type { DissectionSession } from '../engine/decode/session';
+import { Workbench } from '../engine/workbench';
+import { followStream, formatFollow } from '../engine/store/follow';
 import { credentials } from '../engine/dissect/mailinfo';
 
 /** StatsRequest is one parsed `-z` argument. */
@@ -21,10 +23,8 @@ export function parseStats(args: readonly string[]): StatsRequest[] {
     }
     const follow = /^follow,tcp,(ascii|hex|raw),(\d+)$/.exec(arg);
     if (follow) {
-      throw new Error(
-        `-z ${arg}: following a TCP stream is not available yet in Wirelab (it needs the TCP stream collector); ` +
-          'use -Y "tcp.stream eq N" -T fields -e tcp.payload meanwhile',
-      );
+      out.push({ kind: 'follow', mode: follow[1] as 'ascii' | 'hex' | 'raw', stream: Number(follow[2]) });
+      continue;
     }
     if (arg.startsWith('follow,')) {
       throw new Error(`Invalid -z follow argument "${arg}": the form is follow,tcp,ascii|hex|raw,<stream index>`);
@@ -54,4 +54,17 @@ export function credentialsReport(session: DissectionSession): string {
     out += `${col(String(packet), 10)} ${col(c.protocol.toUpperCase(), 16)} ${col(c.username ?? '', 16)} ${col(info, 16)}\n`;
   }
   return out + RULE + '\n';
+}
+
+/** followReport prints `-z follow,tcp,MODE,N` for a capture file, as tshark does. */
+export async function followReport(path: string, mode: 'ascii' | 'hex' | 'raw', stream: number, prefs: Record<string, string> = {}): Promise<string> {
+  const workbench = new Workbench({ labServer: false });
+  for (const [name, value] of Object.entries(prefs)) workbench['prefs.set'](name, value);
+  await workbench['file.open'](path);
+  try {
+    return formatFollow(followStream(workbench.packetStore, stream), mode);
+  } catch {
+    // tshark prints the frame of an empty report for a stream that does not exist.
+    return formatFollow({ stream, client: ':0', server: ':0', chunks: [] }, mode);
+  }
 }

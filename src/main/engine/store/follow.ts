@@ -61,8 +61,9 @@ export function followStream(store: PacketStore, stream: number): FollowResult {
     const srcKey = `${src}:${srcPort}`;
     if (clientKey === '') {
       clientKey = srcKey;
-      client = srcKey;
-      server = `${dst}:${dstPort}`;
+      // tshark writes IPv6 endpoints in brackets: [::1]:25
+      client = src.includes(':') ? `[${src}]:${srcPort}` : srcKey;
+      server = dst.includes(':') ? `[${dst}]:${dstPort}` : `${dst}:${dstPort}`;
     }
     const dir: 0 | 1 = srcKey === clientKey ? 0 : 1;
     const payloadOcc = f.get('tcp.payload')?.[0];
@@ -75,6 +76,8 @@ export function followStream(store: PacketStore, stream: number): FollowResult {
         const already = expected - seq;
         if (already >= bytes.length) continue; // a retransmission of delivered bytes
         if (already > 0) bytes = bytes.subarray(already);
+        // Bytes the capture never saw are marked as tshark marks them (the text ends with a NUL byte).
+        if (already < 0) chunks.push({ dir, frame: n, bytes: new TextEncoder().encode(`[${-already} bytes missing in capture file]\0`) });
       }
       next[dir] = Math.max(expected ?? 0, seq + payloadOcc.value.length);
     }
@@ -96,18 +99,22 @@ function hexLines(bytes: Uint8Array, start: number, indent: string): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 16) {
     const row = bytes.subarray(i, i + 16);
-    let hex = '';
+    const hex: string[] = [];
     let text = '';
-    for (let k = 0; k < 16; k++) {
-      if (k === 8) hex += ' ';
-      hex += k < row.length ? row[k].toString(16).padStart(2, '0') + ' ' : '   ';
-      if (k === 8 && k < row.length) text += ' ';
-      if (k < row.length) text += row[k] >= 0x20 && row[k] < 0x7f ? String.fromCharCode(row[k]) : '.';
+    for (let k = 0; k < row.length; k++) {
+      hex.push((k === 8 ? ' ' : '') + row[k].toString(16).padStart(2, '0'));
+      if (k === 8) text += ' ';
+      text += row[k] >= 0x20 && row[k] < 0x7f ? String.fromCharCode(row[k]) : '.';
     }
-    out += `${indent}${(start + i).toString(16).padStart(8, '0')}  ${hex} ${text}\n`;
+    // tshark: upper-case offset, the hex field padded to its full width, the text with trailing blanks cut.
+    const offset = (start + i).toString(16).toUpperCase().padStart(8, '0');
+    out += `${indent}${offset}  ${hex.join(' ').padEnd(HEX_FIELD_WIDTH)}  ${text.trimEnd()}\n`;
   }
   return out;
 }
+
+/** HEX_FIELD_WIDTH is the width of 16 bytes in hex: "xx " × 16 minus the last blank, plus the middle gap. */
+const HEX_FIELD_WIDTH = 48;
 
 /** formatFollow prints a FollowResult exactly as `tshark -q -z follow,tcp,MODE,N` does. */
 export function formatFollow(result: FollowResult, mode: 'ascii' | 'hex' | 'raw'): string {
