@@ -55,7 +55,7 @@ beforeAll(async () => {
   h.page.on('pageerror', (error) => console.error('page error:', error));
   lab = h.workbench['labserver.status']();
   expect(lab.running).toBe(true);
-  await h.page.evaluate(() => localStorage.clear());
+  await h.page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
 }, 240_000);
 
 afterAll(async () => {
@@ -130,7 +130,11 @@ describe('the lab, offline, in the browser', () => {
     await page.keyboard.type('# run by the lab e2e test', { delay: 10 });
     await page.waitForTimeout(300);
     await expect
-      .poll(async () => page.evaluate(() => localStorage.getItem('wirelab.scripts.v1') ?? ''))
+      .poll(async () =>
+        page.evaluate(
+          () => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('wirelab.scripts.v1') ?? '',
+        ),
+      )
       .toContain('# run by the lab e2e test');
     await scripts.getByRole('button', { name: 'Run all' }).click();
     await expect.poll(() => scripts.getByRole('status').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
