@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out', 'bench');
 mkdirSync(outDir, { recursive: true });
-const order = ['gen-capture', 'cli-vs-tshark', 'engine-filters', 'reassembly', 'filter-eval', 'decode-speed', 'live-capture', 'ui-perf'];
+const order = ['gen-capture', 'cli-vs-tshark', 'engine-filters', 'reassembly', 'half-open', 'filter-eval', 'decode-speed', 'live-capture', 'ui-perf'];
 const helpers = ['udp-sender'];
 const available = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.ts'))

@@ -33,6 +33,8 @@ interface MacTables {
    * bytes, so a lookup scans only the few entries of its OUI instead of tens of thousands.
    */
   longByOui?: Map<number, MaskedEntry[]>;
+  /** shortMasked: masked entries of 24 bits or fewer (a short list, scanned after the OUI table). */
+  shortMasked?: MaskedEntry[];
 }
 
 const BUILTIN_MANUF = `00:00:00\t00:00:00\tOfficially Xerox, but 0:0:0:0:0:0 is more common
@@ -195,8 +197,8 @@ function resolveUncached(bytes: Uint8Array, text: string): string {
   }
   const oui = t.oui.get((bytes[0] << 16) | (bytes[1] << 8) | bytes[2]);
   if (oui) return `${oui.short}_${text.slice(9)}`;
-  for (const entry of t.masked) {
-    if (entry.bits > 24) continue;
+  t.shortMasked ??= t.masked.filter((entry) => entry.bits <= 24);
+  for (const entry of t.shortMasked) {
     if (prefixOf(value, entry.bits) === entry.prefix) return `${entry.name}_${wildcardText(value, entry.bits)}`;
   }
   return text;
