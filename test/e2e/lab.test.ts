@@ -84,7 +84,7 @@ describe('the lab, offline, in the browser', () => {
     await waitConsole(/250 AUTH LOGIN PLAIN/);
     await typeLine('auth login');
     // The 334 prompt is decoded in place.
-    await waitConsole(/334 VXNlcm5hbWU6 \(Username:\)/);
+    await waitConsole(/334 dXNlcm5hbWU6 \(username:\)/);
 
     // The user name through the base64 helper: encode, insert at the prompt, Enter.
     const helper = consolePane().getByRole('region', { name: 'Base64 helper' });

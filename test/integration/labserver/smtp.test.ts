@@ -52,14 +52,14 @@ describe('lab SMTP server', () => {
       keyDelayMs: 1,
     });
     expect(t.replies.slice(1, 10)).toEqual([
-      '334 VXNlcm5hbWU6\r\n',
+      '334 dXNlcm5hbWU6\r\n',
       '334 UGFzc3dvcmQ6\r\n',
       '535 Error: authentication failed\r\n',
-      '334 VXNlcm5hbWU6\r\n',
+      '334 dXNlcm5hbWU6\r\n',
       '334 UGFzc3dvcmQ6\r\n',
       '235 Authentication successful\r\n',
-      '250 Accepted\r\n',
-      '250 Accepted\r\n',
+      '250 Mail OK\r\n',
+      '250 Mail OK\r\n',
       '354 End data with <CR><LF>.<CR><LF>\r\n',
     ]);
     expect(t.replies[12]).toMatch(/^250 Mail OK queued as wirelab\.\S+ \d+\r\n$/);

@@ -6,11 +6,12 @@
  * a lab account, and DATA is stored byte-exact (after dot-unstuffing, CRLF line ends) in the shared
  * mailbox store.
  *
- * What smtp-server 3.21 does not let us change through options (we do not patch its internals):
+ * Two fixed replies of smtp-server are rewritten on their way out (a subclass's connect() wraps each
+ * connection's `send`, the one function every reply goes through, in WordingSmtpServer), because the handout shows them:
+ * `250 Accepted` after MAIL/RCPT becomes 163's `250 Mail OK`, and the AUTH LOGIN prompt
+ * `334 VXNlcm5hbWU6` ("Username:") becomes 163's `334 dXNlcm5hbWU6` ("username:").
+ * What smtp-server 3.21 still does not let us change:
  * - the greeting always reads `220 <name> ESMTP <banner>` (163 has no "ESMTP" word);
- * - MAIL and RCPT succeed with `250 Accepted` (163: `250 Mail OK`);
- * - the AUTH LOGIN prompts are `334 VXNlcm5hbWU6` / `334 UGFzc3dvcmQ6` ("Username:"/"Password:";
- *   163 sends the lower-case `dXNlcm5hbWU6`);
  * - unknown commands get `500 Error: command not recognized`; `AUTH=LOGIN PLAIN`, `coremail …` and
  *   `STARTTLS` lines of 163's EHLO reply cannot be added;
  * - capability order is PIPELINING, 8BITMIME, AUTH (163: PIPELINING, AUTH…, 8BITMIME).
@@ -22,6 +23,33 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import { findAccountByAddress, findAccountByLogin, type LabAccount } from './accounts';
 import type { MailboxStore, StoredMessage } from './mailbox';
+
+/** REWRITES maps smtp-server's fixed reply texts (by code) to the 163 wording of the handout. */
+const REWRITES: ReadonlyMap<string, string> = new Map([
+  ['250 Accepted', 'Mail OK'],
+  ['334 VXNlcm5hbWU6', 'dXNlcm5hbWU6'],
+]);
+
+type SendFn = (code: number, data?: string | string[], context?: string) => void;
+
+/**
+ * WordingSmtpServer is smtp-server with 163's wording for two fixed replies. smtp-server creates each
+ * connection in connect() and adds it to `connections` synchronously; every reply goes through the
+ * connection's send(code, data, context), so the rewrite is one wrapper there (checked by the lab
+ * server tests, which read the replies a real client gets).
+ */
+class WordingSmtpServer extends SMTPServer {
+  override connect(socket: unknown, socketOptions: unknown): void {
+    (SMTPServer.prototype as unknown as { connect(s: unknown, o: unknown): void }).connect.call(this, socket, socketOptions);
+    const connection = [...(this as unknown as { connections: Set<{ send: SendFn }> }).connections].at(-1);
+    if (!connection) return;
+    const send = connection.send.bind(connection);
+    connection.send = (code, data, context) => {
+      const text = typeof data === 'string' ? REWRITES.get(`${code} ${data}`) : undefined;
+      send(code, text ?? data, context);
+    };
+  }
+}
 
 /** LabSmtpOptions configures one lab SMTP listener. */
 export interface LabSmtpOptions {
@@ -167,7 +195,7 @@ export async function startLabSmtp(options: LabSmtpOptions): Promise<LabSmtpServ
     },
   };
 
-  const server = new SMTPServer(serverOptions);
+  const server = new WordingSmtpServer(serverOptions);
   // Errors of single connections (resets, timeouts) are normal in a lab; never let them crash the app.
   server.on('error', () => undefined);
 
