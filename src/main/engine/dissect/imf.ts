@@ -441,7 +441,8 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
   }
   const dataTop = ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
   void dataTop;
-  if (info) appendInfoSpaced(ctx, `(${type})`);
+  // A part without a dissector of its own adds nothing to Info inside a multipart (tshark's media dissector).
+  if (info && depth === 0) appendInfoSpaced(ctx, `(${type})`);
 }
 
 /** appendInfoSpaced is col_append_sep_str(" "): the separator depends on the whole column, not the fence. */
@@ -486,7 +487,7 @@ function dissectMultipart(
   );
   if (!ctx.layers.includes('mime_multipart')) ctx.layers.push('mime_multipart');
   ctx.tree.add(top, MP.type, view.src, start, 0, type, `[Type: ${type}]`).setGenerated();
-  if (info) appendInfoSpaced(ctx, `(${type})`);
+  // The multipart layer itself adds nothing to Info; its text parts do, as in tshark (" (text/plain)").
   const delimiter = new TextEncoder().encode('--' + boundary);
   // Boundaries are only valid at line starts.
   const positions: number[] = [];
@@ -544,7 +545,7 @@ function dissectMultipart(
     if (summary.contentType) part.setLabel(`Encapsulated multipart part:  (${summary.contentType})`);
     if (bodyStart < partEnd) {
       const body = new ByteView(bytes, bodyStart, partEnd - bodyStart, view.layer, view.src);
-      dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, false);
+      dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, info);
     }
   }
 }
