@@ -7,7 +7,8 @@
  * {@link SUBCOMMANDS}.
  *
  * Exit codes are tshark's: 0 success, 1 bad command line (usage, unknown preference, bad field), 2 a file
- * that cannot be read or is damaged (after printing every readable frame), 2 an invalid filter.
+ * that cannot be read or is damaged (after printing every readable frame), 2 an invalid filter, 1 a live
+ * capture that cannot start or fails (`-i`, see ./capture.ts).
  */
 import { fstatSync, realpathSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -16,10 +17,12 @@ import { DissectionSession, parsePrefValue } from '../engine/decode/session';
 import type { TreeMode } from '../engine/decode/tree';
 import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
+import { CaptureError } from '../engine/capture/types';
 import { allModules } from '../engine/modules';
 import { parseArgs, USAGE, type CliOptions } from './args';
 import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
-import { OpenError, runPipeline } from './pipeline';
+import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
+import type { CaptureTarget, LiveResult } from './capture';
 import { credentialsReport, followReport, parseStats, type StatsRequest } from './stats';
 
 const VERSION = '0.1.0';
@@ -129,6 +132,12 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     io.stdout(`wirelab ${VERSION} (Wirelab's tshark-compatible command line; output modelled on TShark 4.0)\n`);
     return 0;
   }
+  if (options.listInterfaces) {
+    const report = (await import('./capture')).interfacesReport();
+    io.stdout(report.stdout);
+    if (report.stderr !== '') io.stderr(`wirelab: ${report.stderr}`);
+    return report.code;
+  }
   try {
     return await run(options, io);
   } catch (error) {
@@ -158,6 +167,13 @@ function fileErrorMessage(path: string, error: CaptureFileError): string {
 const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype', 'sll.ltype'];
 
 async function run(o: CliOptions, io: CliIO): Promise<number> {
+  // Live capture: `-i` is a name or the number `-D` prints (resolved first, as tshark's option loop does).
+  let live: CaptureTarget | undefined;
+  if (o.iface !== undefined) {
+    const target = (await import('./capture')).captureTarget(o.iface);
+    if ('error' in target) return fail(io, target.error, 1);
+    live = target;
+  }
   // The registry, preferences, decode-as rules, fields and filters are checked before reading.
   const probe = new DissectionSession(allModules);
   const registry = probe.registry;
@@ -299,19 +315,23 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
         out.write(hexText(v.result.sources) + '\n');
       }
     }
-    if (o.lineBuffered) out.flush();
+    // Live capture prints every frame as it arrives.
+    if (o.lineBuffered || live !== undefined) out.flush();
   };
   // The writer needs the file's interfaces; the pipeline hands records, so keep the latest info.
   const infoOf = (record: CaptureRecord): CaptureFileInfo =>
     captureInfo ?? { format: 'pcap', nanosecond: false, byteOrder: 'le', versionMajor: 2, versionMinor: 4, compressed: false, interfaces: [{ linktype: record.linktype, snaplen: 262144, tsResolNs: 1000 }], comments: [] };
 
-  let result;
+  let result: PipelineResult;
+  let captured: LiveResult | undefined;
   try {
-    result = await runPipeline({
-      path: o.readFile!,
+    const spec: PipelineSpec = {
+      path: o.readFile ?? '',
       makeSession,
       mode,
       interest: mode === 'fields' ? interest : undefined,
+      // Only the summary and `_ws.col.*` read the columns (-V, -x and json print them too).
+      columns: summary || verbose || hex || json || (fields?.usesColumns() ?? false),
       count: o.count,
       twoPass: o.twoPass,
       displayFilter,
@@ -320,11 +340,23 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       onInfo: (info) => {
         captureInfo = info;
       },
-    });
+    };
+    if (live !== undefined) {
+      captured = await captureLive(live, o, io, spec);
+      if (captured.failure !== undefined) throw captured.failure;
+      result = { info: captured.info, error: null, read: captured.status.packets, displayed: captured.displayed };
+    } else {
+      result = await runPipeline(spec);
+    }
   } catch (error) {
     writer?.abort();
     if (error instanceof BrokenPipe) throw error;
     out.flush();
+    if (error instanceof CaptureError) {
+      // As tshark: the reason, then the count (nothing was captured, no file was written).
+      io.stderr(`wirelab: ${error.message}\n0 packets captured\n`);
+      return 1;
+    }
     if (error instanceof OpenError) return fail(io, error.message, 2);
     if (error instanceof CaptureFileError) return fail(io, fileErrorMessage(o.readFile!, error), 2);
     throw error;
@@ -359,7 +391,37 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
     io.stderr(`wirelab: ${fileErrorMessage(o.readFile!, result.error)}\n`);
     code = 2;
   }
+  if (captured !== undefined) {
+    const { status } = captured;
+    if (status.state === 'error') {
+      io.stderr(`wirelab: ${status.error ?? 'the capture failed'}\n`);
+      code = 1;
+    }
+    io.stderr(`${status.packets} packet${status.packets === 1 ? '' : 's'} captured\n`);
+  }
   return code;
+}
+
+/**
+ * captureLive runs `spec` on a live capture (`-i`): tshark's `Capturing on '…'` on stderr, then every
+ * captured record through the same single pass and `onFrame` as a file. `-c N` and `-a packets:N` stop
+ * after N captured packets (the smaller wins), `-a duration:S` after S seconds, `-a filesize:KB` after
+ * KB × 1000 captured bytes; SIGINT/SIGTERM stop it. Rejects with a CaptureError when it cannot start.
+ */
+async function captureLive(target: CaptureTarget, o: CliOptions, io: CliIO, spec: PipelineSpec): Promise<LiveResult> {
+  const { runLive } = await import('./capture');
+  const limits = [o.count, o.autostop.packets].filter((n): n is number => n !== undefined);
+  io.stderr(`Capturing on '${target.label}'\n`);
+  return runLive({
+    ...spec,
+    iface: target.name,
+    captureFilter: o.captureFilter,
+    autostop: {
+      seconds: o.autostop.duration,
+      packets: limits.length > 0 ? Math.min(...limits) : undefined,
+      bytes: o.autostop.filesize !== undefined ? o.autostop.filesize * 1000 : undefined,
+    },
+  });
 }
 
 /** isDirectRun is true when this module is the script Node was started with (not imported by bin/). */

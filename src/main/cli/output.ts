@@ -223,6 +223,11 @@ export class FieldsPrinter {
     return fields.filter((f) => !f.startsWith('_ws.col.') && lookup(f) === undefined);
   }
 
+  /** usesColumns tells whether a `_ws.col.*` field needs the Packet List columns. */
+  usesColumns(): boolean {
+    return this.needColumns;
+  }
+
   /** interest is the set of abbrevs the tree must keep in `fields` mode. */
   interest(): string[] {
     return [...this.slotOf.keys()];

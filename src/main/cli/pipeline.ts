@@ -19,7 +19,7 @@ import type { CompiledFilter } from '../../shared/filter/index';
 import { CaptureParser, READ_CHUNK_SIZE } from '../engine/file/reader';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
 import type { FrameInput } from '../engine/decode/protocol';
-import type { DissectionSession } from '../engine/decode/session';
+import type { DissectionSession, DissectOptions } from '../engine/decode/session';
 import type { TreeMode } from '../engine/decode/tree';
 import { TreeFrameFields } from '../engine/store/frame-fields';
 import { timePrecision, type FrameView } from './output';
@@ -135,6 +135,8 @@ export interface PipelineSpec {
   mode: TreeMode;
   /** fields kept in `fields` mode (output fields plus filter fields). */
   interest?: ReadonlySet<string>;
+  /** columns: false when nothing reads the Packet List columns (`-T fields` without `_ws.col.*`). */
+  columns?: boolean;
   count?: number;
   twoPass: boolean;
   displayFilter?: CompiledFilter;
@@ -231,6 +233,47 @@ class FrameClock {
   }
 }
 
+/** FrameSpec is what one pass over records needs (a file's chunks, or live capture's records). */
+export type FrameSpec = Pick<PipelineSpec, 'makeSession' | 'mode' | 'interest' | 'columns' | 'displayFilter' | 'readFilter' | 'onFrame'>;
+
+/**
+ * SinglePass dissects records one at a time, in order, in one session (first pass, the tree mode of the
+ * spec), filters them and hands displayed frames to `onFrame`. The file pipeline feeds it each chunk's
+ * records; live capture (`./capture.ts`) feeds it each captured record.
+ */
+export class SinglePass {
+  /** records taken (the number of the last frame) */
+  read = 0;
+  /** frames handed to onFrame */
+  displayed = 0;
+  private readonly session: DissectionSession;
+  private readonly clock = new FrameClock();
+  private readonly adapter = new TreeFrameFields();
+  private readonly options: DissectOptions;
+
+  constructor(private readonly spec: FrameSpec) {
+    this.session = spec.makeSession();
+    this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true };
+  }
+
+  /** push dissects the next record, with `info` the facts of its file (or live interface). */
+  push(rec: CaptureRecord, info: CaptureFileInfo): void {
+    const { displayFilter, readFilter } = this.spec;
+    const clock = this.clock;
+    const frame = clock.frameInput(++this.read, rec, info);
+    const result = this.session.dissect(frame, this.options);
+    clock.captured(rec);
+    if (readFilter !== undefined || displayFilter !== undefined) {
+      const adapter = this.adapter.reset(result.tree, result.sources);
+      if (readFilter !== undefined && !readFilter.evaluate(adapter)) return;
+      if (displayFilter !== undefined && !displayFilter.evaluate(adapter)) return;
+    }
+    clock.displayed(rec);
+    this.displayed++;
+    this.spec.onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info) }, rec);
+  }
+}
+
 /**
  * runPipeline dissects the file and calls `spec.onFrame` for displayed frames. Throws OpenError /
  * CaptureFileError when the file cannot be read at all; a damaged tail is returned as `error` after
@@ -238,35 +281,17 @@ class FrameClock {
  */
 export async function runPipeline(spec: PipelineSpec): Promise<PipelineResult> {
   if (spec.twoPass) return runTwoPass(spec);
-  const session = spec.makeSession();
-  const clock = new FrameClock();
-  const adapter = new TreeFrameFields();
-  const options = { firstPass: true, mode: spec.mode, interest: spec.interest };
-  const { displayFilter, readFilter, onFrame } = spec;
+  const pass = new SinglePass(spec);
   const count = spec.count ?? Infinity;
-  let number = 0;
-  let displayed = 0;
   const outcome = await streamRecords(spec.path, (records, info) => {
     spec.onInfo?.(info);
     for (let i = 0; i < records.length; i++) {
-      if (number >= count) return false;
-      const rec = records[i];
-      number++;
-      const frame = clock.frameInput(number, rec, info);
-      const result = session.dissect(frame, options);
-      clock.captured(rec);
-      if (readFilter !== undefined || displayFilter !== undefined) {
-        adapter.reset(result.tree, result.sources);
-        if (readFilter !== undefined && !readFilter.evaluate(adapter)) continue;
-        if (displayFilter !== undefined && !displayFilter.evaluate(adapter)) continue;
-      }
-      clock.displayed(rec);
-      displayed++;
-      onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info) }, rec);
+      if (pass.read >= count) return false;
+      pass.push(records[i], info);
     }
-    return number < count;
+    return pass.read < count;
   });
-  return { info: outcome.info, error: outcome.error, read: number, displayed };
+  return { info: outcome.info, error: outcome.error, read: pass.read, displayed: pass.displayed };
 }
 
 async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
@@ -318,7 +343,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
   // Pass 2: dissect again from frozen state, filter and print.
   const clock = new FrameClock();
   const adapter = new TreeFrameFields();
-  const options = { firstPass: false, mode: spec.mode, interest: spec.interest };
+  const options = { firstPass: false, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true };
   const { displayFilter, onFrame } = spec;
   let index = 0;
   let number = 0;

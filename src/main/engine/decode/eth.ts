@@ -10,7 +10,7 @@
  */
 import { formatEther } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
-import { NULL_ITEM, type TreeItem } from './tree';
+import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import type { ByteView } from './view';
 import { dissectEthertype, trailerFields } from './ethertype';
 import { ETHERTYPE_NAMES } from './ethertype-names';
@@ -55,6 +55,9 @@ const F = defineFields('eth', {
   invalid_lentype: { name: 'Invalid length/type', type: 'uint16', base: 'hex' },
   'invalid_lentype.expert': { name: 'Invalid length/type', type: 'none' },
 });
+
+/** ETH_GROUP: the Ethernet header's items (the 802.3 / invalid-type items are added unconditionally). */
+const ETH_GROUP = new FieldGroup([P, F.dst, F.dst_resolved, F['dst.oui'], F['dst.oui_resolved'], F.src, F.src_resolved, F['src.oui'], F['src.oui_resolved'], F.addr, F.addr_resolved, F['addr.oui'], F['addr.oui_resolved'], F['dst.lg'], F['dst.ig'], F['src.lg'], F['src.ig'], F.lg, F.ig]);
 
 /** ethFields are the Ethernet field handles (eth.dst, eth.type, …). */
 export const ethFields = F;
@@ -104,18 +107,20 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   ctx.linkDst = { type: 'ether', bytes: dstBytes };
   ctx.linkSrc = { type: 'ether', bytes: srcBytes };
   ctx.columns.protocol = 'Ethernet';
-  ctx.columns.source = resolveMac(srcBytes);
-  ctx.columns.destination = resolveMac(dstBytes);
+  // Resolved only if no network layer replaces them (loading the manuf tables is not free).
+  ctx.columns.setAddressesLazy(srcBytes, dstBytes, resolveMac);
   const tree = ctx.tree;
   const is8023 = lenType <= MAX_802_3_LENGTH;
-  // In 'none' mode (first pass, Packet List) no item and no label closure is created.
+  // In 'none' mode (first pass, Packet List), and in 'fields' mode when no Ethernet field is kept, no
+  // item and no label closure is created.
+  const building = tree.wantsAny(ETH_GROUP);
   const top =
-    tree.mode === 'none'
+    !building
       ? NULL_ITEM
       : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, () =>
           is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${macLabel(srcBytes)}, Dst: ${macLabel(dstBytes)}`,
         );
-  if (tree.mode !== 'none') {
+  if (building) {
     addAddress(ctx, top, view, ETH_F.DST, 'dst');
     addAddress(ctx, top, view, ETH_F.SRC, 'src');
   }

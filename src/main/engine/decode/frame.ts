@@ -15,7 +15,7 @@
 import { formatEpochTime } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import { MalformedError, TruncatedError, type ByteView } from './view';
-import { NULL_ITEM } from './tree';
+import { FieldGroup, NULL_ITEM } from './tree';
 import { formatAbsTime, formatRelTime, subTime } from './time';
 import { addExpert } from './expert';
 
@@ -48,6 +48,9 @@ const P = protocolField(PROTO);
 const P_MALFORMED = protocolField(MALFORMED);
 const P_SHORT = protocolField(SHORT);
 const P_COMMENTS = protocolField(COMMENTS);
+
+/** FRAME_GROUP: every item of the frame layer (comments and the frame tree). */
+const FRAME_GROUP = new FieldGroup([P, P_COMMENTS, ...Object.values(F), '_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
 
 const WS_MALFORMED = defineFields('_ws.malformed', {
   expert: { name: 'Malformed Packet (Exception occurred)', type: 'none' },
@@ -82,7 +85,7 @@ function bits(n: number): string {
 
 function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   const { frame, tree } = ctx;
-  const building = tree.mode !== 'none';
+  const building = tree.wantsAny(FRAME_GROUP);
   // Only pcapng records have an interface name (`unknown` when the IDB has no if_name): that is how
   // the frame layer tells pcapng (tshark shows interface and section items) from pcap (it does not).
   const pcapng = frame.interfaceName !== undefined;
@@ -109,42 +112,44 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   } catch (err) {
     addException(ctx, err);
   }
-  if (protocolsItem) protocolsItem.value = protocolsText(ctx.layers);
+  if (protocolsItem !== undefined && !protocolsItem.isNull) protocolsItem.value = protocolsText(ctx.layers);
   return view.length;
 }
 
 function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add']>, pcapng: boolean, ifaceName: string) {
   const { frame, tree } = ctx;
+  // Labels are only read in full mode: `fields` mode skips building their closures.
+  const full = tree.full;
   if (pcapng) {
     // TODO(decode): multi-section pcapng files; the reader does not report section numbers yet.
     tree.add(top, F.section_number, 0, 0, 0, 1);
-    const ifItem = tree.add(top, F.interface_id, 0, 0, 0, frame.interfaceId, () => `Interface id: ${frame.interfaceId} (${ifaceName})`);
+    const ifItem = tree.add(top, F.interface_id, 0, 0, 0, frame.interfaceId, !full ? undefined : () => `Interface id: ${frame.interfaceId} (${ifaceName})`);
     tree.add(ifItem, F.interface_name, 0, 0, 0, ifaceName);
   }
   const encap = ENCAP_NAMES[frame.linktype];
-  tree.add(top, F.encap_type, 0, 0, 0, encap ? encap[0] : -1, () =>
+  tree.add(top, F.encap_type, 0, 0, 0, encap ? encap[0] : -1, !full ? undefined : () =>
     encap ? `Encapsulation type: ${encap[1]} (${encap[0]})` : `Encapsulation type: Unknown (-1)`,
   );
   if (frame.comment !== undefined) tree.add(top, F.comment, 0, 0, 0, frame.comment).setHidden();
   const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
-  tree.add(top, F.time, 0, 0, 0, ts, () => `Arrival Time: ${formatAbsTime(ts)}`);
+  tree.add(top, F.time, 0, 0, 0, ts, !full ? undefined : () => `Arrival Time: ${formatAbsTime(ts)}`);
   tree.add(top, F.offset_shift, 0, 0, 0, 0).setGenerated();
-  tree.add(top, F.time_epoch, 0, 0, 0, ts, () => `Epoch Time: ${formatEpochTime(ts)} seconds`);
+  tree.add(top, F.time_epoch, 0, 0, 0, ts, !full ? undefined : () => `Epoch Time: ${formatEpochTime(ts)} seconds`);
   const delta = subTime(frame.tsSec, frame.tsNsec, frame.prevSec, frame.prevNsec);
   const deltaDisplayed = subTime(frame.tsSec, frame.tsNsec, frame.prevDisplayedSec ?? frame.prevSec, frame.prevDisplayedNsec ?? frame.prevNsec);
   const relative = subTime(frame.tsSec, frame.tsNsec, frame.firstSec, frame.firstNsec);
-  tree.add(top, F.time_delta, 0, 0, 0, delta, () => `Time delta from previous captured frame: ${formatRelTime(delta)} seconds`).setGenerated();
+  tree.add(top, F.time_delta, 0, 0, 0, delta, !full ? undefined : () => `Time delta from previous captured frame: ${formatRelTime(delta)} seconds`).setGenerated();
   tree
-    .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, () => `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`)
+    .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, !full ? undefined : () => `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`)
     .setGenerated();
-  tree.add(top, F.time_relative, 0, 0, 0, relative, () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`).setGenerated();
+  tree.add(top, F.time_relative, 0, 0, 0, relative, !full ? undefined : () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`).setGenerated();
   tree.add(top, F.number, 0, 0, 0, frame.number);
-  tree.add(top, F.len, 0, 0, 0, frame.origLen, () => `Frame Length: ${bits(frame.origLen)}`);
-  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, () => `Capture Length: ${bits(frame.caplen)}`);
-  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
+  tree.add(top, F.len, 0, 0, 0, frame.origLen, !full ? undefined : () => `Frame Length: ${bits(frame.origLen)}`);
+  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, !full ? undefined : () => `Capture Length: ${bits(frame.caplen)}`);
+  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, !full ? undefined : () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
   tree.add(top, F.ignored, 0, 0, 0, false, 'Frame is ignored: False').setGenerated();
   // frame.protocols is only known at the end; the item's value is filled in by the caller.
-  return tree.add(top, F.protocols, 0, 0, 0, '', () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
+  return tree.add(top, F.protocols, 0, 0, 0, '', !full ? undefined : () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
 }
 
 /** addException turns a dissector exception into Wireshark's malformed / short-frame items. */

@@ -14,7 +14,7 @@
 import { formatIpv4 } from '../../../shared/format';
 import { bitPrefix } from '../../../shared/format';
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
-import { NULL_ITEM, type TreeItem } from './tree';
+import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import { addExpert } from './expert';
 import { IP_PROTO_NAMES } from './ipproto-names';
@@ -138,6 +138,10 @@ const F = defineFields('ip', {
   'len.past_end': { name: 'IPv4 total length exceeds packet length', type: 'none', abbrev: 'ip.len.past_end' },
   bogus_ip_version: { name: 'Bogus IP version', type: 'none' },
 });
+
+/** DS_GROUP / HEADER_GROUP: header items that `fields` mode may skip when none of them is kept. */
+const DS_GROUP = new FieldGroup([F.dsfield, F['dsfield.dscp'], F['dsfield.ecn']]);
+const HEADER_GROUP = new FieldGroup([F.id, F.flags, F['flags.rb'], F['flags.df'], F['flags.mf'], F.frag_offset, F.ttl, F.proto, F.checksum, F['checksum.status']]);
 
 /** ipv4Fields are the `ip.*` field handles. */
 export const ipv4Fields = F;
@@ -293,7 +297,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     return view.length;
   }
   const hdrItem = building
-    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, () =>
+    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, !tree.full ? undefined : () =>
         `${bitPrefix(F.hdr_len, verIhl & 0x0f)}Header Length: ${headerLength} bytes (${verIhl & 0x0f})`,
       )
     : NULL_ITEM;
@@ -306,7 +310,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   top.setLength(headerLength);
   // Items are added while reading, field by field, so a header cut by the snaplen shows (and filters
   // on) exactly the fields that were captured, as Wireshark does.
-  if (building) {
+  if (building && tree.wantsAny(DS_GROUP)) {
     const ds = view.u8(IPV4_F.DSFIELD);
     const dsParent = tree.add(top, F.dsfield, view.src, view.abs(IPV4_F.DSFIELD), 1, ds, () =>
       `Differentiated Services Field: 0x${ds.toString(16).padStart(2, '0')} (${dsSummary(ds)})`,
@@ -317,7 +321,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const rawTotalLength = view.u16(IPV4_F.TOTAL_LENGTH);
   let totalLength = rawTotalLength;
   const lenItem = building
-    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, () =>
+    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : () =>
         rawTotalLength < headerLength
           ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})`
           : `Total Length: ${rawTotalLength}`,
@@ -339,7 +343,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   view.check(0, headerLength);
   const srcText = ipv4Text(h.src);
   const dstText = ipv4Text(h.dst);
-  if (building) top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
+  if (!top.isNull) top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
   const more = (h.flagsFrag & FLAG_MF) !== 0;
   const fragOffset = (h.flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
@@ -418,6 +422,16 @@ function reassemble(ctx: DissectCtx, h: Ipv4Header, fragOffset: number, more: bo
 
 function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
   const tree = ctx.tree;
+  if (tree.wantsAny(HEADER_GROUP)) addFixedItems(ctx, view, top);
+  const src = view.u32(IPV4_F.SRC);
+  addAddress(ctx, view, top, IPV4_F.SRC, src, ipv4Text(src), F.src, F.src_host);
+  const dst = view.u32(IPV4_F.DST);
+  addAddress(ctx, view, top, IPV4_F.DST, dst, ipv4Text(dst), F.dst, F.dst_host);
+}
+
+/** addFixedItems adds the header items between the total length and the addresses. */
+function addFixedItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
+  const tree = ctx.tree;
   const s = view.src;
   const id = view.u16(IPV4_F.IDENT);
   tree.add(top, F.id, s, view.abs(IPV4_F.IDENT), 2, id);
@@ -445,10 +459,6 @@ function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
     `Header Checksum: 0x${checksum.toString(16).padStart(4, '0')} [validation disabled]`,
   );
   tree.add(top, F['checksum.status'], s, view.abs(IPV4_F.CHECKSUM), 0, 2, 'Header checksum status: Unverified').setGenerated();
-  const src = view.u32(IPV4_F.SRC);
-  addAddress(ctx, view, top, IPV4_F.SRC, src, ipv4Text(src), F.src, F.src_host);
-  const dst = view.u32(IPV4_F.DST);
-  addAddress(ctx, view, top, IPV4_F.DST, dst, ipv4Text(dst), F.dst, F.dst_host);
 }
 
 function addAddress(

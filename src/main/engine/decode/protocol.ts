@@ -85,6 +85,8 @@ export interface Heuristic {
   dissect: Dissector;
 }
 
+const NO_HEURISTICS: readonly Heuristic[] = Object.freeze([]);
+
 /** DissectorTables maps (table, value) → dissector, plus heuristic lists and "decode as" overrides. */
 export class DissectorTables {
   private readonly tables = new Map<string, Map<number | string, ProtocolModule>>();
@@ -127,12 +129,16 @@ export class DissectorTables {
 
   /** lookup finds the module for a value, "decode as" first. */
   lookup(table: string, value: number | string): ProtocolModule | undefined {
-    return this.overrides.get(table)?.get(value) ?? this.tables.get(table)?.get(value);
+    if (this.overrides.size !== 0) {
+      const override = this.overrides.get(table)?.get(value);
+      if (override !== undefined) return override;
+    }
+    return this.tables.get(table)?.get(value);
   }
 
   /** heuristicsFor lists the heuristics of a table. */
   heuristicsFor(table: string): readonly Heuristic[] {
-    return this.heuristics.get(table) ?? [];
+    return this.heuristics.get(table) ?? NO_HEURISTICS;
   }
 
   /** values lists the registered values of a table (for "decode as" menus and docs). */
@@ -148,33 +154,84 @@ export type Address =
   | { type: 'ipv4'; value: number }
   | { type: 'ipv6'; bytes: Uint8Array };
 
-/** Columns are the Packet List columns a dissection sets (tshark's one-line summary). */
+/**
+ * Columns are the Packet List columns a dissection sets (tshark's one-line summary). A dissection made
+ * with `columns: false` (Wireshark's "no column info", e.g. `-T fields` without `_ws.col.*`) gets columns
+ * whose `enabled` is false: the Info setters do nothing, and dissectors skip building Info text when
+ * `ctx.columns.enabled` is false.
+ */
 export class Columns {
   protocol = '';
   info = '';
-  source = '';
-  destination = '';
   /** infoFence: text before this index is kept by setInfo (Wireshark's col_set_fence). */
   private infoFence = 0;
+  private sourceText = '';
+  private destinationText = '';
+  /** addresses whose text is computed on first read (a later layer usually replaces them unread) */
+  private lazySource: Uint8Array | undefined = undefined;
+  private lazyDestination: Uint8Array | undefined = undefined;
+  private lazyFormat: ((bytes: Uint8Array) => string) | undefined = undefined;
+
+  constructor(readonly enabled = true) {}
+
+  get source(): string {
+    if (this.lazySource !== undefined) {
+      this.sourceText = this.lazyFormat!(this.lazySource);
+      this.lazySource = undefined;
+    }
+    return this.sourceText;
+  }
+
+  set source(text: string) {
+    this.sourceText = text;
+    this.lazySource = undefined;
+  }
+
+  get destination(): string {
+    if (this.lazyDestination !== undefined) {
+      this.destinationText = this.lazyFormat!(this.lazyDestination);
+      this.lazyDestination = undefined;
+    }
+    return this.destinationText;
+  }
+
+  set destination(text: string) {
+    this.destinationText = text;
+    this.lazyDestination = undefined;
+  }
+
+  /**
+   * setAddressesLazy sets Source and Destination to `format(src)` / `format(dst)`, computed only when
+   * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses.
+   */
+  setAddressesLazy(src: Uint8Array, dst: Uint8Array, format: (bytes: Uint8Array) => string): void {
+    this.lazySource = src;
+    this.lazyDestination = dst;
+    this.lazyFormat = format;
+  }
 
   /** setInfo replaces the Info text after the fence. */
   setInfo(text: string): void {
-    this.info = this.info.slice(0, this.infoFence) + text;
+    if (!this.enabled) return;
+    this.info = this.infoFence === 0 ? text : this.info.slice(0, this.infoFence) + text;
   }
 
   /** appendInfo appends to Info. */
   appendInfo(text: string): void {
+    if (!this.enabled) return;
     this.info += text;
   }
 
   /** appendInfoSep appends with a separator when Info after the fence is not empty (col_append_sep_str). */
   appendInfoSep(separator: string, text: string): void {
+    if (!this.enabled) return;
     this.info += this.info.length > this.infoFence ? separator + text : text;
   }
 
   /** clearInfo empties Info after the fence. */
   clearInfo(): void {
-    this.info = this.info.slice(0, this.infoFence);
+    if (!this.enabled) return;
+    this.info = this.infoFence === 0 ? '' : this.info.slice(0, this.infoFence);
   }
 
   /** fenceInfo protects the current Info from later setInfo/clearInfo (several PDUs in one frame). */

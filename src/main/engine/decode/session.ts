@@ -13,9 +13,11 @@ import {
   ProtocolRegistry,
   type Address,
   type DissectCtx,
+  type DissectorTables,
   type FrameInput,
   type PortType,
   type ProtocolModule,
+  type TcpInfo,
 } from './protocol';
 import { ProtoTree, type TreeItem, type TreeMode } from './tree';
 import { ByteView } from './view';
@@ -50,6 +52,11 @@ export interface DissectOptions {
   firstPass: boolean;
   mode: TreeMode;
   interest?: ReadonlySet<string>;
+  /**
+   * columns: false skips the Packet List columns (Wireshark's "no column info"): `-T fields` without
+   * `_ws.col.*` never reads them, so dissectors need not build Info strings. Default true.
+   */
+  columns?: boolean;
 }
 
 /** parsePrefValue converts a `-o name:value` string to the preference's type, or throws a clear error. */
@@ -73,24 +80,137 @@ export function parsePrefValue(registry: ProtocolRegistry, name: string, raw: st
   }
 }
 
+/** NO_ADDRESS is the shared "no address" value every frame starts with (dissectors assign, never mutate). */
+const NO_ADDRESS: Address = Object.freeze({ type: 'none' }) as Address;
+
+/**
+ * SessionState is what a session shares with the per-frame contexts: preferences, frozen per-frame data,
+ * conversation state and row updates.
+ */
+interface SessionState {
+  readonly prefs: Map<string, string | number | boolean>;
+  readonly frameData: Map<number, Map<string, unknown>>;
+  readonly conversations: Map<string, unknown>;
+  readonly rowUpdates: Set<number>;
+  readonly keepFrameData: boolean;
+}
+
+/**
+ * FrameCtx is the DissectCtx of one dissection (Wireshark's pinfo). It is a class so that its services
+ * live on the prototype: a frame costs one object, not a literal with a dozen closures. It doubles as the
+ * {@link FrameResult} the session returns.
+ */
+class FrameCtx implements DissectCtx, FrameResult {
+  netSrc: Address = NO_ADDRESS;
+  netDst: Address = NO_ADDRESS;
+  linkSrc: Address = NO_ADDRESS;
+  linkDst: Address = NO_ADDRESS;
+  ptype: PortType = 'none';
+  srcPort = 0;
+  dstPort = 0;
+  matchValue: number | string | undefined = undefined;
+  tcp: TcpInfo | undefined = undefined;
+  desegment: { offset: number; needed: number } | undefined = undefined;
+  readonly layers: string[] = [];
+  readonly sources: DataSource[];
+
+  constructor(
+    private readonly state: SessionState,
+    readonly frame: FrameInput,
+    readonly firstPass: boolean,
+    readonly tree: ProtoTree,
+    readonly tables: DissectorTables,
+    readonly columns: Columns,
+  ) {
+    this.sources = [{ name: 'Frame', bytes: frame.data }];
+  }
+
+  pref<T extends boolean | number | string>(name: string): T {
+    const value = this.state.prefs.get(name);
+    if (value === undefined) throw new Error(`unknown preference ${name}`);
+    return value as T;
+  }
+
+  addSource(name: string, bytes: Uint8Array): number {
+    this.sources.push({ name, bytes });
+    return this.sources.length - 1;
+  }
+
+  callTable(table: string, value: number | string, view: ByteView, parent: TreeItem | null): number {
+    const module = this.tables.lookup(table, value);
+    if (!module?.dissect) return 0;
+    const saved = this.matchValue;
+    this.matchValue = value;
+    try {
+      return module.dissect(this, view, parent);
+    } finally {
+      this.matchValue = saved;
+    }
+  }
+
+  callHeuristics(table: string, view: ByteView, parent: TreeItem | null): number {
+    for (const h of this.tables.heuristicsFor(table)) {
+      const n = h.dissect(this, view, parent);
+      if (n > 0) return n;
+    }
+    return 0;
+  }
+
+  callData(view: ByteView, parent: TreeItem | null): number {
+    const data = this.tables.module('data');
+    return data?.dissect ? data.dissect(this, view, parent) : view.length;
+  }
+
+  getFrameData<T>(key: string): T | undefined {
+    const frameData = this.state.frameData;
+    if (frameData.size === 0) return undefined;
+    return frameData.get(this.frame.number)?.get(key) as T | undefined;
+  }
+
+  setFrameData<T>(key: string, value: T): void {
+    if (!this.firstPass || !this.state.keepFrameData) return;
+    const frameData = this.state.frameData;
+    let map = frameData.get(this.frame.number);
+    if (!map) frameData.set(this.frame.number, (map = new Map()));
+    map.set(key, value);
+  }
+
+  conversation<T>(key: string, create: () => T): T {
+    const conversations = this.state.conversations;
+    let state = conversations.get(key) as T | undefined;
+    if (state === undefined) {
+      state = create();
+      conversations.set(key, state);
+    }
+    return state;
+  }
+
+  markRowChanged(frameNumber: number): void {
+    if (this.firstPass && frameNumber !== this.frame.number) this.state.rowUpdates.add(frameNumber);
+  }
+}
+
 /** DissectionSession dissects the frames of one capture. */
 export class DissectionSession {
   readonly registry: ProtocolRegistry;
-  private readonly prefs = new Map<string, string | number | boolean>();
-  private readonly frameData = new Map<number, Map<string, unknown>>();
-  private readonly conversations = new Map<string, unknown>();
-  private readonly rowUpdates = new Set<number>();
-  private readonly keepFrameData: boolean;
+  private readonly state: SessionState;
   private readonly frameModule: ProtocolModule;
 
   constructor(modules: readonly ProtocolModule[], options: SessionOptions = {}) {
     this.registry = new ProtocolRegistry(modules);
-    for (const [name, def] of this.registry.prefDefs) this.prefs.set(name, def.default);
+    const prefs = new Map<string, string | number | boolean>();
+    for (const [name, def] of this.registry.prefDefs) prefs.set(name, def.default);
     for (const [name, value] of Object.entries(options.prefs ?? {})) {
-      this.prefs.set(name, parsePrefValue(this.registry, name, value));
+      prefs.set(name, parsePrefValue(this.registry, name, value));
     }
     for (const d of options.decodeAs ?? []) this.registry.tables.decodeAs(d.table, d.value, d.proto);
-    this.keepFrameData = options.keepFrameData ?? true;
+    this.state = {
+      prefs,
+      frameData: new Map(),
+      conversations: new Map(),
+      rowUpdates: new Set(),
+      keepFrameData: options.keepFrameData ?? true,
+    };
     const frame = this.registry.tables.module('frame');
     if (!frame?.dissect) throw new Error('the frame module must be registered first');
     this.frameModule = frame;
@@ -98,99 +218,19 @@ export class DissectionSession {
 
   /** pref returns a preference's current value. */
   pref<T extends boolean | number | string>(name: string): T {
-    if (!this.prefs.has(name)) throw new Error(`unknown preference ${name}`);
-    return this.prefs.get(name) as T;
+    const value = this.state.prefs.get(name);
+    if (value === undefined) throw new Error(`unknown preference ${name}`);
+    return value as T;
   }
 
   /** dissect runs every layer over one frame. It never throws for bad packet bytes. */
   dissect(frame: FrameInput, options: DissectOptions): FrameResult {
     const tree = new ProtoTree(options.mode, options.interest);
-    const columns = new Columns();
-    const sources: DataSource[] = [{ name: 'Frame', bytes: frame.data }];
-    const layers: string[] = [];
-    const session = this;
-    const tables = this.registry.tables;
-    const frameNumber = frame.number;
-    const firstPass = options.firstPass;
-    const ctx: DissectCtx = {
-      frame,
-      firstPass,
-      tree,
-      tables,
-      columns,
-      layers,
-      sources,
-      netSrc: { type: 'none' },
-      netDst: { type: 'none' },
-      linkSrc: { type: 'none' },
-      linkDst: { type: 'none' },
-      ptype: 'none',
-      srcPort: 0,
-      dstPort: 0,
-      matchValue: undefined,
-      tcp: undefined,
-      desegment: undefined,
-      pref: <T extends boolean | number | string>(name: string) => session.pref<T>(name),
-      addSource(name, bytes) {
-        sources.push({ name, bytes });
-        return sources.length - 1;
-      },
-      callTable(table, value, view, parent) {
-        const module = tables.lookup(table, value);
-        if (!module?.dissect) return 0;
-        const saved = ctx.matchValue;
-        ctx.matchValue = value;
-        try {
-          return module.dissect(ctx, view, parent);
-        } finally {
-          ctx.matchValue = saved;
-        }
-      },
-      callHeuristics(table, view, parent) {
-        for (const h of tables.heuristicsFor(table)) {
-          const n = h.dissect(ctx, view, parent);
-          if (n > 0) return n;
-        }
-        return 0;
-      },
-      callData(view, parent) {
-        const data = tables.module('data');
-        return data?.dissect ? data.dissect(ctx, view, parent) : view.length;
-      },
-      getFrameData<T>(key: string): T | undefined {
-        return session.frameData.get(frameNumber)?.get(key) as T | undefined;
-      },
-      setFrameData<T>(key: string, value: T): void {
-        if (!firstPass || !session.keepFrameData) return;
-        let map = session.frameData.get(frameNumber);
-        if (!map) session.frameData.set(frameNumber, (map = new Map()));
-        map.set(key, value);
-      },
-      conversation<T>(key: string, create: () => T): T {
-        let state = session.conversations.get(key) as T | undefined;
-        if (state === undefined) {
-          state = create();
-          session.conversations.set(key, state);
-        }
-        return state;
-      },
-      markRowChanged(frameNumber: number): void {
-        if (firstPass && frameNumber !== frame.number) session.rowUpdates.add(frameNumber);
-      },
-    };
+    const columns = new Columns(options.columns ?? true);
+    const ctx = new FrameCtx(this.state, frame, options.firstPass, tree, this.registry.tables, columns);
     const view = new ByteView(frame.data, 0, frame.data.length, 'frame', 0, frame.origLen);
-    this.frameModule.dissect!(ctx, view, null as TreeItem | null);
-    return {
-      columns,
-      tree,
-      sources,
-      layers,
-      netSrc: ctx.netSrc,
-      netDst: ctx.netDst,
-      srcPort: ctx.srcPort,
-      dstPort: ctx.dstPort,
-      ptype: ctx.ptype,
-    };
+    this.frameModule.dissect!(ctx, view, null);
+    return ctx;
   }
 
   /**
@@ -199,13 +239,15 @@ export class DissectionSession {
    * Hosts re-fetch those rows; the list is empty when nothing changed since the last call.
    */
   takeRowUpdates(): number[] {
-    const out = [...this.rowUpdates].sort((a, b) => a - b);
-    this.rowUpdates.clear();
+    const rowUpdates = this.state.rowUpdates;
+    if (rowUpdates.size === 0) return [];
+    const out = [...rowUpdates].sort((a, b) => a - b);
+    rowUpdates.clear();
     return out;
   }
 
   /** hasFrameData tells whether the first pass froze anything for a frame (tests, memory accounting). */
   frameDataSize(): number {
-    return this.frameData.size;
+    return this.state.frameData.size;
   }
 }

@@ -24,7 +24,7 @@ import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
 import { ONE_MORE_SEGMENT, defineFields, protocolField, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
-import type { TreeItem } from './tree';
+import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
 import { COMPLETENESS, StreamTable, TcpStream } from '../reassembly/stream-table';
@@ -229,6 +229,16 @@ const F = defineFields('tcp', {
   },
 });
 
+/** HEADER_GROUP: the header's detail items after the ports (tcp.srcport/dstport/port are always added). */
+const HEADER_GROUP = new FieldGroup([
+  P,
+  ...Object.values(F).filter((f) => f !== F.srcport && f !== F.dstport && f !== F.port),
+  '_ws.expert',
+  '_ws.expert.message',
+  '_ws.expert.severity',
+  '_ws.expert.group',
+]);
+
 /** tcpFields are the TCP field handles (for tests and other modules). */
 export const tcpFields = F;
 
@@ -323,6 +333,9 @@ interface TcpCaptureState {
 }
 
 const CONVERSATION_KEY = 'tcp';
+
+/** NO_OPTIONS is what a header without options tells (shared, never modified). */
+const NO_OPTIONS: ParsedOptions = Object.freeze({ sackPerm: false, sack: [], info: '' }) as ParsedOptions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Header parsing (read) kept apart from interpretation
@@ -1067,19 +1080,23 @@ const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
 function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
   const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
   const tree = ctx.tree;
-  const building = tree.mode !== 'none';
+  const columns = ctx.columns;
+  const withColumns = columns.enabled;
+  // building: the header's detail items are kept (full mode, or a `fields` mode that wants one of them).
+  const building = tree.wantsAny(HEADER_GROUP);
   ctx.layers.push('tcp');
-  ctx.columns.protocol = 'TCP';
+  columns.protocol = 'TCP';
   let summary = '';
-  const top = tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, () => summary);
+  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, () => summary);
+  const labelled = !top.isNull;
 
   const srcPort = v.u16(TCP_F.SRC_PORT);
   const dstPort = v.u16(TCP_F.DST_PORT);
   ctx.srcPort = srcPort;
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
-  summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
-  ctx.columns.setInfo(`${srcPort} \u2192 ${dstPort}`);
+  if (labelled) summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
+  if (withColumns) columns.setInfo(`${srcPort} \u2192 ${dstPort}`);
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
@@ -1090,7 +1107,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
     const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, () => `${bitPicture(h.hdrLen / 4 << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen / 4})`);
     expert(ctx, item, F.bogus_header_length, 'error', 'Malformed', message, v, TCP_F.DATA_OFFSET, 1);
-    ctx.columns.appendInfo(`, ${message}`);
+    columns.appendInfo(`, ${message}`);
     return v.length;
   }
   v.check(0, h.hdrLen);
@@ -1099,7 +1116,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const capturedPayload = Math.max(0, v.length - h.hdrLen);
 
   // Options are parsed before the analysis (window scale, Info suffix); their tree goes in its place below.
-  const optionsProbe = parseOptions(ctx, v, h.hdrLen, null, false);
+  const optionsProbe = h.hdrLen > MIN_HEADER ? parseOptions(ctx, v, h.hdrLen, null, false) : NO_OPTIONS;
 
   // Stream and analysis: computed on the first pass, frozen, read back afterwards.
   const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, () => ({ table: new StreamTable<SegTag, PduState>() }));
@@ -1122,8 +1139,93 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
 
   const ackFlag = (h.flags & TH.ACK) !== 0;
   const syn = (h.flags & TH.SYN) !== 0;
-  summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
+  if (labelled) summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
 
+  // Window: SYN windows are never scaled (RFC 7323 §2.2).
+  const scale = syn ? undefined : stream.dirs[dir].winScale;
+  const windowSize = scale !== undefined && scale >= 0 ? h.window * 2 ** scale : h.window;
+  if (building) addHeaderItems(ctx, v, top, h, frozen, seglen, scale, windowSize);
+
+  // Info: analysis prefix, ports, flags, numbers, options.
+  let prefix = '';
+  let info = '';
+  if (withColumns) {
+    const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
+    info =
+      `${srcPort} \u2192 ${dstPort} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
+      (ackFlag ? ` Ack=${frozen.relAck}` : '') +
+      ` Win=${windowSize}${urg} Len=${seglen}` +
+      optionsProbe.info +
+      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
+    prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
+    // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
+    columns.setInfo(prefix);
+    if (prefix) columns.fenceInfo();
+    columns.appendInfo(info);
+  }
+
+  // Payload.
+  if (seglen === 0 || capturedPayload === 0) return v.length;
+  const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
+  if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
+    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+  }
+  const lowPort = Math.min(srcPort, dstPort);
+  const highPort = Math.max(srcPort, dstPort);
+  const baseProtocol = columns.protocol;
+
+  if (firstPassRun) {
+    runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+  } else {
+    replayCalls(ctx, frozen, payloadView, lowPort, highPort);
+  }
+  ctx.tcp = undefined;
+
+  if (frozen.partOf?.reassembledIn !== undefined && frozen.partOf.reassembledIn !== ctx.frame.number) {
+    const n = frozen.partOf.reassembledIn;
+    tree.add(top, F.reassembled_in, v.src, v.base, 0, n).setGenerated().setFrameRef(n);
+  }
+  if (frozen.segmentData && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
+    const { offset, length } = frozen.segmentData;
+    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
+  }
+  if (frozen.overlap) {
+    tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
+    if (frozen.conflict) {
+      tree.add(top, F['segment.overlap.conflict'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
+      expert(ctx, top, F['segment.overlap.conflict'], 'warn', 'Sequence', 'Overlapping data with different content (the first copy was kept)', v, h.hdrLen, capturedPayload);
+    }
+  }
+  if (frozen.gapBefore) {
+    expert(ctx, top, F['reassembly.gap'], 'warn', 'Reassemble', `${frozen.gapBefore} bytes before this data were not captured; the pending PDU was dropped`, v, h.hdrLen, 0);
+  }
+  if (frozen.tooLong) {
+    expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
+  }
+  if (frozen.segmentOnly && withColumns) {
+    columns.protocol = baseProtocol;
+    columns.info = prefix + info;
+    columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+  }
+  return v.length;
+}
+
+/** addHeaderItems adds the header's detail items after the ports (skipped when the tree keeps none). */
+function addHeaderItems(
+  ctx: DissectCtx,
+  v: ByteView,
+  top: TreeItem,
+  h: TcpHeader,
+  frozen: TcpFrameData,
+  seglen: number,
+  scale: number | undefined,
+  windowSize: number,
+): void {
+  const tree = ctx.tree;
+  const stream = frozen.stream;
+  const ackFlag = (h.flags & TH.ACK) !== 0;
+  const srcPort = ctx.srcPort;
+  const dstPort = ctx.dstPort;
   tree.add(top, F.stream, v.src, v.base, 0, stream.index).setGenerated();
   tree
     .add(top, F.completeness, v.src, v.base, 0, stream.completeness, () => `Conversation completeness: ${COMPLETENESS_VALUES[stream.completeness] ?? 'Incomplete'} (${stream.completeness})`)
@@ -1142,7 +1244,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen, () => `${bitPicture(words << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${words})`);
 
   const flagsItem = tree.add(top, F.flags, v.src, v.abs(TCP_F.FLAGS), 2, h.flags, () => `Flags: 0x${h.flags.toString(16).padStart(3, '0')} (${flagNames(h.flags)})`);
-  if (building) {
+  {
     const bits: [FieldDef, number][] = [
       [F['flags.res'], TH.RES],
       [F['flags.ae'], TH.AE],
@@ -1173,9 +1275,6 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     else expert(ctx, strItem, F['connection.fin_passive'], 'note', 'Sequence', 'This frame undergoes the connection closing', v, TCP_F.FLAGS, 2);
   }
 
-  // Window: SYN windows are never scaled (RFC 7323 §2.2).
-  const scale = syn ? undefined : stream.dirs[dir].winScale;
-  const windowSize = scale !== undefined && scale >= 0 ? h.window * 2 ** scale : h.window;
   tree.add(top, F.window_size_value, v.src, v.abs(TCP_F.WINDOW), 2, h.window);
   tree.add(top, F.window_size, v.src, v.abs(TCP_F.WINDOW), 2, windowSize).setGenerated();
   if (scale !== undefined) {
@@ -1189,12 +1288,12 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, h.checksum, () => `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
   tree.add(top, F['checksum.status'], v.src, v.abs(TCP_F.CHECKSUM), 0, 2).setGenerated();
   tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
-  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, building);
+  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true);
 
   // Timestamps.
   const tsItem = tree.addText(top, v.src, v.base, 0, 'Timestamps').setGenerated();
-  tree.add(building ? tsItem : top, F.time_relative, v.src, v.base, 0, frozen.timeRelative).setGenerated();
-  tree.add(building ? tsItem : top, F.time_delta, v.src, v.base, 0, frozen.timeDelta).setGenerated();
+  tree.add(tsItem, F.time_relative, v.src, v.base, 0, frozen.timeRelative).setGenerated();
+  tree.add(tsItem, F.time_delta, v.src, v.base, 0, frozen.timeDelta).setGenerated();
 
   // SEQ/ACK analysis.
   const hasAnalysis =
@@ -1221,64 +1320,6 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
       }
     }
   }
-
-  // Info: analysis prefix, ports, flags, numbers, options.
-  const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
-  const info =
-    `${srcPort} \u2192 ${dstPort} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
-    (ackFlag ? ` Ack=${frozen.relAck}` : '') +
-    ` Win=${windowSize}${urg} Len=${seglen}` +
-    optionsProbe.info +
-    (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
-  const prefix = analysisPrefix(frozen);
-  // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
-  ctx.columns.setInfo(prefix);
-  if (prefix) ctx.columns.fenceInfo();
-  ctx.columns.appendInfo(info);
-
-  // Payload.
-  if (seglen === 0 || capturedPayload === 0) return v.length;
-  const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
-  tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
-  const lowPort = Math.min(srcPort, dstPort);
-  const highPort = Math.max(srcPort, dstPort);
-  const baseProtocol = ctx.columns.protocol;
-  const tcpInfoText = prefix + info;
-
-  if (firstPassRun) {
-    runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
-  } else {
-    replayCalls(ctx, frozen, payloadView, lowPort, highPort);
-  }
-  ctx.tcp = undefined;
-
-  if (frozen.partOf?.reassembledIn !== undefined && frozen.partOf.reassembledIn !== ctx.frame.number) {
-    const n = frozen.partOf.reassembledIn;
-    tree.add(top, F.reassembled_in, v.src, v.base, 0, n).setGenerated().setFrameRef(n);
-  }
-  if (frozen.segmentData) {
-    const { offset, length } = frozen.segmentData;
-    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
-  }
-  if (frozen.overlap) {
-    tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
-    if (frozen.conflict) {
-      tree.add(top, F['segment.overlap.conflict'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
-      expert(ctx, top, F['segment.overlap.conflict'], 'warn', 'Sequence', 'Overlapping data with different content (the first copy was kept)', v, h.hdrLen, capturedPayload);
-    }
-  }
-  if (frozen.gapBefore) {
-    expert(ctx, top, F['reassembly.gap'], 'warn', 'Reassemble', `${frozen.gapBefore} bytes before this data were not captured; the pending PDU was dropped`, v, h.hdrLen, 0);
-  }
-  if (frozen.tooLong) {
-    expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
-  }
-  if (frozen.segmentOnly) {
-    ctx.columns.protocol = baseProtocol;
-    ctx.columns.info = tcpInfoText;
-    ctx.columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
-  }
-  return v.length;
 }
 
 function runFirstPassPayload(

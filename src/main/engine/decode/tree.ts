@@ -120,6 +120,30 @@ class NullItem extends TreeItem {
 /** NULL_ITEM is returned for items that are not kept; all its setters are no-ops. */
 export const NULL_ITEM: TreeItem = new NullItem(TEXT_FIELD, null, 0, 0, 0, undefined);
 
+/**
+ * FieldGroup names the fields a block of dissector code adds, so the block can be skipped when the tree
+ * keeps none of them (`if (tree.wantsAny(GROUP))`): in `fields` mode most items are dropped, and building
+ * their values and label closures is then wasted work. The answer is cached per interest set.
+ */
+export class FieldGroup {
+  readonly abbrevs: readonly string[];
+  private lastInterest: ReadonlySet<string> | undefined = undefined;
+  private lastAnswer = false;
+
+  constructor(fields: readonly (FieldDef | string)[]) {
+    this.abbrevs = fields.map((f) => (typeof f === 'string' ? f : f.abbrev));
+  }
+
+  /** keptBy tells whether a `fields`-mode interest set keeps any field of the group. */
+  keptBy(interest: ReadonlySet<string>): boolean {
+    if (interest !== this.lastInterest) {
+      this.lastInterest = interest;
+      this.lastAnswer = this.abbrevs.some((a) => interest.has(a));
+    }
+    return this.lastAnswer;
+  }
+}
+
 /** TreeMode selects how much of the tree is kept (see the file comment). */
 export type TreeMode = 'full' | 'fields' | 'none';
 
@@ -144,6 +168,13 @@ export class ProtoTree {
     if (this.mode === 'full') return true;
     if (this.mode === 'none') return false;
     return this.interest !== undefined && this.interest.has(field.abbrev);
+  }
+
+  /** wantsAny tells whether an item of any field of `group` would be kept (full: yes, none: no). */
+  wantsAny(group: FieldGroup): boolean {
+    if (this.full) return true;
+    if (this.mode === 'none' || this.interest === undefined) return false;
+    return group.keptBy(this.interest);
   }
 
   /** add adds a field item under `parent` (null = top level) and returns it (or NULL_ITEM). */
