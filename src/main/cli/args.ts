@@ -8,6 +8,8 @@
  *
  * The parser only checks syntax and values it can check alone; preferences, decode-as protocols, field
  * names and filters are checked against the protocol registry by `index.ts` before reading the file.
+ * Live capture (`-i`, `-f`, `-a`, `-D`) follows tshark's capture options; an interface number (`-i 3`)
+ * is resolved against the `-D` list by `index.ts`.
  */
 
 /** FieldsOptions are the `-E` options of `-T fields`. */
@@ -31,7 +33,15 @@ export interface DecodeAsRule {
 /** CliOptions is everything the command line asked for. */
 export interface CliOptions {
   readFile?: string;
-  /** `-c`: stop after this many records read (tshark counts records, not displayed frames). */
+  /** `-i`: capture live on this interface (a name, or the number `-D` prints). */
+  iface?: string;
+  /** `-f`, or with `-i` the words after the options: the BPF capture filter. */
+  captureFilter?: string;
+  /** `-a`: tshark's autostop conditions (duration in seconds, packets, filesize in kB of 1000 bytes). */
+  autostop: { duration?: number; packets?: number; filesize?: number };
+  /** `-D`: list the capture interfaces and exit. */
+  listInterfaces: boolean;
+  /** `-c`: stop after this many records read or captured (tshark counts records, not displayed frames). */
   count?: number;
   writeFile?: string;
   /** `-F`: pcap (microseconds, as tshark's "pcap"), nsecpcap (nanoseconds) or pcapng. */
@@ -72,9 +82,9 @@ export interface ParseError {
 export type ParseResult = { ok: true; options: CliOptions } | { ok: false; error: ParseError };
 
 /** Options that take an argument. */
-const WITH_ARGUMENT = new Set(['r', 'c', 'w', 'F', 'o', 'd', 'Y', 'R', 'T', 'e', 'E', 'z', 'O']);
+const WITH_ARGUMENT = new Set(['r', 'c', 'w', 'F', 'o', 'd', 'Y', 'R', 'T', 'e', 'E', 'z', 'O', 'i', 'f', 'a']);
 /** Options without an argument. */
-const FLAGS = new Set(['n', '2', 'V', 'x', 'q', 'P', 'l', 'h', 'v']);
+const FLAGS = new Set(['n', '2', 'V', 'x', 'q', 'P', 'l', 'h', 'v', 'D']);
 /** Long options and the short option they stand for. */
 const LONG: Record<string, string> = {
   help: 'h',
@@ -83,6 +93,9 @@ const LONG: Record<string, string> = {
   'display-filter': 'Y',
   'read-filter': 'R',
   print: 'P',
+  interface: 'i',
+  autostop: 'a',
+  'list-interfaces': 'D',
 };
 
 /** FIELDS_E_HELP is tshark's list of `-E` options, printed after a bad `-E`. */
@@ -102,6 +115,8 @@ export const FIELDS_E_HELP = [
 /** defaultOptions are tshark's defaults. */
 export function defaultOptions(): CliOptions {
   return {
+    autostop: {},
+    listInterfaces: false,
     writeFormat: 'pcapng',
     prefs: [],
     noResolve: false,
@@ -130,14 +145,38 @@ function plainError(...lines: string[]): ParseResult {
   return { ok: false, error: { lines, usage: false, exitCode: 1 } };
 }
 
-/** parsePacketCount follows tshark's get_positive_int for `-c`. */
-function parsePacketCount(text: string): number | string {
-  if (!/^[-+]?\d+$/.test(text.trim()) || text.trim() !== text) return `The specified packet count "${text}" isn't a decimal number`;
+/** parsePacketCount follows tshark's get_positive_int for `-c` (and, with another name, `-a`). */
+function parsePacketCount(text: string, what = 'packet count'): number | string {
+  if (!/^[-+]?\d+$/.test(text.trim()) || text.trim() !== text) return `The specified ${what} "${text}" isn't a decimal number`;
   const n = Number(text);
-  if (n < 0) return `The specified packet count "${text}" is a negative number`;
-  if (n === 0) return 'The specified packet count is zero';
-  if (n > 2147483647) return `The specified packet count "${text}" is too large (greater than 2147483647)`;
+  if (n < 0) return `The specified ${what} "${text}" is a negative number`;
+  if (n === 0) return `The specified ${what} is zero`;
+  if (n > 2147483647) return `The specified ${what} "${text}" is too large (greater than 2147483647)`;
   return n;
+}
+
+/** parseAutostop applies one `-a name:value` (tshark's names); returns an error message or undefined. */
+function parseAutostop(stop: CliOptions['autostop'], text: string): string | undefined {
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? text : text.slice(0, colon);
+  const value = colon < 0 ? '' : text.slice(colon + 1);
+  if (value === '') return `Invalid or unknown -a flag "${text}"`;
+  if (name === 'duration') {
+    // tshark takes a decimal number of seconds; 0 stops at once.
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(value)) return `The specified autostop duration "${value}" isn't a decimal number`;
+    const seconds = Number(value);
+    if (seconds < 0) return `The specified autostop duration "${value}" is a negative number`;
+    stop.duration = seconds;
+    return undefined;
+  }
+  if (name === 'packets' || name === 'filesize') {
+    const n = parsePacketCount(value, name === 'packets' ? 'packet write count' : 'autostop filesize');
+    if (typeof n === 'string') return n;
+    stop[name] = n;
+    return undefined;
+  }
+  if (name === 'files') return `"-a files:${value}" stops a ring buffer of files (-b), which Wirelab does not offer`;
+  return `Invalid or unknown -a flag "${text}"`;
 }
 
 /** parseFieldsOption applies one `-E name=value`; false when tshark would reject it. */
@@ -199,6 +238,20 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     switch (opt) {
       case 'r':
         o.readFile = arg!;
+        return;
+      case 'i':
+        o.iface = arg!;
+        return;
+      case 'f':
+        o.captureFilter = arg!;
+        return;
+      case 'a': {
+        const problem = parseAutostop(o.autostop, arg!);
+        if (problem !== undefined) return plainError(problem);
+        return;
+      }
+      case 'D':
+        o.listInterfaces = true;
         return;
       case 'c': {
         const n = parsePacketCount(arg!);
@@ -349,14 +402,39 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
   }
   if (i < argv.length) {
-    if (o.readFilter !== undefined) {
-      return plainError('Read filters were specified both with "-R" and with additional command-line arguments.');
+    if (o.readFile === undefined && o.iface !== undefined) {
+      // Capturing: tshark takes the words after the options as the capture filter.
+      if (o.captureFilter !== undefined) {
+        return plainError('A capture filter was specified both with "-f" and with additional command-line arguments.');
+      }
+      o.captureFilter = argv.slice(i).join(' ');
+    } else {
+      if (o.readFilter !== undefined) {
+        return plainError('Read filters were specified both with "-R" and with additional command-line arguments.');
+      }
+      o.readFilter = argv.slice(i).join(' ');
     }
-    o.readFilter = argv.slice(i).join(' ');
   }
-  if (o.help || o.version) return { ok: true, options: o };
+  if (o.help || o.version || o.listInterfaces) return { ok: true, options: o };
 
   // Cross-option checks, in tshark's order and words.
+  if (o.readFile !== undefined && o.iface !== undefined) {
+    // tshark 4.0 silently ignores -i when -r is given; Wirelab says so instead of guessing.
+    return plainError('"-r" and "-i" were both specified: read a capture file or capture on an interface, not both.');
+  }
+  if (o.readFile !== undefined) {
+    if (o.captureFilter !== undefined) return plainError('Only read filters, not capture filters, can be specified when reading a capture file.');
+    if (o.autostop.duration !== undefined) return plainError("A maximum capture time was specified, but a capture isn't being done.");
+  }
+  if (o.iface !== undefined) {
+    if (o.twoPass) return plainError('Live captures do not support two-pass analysis.');
+    if (o.writeFile !== undefined && o.displayFilter !== undefined) {
+      return plainError("Display filters aren't supported when capturing and saving the captured packets.");
+    }
+    if (o.autostop.filesize !== undefined && o.writeFile === undefined) {
+      return plainError("Maximum capture file size specified, but capture isn't being saved to a file.");
+    }
+  }
   if (o.readFilterFromOption && !o.twoPass) return plainError('-R without -2 is deprecated. For single-pass filtering use -Y.');
   if (o.outputFormat === 'fields' && o.fields.length === 0) {
     return plainError('"-Tfields" was specified, but no fields were specified with "-e".');
@@ -364,8 +442,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   if (o.fields.length > 0 && o.outputFormat !== 'fields') {
     return plainError('Output fields were specified with "-e", but "-Tek, -Tfields, -Tjson or -Tpdml" was not specified.');
   }
-  if (o.readFile === undefined) {
-    return usageError('no capture file given: wirelab reads packets from a file (-r FILE); live capture is in the app');
+  if (o.readFile === undefined && o.iface === undefined) {
+    return usageError('no capture file or interface given: read a file (-r FILE) or capture live (-i IFACE; -D lists interfaces)');
   }
   return { ok: true, options: o };
 }
@@ -375,6 +453,19 @@ export const USAGE = `Usage: wirelab [options] ...
        wirelab check FILE...      check capture files
        wirelab web                serve the UI over HTTP on 127.0.0.1
        wirelab labserver          run the lab SMTP/POP3 server
+
+Capture interface:
+  -i <interface>, --interface <interface>
+                           name or idx of interface (see -D)
+  -f <capture filter>      packet filter in libpcap filter syntax
+  -D, --list-interfaces    print list of interfaces and exit
+
+Capture stop conditions:
+  -c <packet count>        stop after n packets (def: infinite)
+  -a <autostop cond.> ..., --autostop <autostop cond.> ...
+                           duration:NUM - stop after NUM seconds
+                           filesize:NUM - stop this file after NUM KB
+                            packets:NUM - stop after NUM packets
 
 Input file:
   -r <infile>, --read-file <infile>

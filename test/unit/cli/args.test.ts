@@ -111,6 +111,40 @@ describe('parseArgs', () => {
     );
   });
 
+  it('parses the live capture options as tshark does', () => {
+    const o = ok(['-i', 'lo', '-f', 'udp port 53', '-a', 'duration:1.5', '-a', 'packets:10', '-c', '5', '-w', 'x.pcapng', '-a', 'filesize:100']);
+    expect(o).toMatchObject({ iface: 'lo', captureFilter: 'udp port 53', count: 5, writeFile: 'x.pcapng', autostop: { duration: 1.5, packets: 10, filesize: 100 } });
+    expect(ok(['--interface=3', '--autostop', 'duration:0']).autostop).toEqual({ duration: 0 });
+    expect(ok(['-D']).listInterfaces).toBe(true);
+    expect(ok(['--list-interfaces']).listInterfaces).toBe(true);
+    // with -i, the words after the options are the capture filter (with -r, the read filter)
+    const words = ok(['-i', 'lo', 'udp', 'port', '53']);
+    expect(words.captureFilter).toBe('udp port 53');
+    expect(words.readFilter).toBeUndefined();
+    expect(err(['-i', 'lo', '-f', 'udp', 'tcp']).first).toBe('A capture filter was specified both with "-f" and with additional command-line arguments.');
+  });
+
+  it('reports live capture errors in tshark words', () => {
+    expect(err(['-i', 'lo', '-a', 'nocolon']).first).toBe('Invalid or unknown -a flag "nocolon"');
+    expect(err(['-i', 'lo', '-a', 'duration:']).first).toBe('Invalid or unknown -a flag "duration:"');
+    expect(err(['-i', 'lo', '-a', 'bogus:1']).first).toBe('Invalid or unknown -a flag "bogus:1"');
+    expect(err(['-i', 'lo', '-a', 'packets:0']).first).toBe('The specified packet write count is zero');
+    expect(err(['-i', 'lo', '-a', 'packets:x']).first).toBe('The specified packet write count "x" isn\'t a decimal number');
+    expect(err(['-i', 'lo', '-a', 'packets:-1']).first).toBe('The specified packet write count "-1" is a negative number');
+    expect(err(['-i', 'lo', '-w', 'f', '-a', 'filesize:0']).first).toBe('The specified autostop filesize is zero');
+    expect(err(['-i', 'lo', '-a', 'duration:-1']).first).toBe('The specified autostop duration "-1" is a negative number');
+    expect(err(['-i', 'lo', '-2']).first).toBe('Live captures do not support two-pass analysis.');
+    expect(err(['-i', 'lo', '-w', 'f', '-Y', 'udp']).first).toBe("Display filters aren't supported when capturing and saving the captured packets.");
+    expect(err(['-i', 'lo', '-a', 'filesize:10']).first).toBe("Maximum capture file size specified, but capture isn't being saved to a file.");
+    expect(err(['-r', 'f', '-f', 'udp']).first).toBe('Only read filters, not capture filters, can be specified when reading a capture file.');
+    expect(err(['-r', 'f', '-a', 'duration:1']).first).toBe("A maximum capture time was specified, but a capture isn't being done.");
+    expect(err(['-r', 'f', '-i', 'lo'])).toEqual({
+      first: '"-r" and "-i" were both specified: read a capture file or capture on an interface, not both.',
+      usage: false,
+      exitCode: 1,
+    });
+  });
+
   it('accepts -h and -v without a file', () => {
     expect(ok(['-h']).help).toBe(true);
     expect(ok(['--version']).version).toBe(true);

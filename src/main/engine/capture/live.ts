@@ -87,6 +87,11 @@ export class LiveCapture {
     await this.stop('error');
   }
 
+  /** linktype of the records (LINKTYPE_*), or -1 while the backend does not know it yet (dumpcap). */
+  get linktype(): number {
+    return this.source?.linktype ?? -1;
+  }
+
   /** status is the capture's current state and counters. */
   status(): CaptureStatus {
     const s = this.source?.stats();
