@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { main, type CliIO } from '../../src/main/cli/index';
 import { cliSpoolDir } from '../../src/main/cli/capture';
 import { readCaptureFileSync } from '../../src/main/engine/file/reader';
@@ -252,6 +252,10 @@ describe('wirelab -i lo (live capture)', () => {
     const port = await server();
     const out = join(dir, 'sigint.pcapng');
     const child = spawn(process.execPath, [bundle, '-i', 'lo', '-f', `udp port ${port}`, '-w', out], { stdio: ['ignore', 'pipe', 'pipe'], cwd: resolve('.') });
+    // A failing assertion must not leave the capture running.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     let stderr = '';
     await new Promise<void>((ready, fail) => {
       child.stderr!.on('data', (b: Buffer) => {
