@@ -19,6 +19,7 @@ import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
 import { CaptureError } from '../engine/capture/types';
 import { allModules } from '../engine/modules';
+import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import { parseArgs, USAGE, type CliOptions } from './args';
 import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
 import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
@@ -242,12 +243,17 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
 
   const out = new OutputBuffer(io.stdout);
   let sessionUsed: DissectionSession | undefined;
-  const makeSession = (): DissectionSession =>
-    (sessionUsed = new DissectionSession(allModules, {
+  const makeSession = (): DissectionSession => {
+    sessionUsed = new DissectionSession(allModules, {
       prefs,
       decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
       keepFrameData: o.twoPass,
-    }));
+      trackRowUpdates: false,
+    });
+    // Nothing here reads mail transcripts (`-z credentials` reads credentials, which stay collected).
+    setMailTranscripts(sessionUsed, false);
+    return sessionUsed;
+  };
 
   let writer: CaptureWriter | undefined;
   let writerError: string | undefined;

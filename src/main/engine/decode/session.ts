@@ -45,6 +45,11 @@ export interface SessionOptions {
    * run can turn it off to keep memory flat on huge files.
    */
   keepFrameData?: boolean;
+  /**
+   * trackRowUpdates: collect the earlier frames whose row changed (see takeRowUpdates). Hosts that never
+   * re-fetch rows (the one-pass CLI) turn it off so that the set does not grow with the file.
+   */
+  trackRowUpdates?: boolean;
 }
 
 /** DissectOptions choose the tree mode of one dissection. */
@@ -93,6 +98,7 @@ interface SessionState {
   readonly conversations: Map<string, unknown>;
   readonly rowUpdates: Set<number>;
   readonly keepFrameData: boolean;
+  readonly trackRowUpdates: boolean;
 }
 
 /**
@@ -186,7 +192,7 @@ class FrameCtx implements DissectCtx, FrameResult {
   }
 
   markRowChanged(frameNumber: number): void {
-    if (this.firstPass && frameNumber !== this.frame.number) this.state.rowUpdates.add(frameNumber);
+    if (this.firstPass && frameNumber !== this.frame.number && this.state.trackRowUpdates) this.state.rowUpdates.add(frameNumber);
   }
 }
 
@@ -210,6 +216,7 @@ export class DissectionSession {
       conversations: new Map(),
       rowUpdates: new Set(),
       keepFrameData: options.keepFrameData ?? true,
+      trackRowUpdates: options.trackRowUpdates ?? true,
     };
     const frame = this.registry.tables.module('frame');
     if (!frame?.dissect) throw new Error('the frame module must be registered first');

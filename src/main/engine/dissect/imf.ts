@@ -12,7 +12,7 @@
  * input: every read is bounded by the buffer.
  */
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
-import type { TreeItem } from '../decode/tree';
+import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { asciiValue, base64Decode, findLineEnd, formatText, formatTextWsp, latin1, splitLines } from './text';
 
@@ -339,7 +339,34 @@ interface HeaderSummary {
   transferEncoding?: string;
 }
 
+/** HEADER_GROUP: the items dissectHeaderList adds. */
+const HEADER_GROUP = new FieldGroup([...Object.values(H), ...Object.values(F)]);
+
+/** summariseHeaders is dissectHeaderList when no header item is kept: Info and the body facts only. */
+function summariseHeaders(ctx: DissectCtx, view: ByteView, headers: RawHeader[], info: boolean): HeaderSummary {
+  const bytes = view.bytes;
+  const b = view.base;
+  const summary: HeaderSummary = {};
+  const withInfo = info && ctx.columns.enabled;
+  for (const h of headers) {
+    const known = HEADER_BY_NAME.get(latin1(bytes, b + h.start, b + h.keyEnd).trim().toLowerCase());
+    if (!known) continue;
+    const vs = b + h.valueStart;
+    const ve = b + h.valueEnd;
+    if (withInfo && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${formatText(bytes, vs, ve)}, `);
+    if (known.kind === 'content-type') {
+      const semi = bytes.indexOf(0x3b, vs);
+      const typeEnd = semi >= 0 && semi < ve ? semi : ve;
+      summary.contentType = asciiValue(bytes, vs, typeEnd).trim().toLowerCase();
+      if (typeEnd < ve) summary.parameters = asciiValue(bytes, typeEnd + 1, ve);
+    }
+    if (known.name === 'Content-Transfer-Encoding') summary.transferEncoding = asciiValue(bytes, vs, ve);
+  }
+  return summary;
+}
+
 function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, headers: RawHeader[], info: boolean): HeaderSummary {
+  if (!ctx.tree.wantsAny(HEADER_GROUP)) return summariseHeaders(ctx, view, headers, info);
   const bytes = view.bytes;
   const b = view.base;
   const summary: HeaderSummary = {};
@@ -578,9 +605,15 @@ export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | n
   }
   if (bodyLength <= 0) return view.length;
   const text = ctx.tree.add(top, F.message_text, view.src, bodyStart, bodyLength, null);
-  for (const line of splitLines(bytes, bodyStart, view.base + view.length)) {
+  // The lines are text items (full mode only) and Info.
+  const full = ctx.tree.full;
+  if (!full && !ctx.columns.enabled) return view.length;
+  const end = view.base + view.length;
+  for (let at = bodyStart; at < end; ) {
+    const line = findLineEnd(bytes, at, end);
+    at = line.next;
     const shown = formatTextWsp(bytes, line.start, line.next);
-    ctx.tree.addText(text, view.src, line.start, line.next - line.start, shown);
+    if (full) ctx.tree.addText(text, view.src, line.start, line.next - line.start, shown);
     ctx.columns.appendInfoSep(', ', shown);
   }
   return view.length;

@@ -45,9 +45,16 @@ const MAX_LINE_CHARS = 1_000;
 export class MailInfoCollector {
   readonly transcripts = new Map<string, Transcript>();
   readonly credentials: Credential[] = [];
+  /**
+   * keepTranscripts: collect transcript lines (default). A host that never reads them (the one-pass CLI)
+   * turns it off so that memory does not grow with the number of conversations; dissectors skip
+   * formatting the lines too. Credentials are always collected.
+   */
+  keepTranscripts = true;
 
   /** line appends a transcript line for conversation `key`. */
   line(key: string, protocol: 'smtp' | 'pop', stream: number, frame: number, dir: 'C' | 'S', text: string): void {
+    if (!this.keepTranscripts) return;
     let t = this.transcripts.get(key);
     if (!t) this.transcripts.set(key, (t = { protocol, stream, lines: [], truncated: false }));
     if (t.lines.length >= MAX_LINES) {
@@ -71,6 +78,11 @@ export function mailInfo(ctx: Pick<DissectCtx, 'tables'>): MailInfoCollector {
   let c = collectors.get(ctx.tables);
   if (!c) collectors.set(ctx.tables, (c = new MailInfoCollector()));
   return c;
+}
+
+/** setMailTranscripts turns transcript collection on or off for a session (credentials stay on). */
+export function setMailTranscripts(session: { registry: { tables: DissectorTables } }, enabled: boolean): void {
+  mailInfo({ tables: session.registry.tables }).keepTranscripts = enabled;
 }
 
 /** mailTranscripts lists the transcripts of a session (`session.registry.tables` identifies it). */

@@ -24,11 +24,11 @@ import {
   type DissectorTables,
   type ProtocolModule,
 } from '../decode/protocol';
-import type { TreeItem } from '../decode/tree';
+import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, concatBytes, formatText, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, concatBytes, findLineEnd, formatText, latin1, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'pop', short: 'POP', name: 'Post Office Protocol' };
 
@@ -128,6 +128,9 @@ function isDotLine(bytes: Uint8Array, line: LineEnd): boolean {
   return line.length === 1 && bytes[line.start] === 0x2e && line.terminated;
 }
 
+/** LINE_GROUP: the items render() adds per line. */
+const LINE_GROUP = new FieldGroup([F.request, F.request_command, F.request_parameter, F.response, F.response_indicator, F.response_description, F.response_data]);
+
 /** multiFor tells which commands answer +OK with a multi-line body (RFC 1939, 2449, 5034). */
 function multiFor(command: string): MultiKind | undefined {
   const [verb, ...args] = command.trim().split(/\s+/);
@@ -154,7 +157,7 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
   const roles: ClientRole[] = [];
   for (const line of lines) {
     const text = latin1(bytes, line.start, line.start + line.length);
-    info.line(conv.key, 'pop', conv.stream, frame, 'C', formatText(bytes, line.start, line.start + line.length));
+    if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'C', formatText(bytes, line.start, line.start + line.length));
     if (conv.saslActive) {
       roles.push('sasl');
       if (conv.credential && text !== '*') {
@@ -253,13 +256,13 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
         addBody(conv, frame, bytes.subarray(from, line.next), pdu);
       } else {
         pdu.roles.push('data');
-        info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
+        if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
       }
       continue;
     }
     const isOk = startsWithCi(bytes, line.start, le, '+OK');
     const isErr = startsWithCi(bytes, line.start, le, '-ERR');
-    info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
+    if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
     if (isOk || isErr) {
       pdu.roles.push('status');
       const command = conv.pending.shift() ?? '';
@@ -298,6 +301,15 @@ function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start:
   ctx.columns.clearInfo();
   const top = ctx.tree.add(parent, P, view.src, view.base + start, pdu.end - start, null);
   if (!ctx.layers.includes('pop')) ctx.layers.push('pop');
+  const dir = pdu.request ? 'C' : 'S';
+  const hasStatus = pdu.request || pdu.roles.some((r) => r === 'status' || r === 'sasl');
+  if (!ctx.tree.wantsAny(LINE_GROUP)) {
+    // No line item is kept: only Info needs the lines (and a DATA fragment's Info does not).
+    if (hasStatus) ctx.columns.setInfo(ctx.columns.enabled ? `${dir}: ${infoText(bytes, view.base + start, view.base + pdu.end, pdu)}` : '');
+    else ctx.columns.setInfo(`S: DATA fragment, ${plural(pdu.end - start)}`);
+    finishRender(ctx, view, top, start, pdu);
+    return;
+  }
   const lines = splitLines(bytes, view.base + start, view.base + pdu.end);
   const infoParts: string[] = [];
   let bodyBytes = 0;
@@ -346,11 +358,29 @@ function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start:
         if (role === 'other') infoParts.push(formatText(bytes, ls, le));
     }
   });
-  const dir = pdu.request ? 'C' : 'S';
-  const hasStatus = pdu.request || pdu.roles.some((r) => r === 'status' || r === 'sasl');
   if (hasStatus) ctx.columns.setInfo(`${dir}: ${infoParts.join(' | ')}`);
   else ctx.columns.setInfo(`S: DATA fragment, ${plural(pdu.end - start)}`);
   void bodyBytes;
+  finishRender(ctx, view, top, start, pdu);
+}
+
+/** infoText is the Info text of a PDU's lines: every request line, or the status/other response lines. */
+function infoText(bytes: Uint8Array, start: number, end: number, pdu: PopPdu): string {
+  let text = '';
+  let parts = 0;
+  let i = 0;
+  for (let at = start; at < end; i++) {
+    const line = findLineEnd(bytes, at, end);
+    at = line.next;
+    const role = pdu.roles[i] ?? (pdu.request ? 'command' : 'other');
+    if (pdu.request || role === 'status' || role === 'sasl' || role === 'other') {
+      text += (parts++ > 0 ? ' | ' : '') + formatText(bytes, line.start, line.start + line.length);
+    }
+  }
+  return text;
+}
+
+function finishRender(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: PopPdu): void {
   if (pdu.reassembledIn !== undefined) {
     ctx.tree.add(top, F.data_reassembled_in, view.src, view.base + start, 0, pdu.reassembledIn).setGenerated().setFrameRef(pdu.reassembledIn);
   }

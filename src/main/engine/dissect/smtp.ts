@@ -440,14 +440,15 @@ function fillPlain(cred: Credential, raw: string): void {
 }
 
 function recordCommand(ctx: DissectCtx, conv: SmtpConversation, bytes: Uint8Array, line: LineEnd): void {
-  mailInfo(ctx).line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'C', formatText(bytes, line.start, line.start + line.length));
+  const info = mailInfo(ctx);
+  if (info.keepTranscripts) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'C', formatText(bytes, line.start, line.start + line.length));
 }
 
 function classifyResponse(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number): SmtpPdu {
   const bytes = view.bytes;
   const info = mailInfo(ctx);
   for (const line of splitLines(bytes, view.base + start, view.base + view.length)) {
-    info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'S', formatText(bytes, line.start, line.start + line.length));
+    if (info.keepTranscripts) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'S', formatText(bytes, line.start, line.start + line.length));
     if (line.length < 3) continue;
     const codeText = latin1(bytes, line.start, line.start + 3);
     if (!/^\d{3}$/.test(codeText)) continue;

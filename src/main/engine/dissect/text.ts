@@ -41,38 +41,71 @@ export function splitLines(bytes: Uint8Array, start: number, end: number): LineE
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 
+/** CHARS_CHUNK bounds String.fromCharCode.apply's argument count. */
+const CHARS_CHUNK = 8192;
+
+/** chars decodes bytes[start, end) one byte per UTF-16 unit, a run at a time (not a string per byte). */
+function chars(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 16) {
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
+    return out;
+  }
+  let out = '';
+  for (let at = start; at < end; at += CHARS_CHUNK) {
+    out += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(end, at + CHARS_CHUNK)) as unknown as number[]);
+  }
+  return out;
+}
+
+/** escapeByte is format_text's text for a byte that is not printed as itself. */
+function escapeByte(b: number): string {
+  if (b === 0x5c) return '\\\\';
+  if (b >= 0x80) return '\ufffd';
+  return ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+}
+
 /** formatText prints bytes as Wireshark's format_text does (labels, Info). */
 export function formatText(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
+  let run = start;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f) out += b === 0x5c ? '\\\\' : String.fromCharCode(b);
-    else if (b >= 0x80) out += '\ufffd';
-    else out += ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
+    if (i > run) out += chars(bytes, run, i);
+    out += escapeByte(b);
+    run = i + 1;
   }
-  return out;
+  return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
 }
 
 /** formatTextWsp prints bytes as format_text_wsp: like formatText, with CR, LF and TAB as spaces. */
 export function formatTextWsp(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
+  let run = start;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (b === 0x0d || b === 0x0a || b === 0x09) out += ' ';
-    else out += formatText(bytes, i, i + 1);
+    if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
+    if (i > run) out += chars(bytes, run, i);
+    out += b === 0x0d || b === 0x0a || b === 0x09 ? ' ' : escapeByte(b);
+    run = i + 1;
   }
-  return out;
+  return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
 }
 
 /** asciiValue decodes a field value as ENC_ASCII: cut at NUL, bytes ≥ 0x80 as U+FFFD. */
 export function asciiValue(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
+  let run = start;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (b === 0) break;
-    out += b >= 0x80 ? '\ufffd' : String.fromCharCode(b);
+    if (b > 0 && b < 0x80) continue;
+    if (i > run) out += chars(bytes, run, i);
+    if (b === 0) return out;
+    out += '\ufffd';
+    run = i + 1;
   }
-  return out;
+  return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
 }
 
 /** hasNul tells whether bytes[start, end) contain a NUL (Wireshark flags "Trailing stray characters"). */
@@ -83,9 +116,7 @@ export function hasNul(bytes: Uint8Array, start: number, end: number): boolean {
 
 /** latin1 decodes bytes one to one (for comparisons of protocol keywords). */
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let out = '';
-  for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
-  return out;
+  return chars(bytes, start, end);
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

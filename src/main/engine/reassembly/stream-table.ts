@@ -114,9 +114,19 @@ export interface Lookup<T, D> {
   reusedPorts: boolean;
 }
 
+/** endpointKey48 packs an IPv4 address and a port into one number (48 bits), ordered like addressKey's text. */
+function endpointKey48(address: number, port: number): number {
+  return (address >>> 0) * 65536 + port;
+}
+
 /** StreamTable maps 4-tuples to streams and allocates stream indexes. */
 export class StreamTable<T, D = unknown> {
   private readonly current = new Map<string, TcpStream<T, D>>();
+  /**
+   * current4: IPv4 4-tuples without building key strings: lower endpoint → higher endpoint → stream
+   * (endpoints packed by endpointKey48, which orders them as the string keys do).
+   */
+  private readonly current4 = new Map<number, Map<number, TcpStream<T, D>>>();
   readonly streams: TcpStream<T, D>[] = [];
   readonly budget: ReassemblyBudget;
 
@@ -129,26 +139,60 @@ export class StreamTable<T, D = unknown> {
 
   /** lookup finds or creates the stream of a segment (first pass only: it may allocate an index). */
   lookup(src: Address, srcPort: number, dst: Address, dstPort: number, syn: boolean, ack: boolean, seq: number, time: number): Lookup<T, D> {
+    if (src.type === 'ipv4' && dst.type === 'ipv4') {
+      const a = endpointKey48(src.value, srcPort);
+      const b = endpointKey48(dst.value, dstPort);
+      const lowerIsSrc = a <= b;
+      const low = lowerIsSrc ? a : b;
+      const high = lowerIsSrc ? b : a;
+      let byHigh = this.current4.get(low);
+      if (byHigh === undefined) this.current4.set(low, (byHigh = new Map()));
+      const dir: 0 | 1 = lowerIsSrc ? 0 : 1;
+      const current = byHigh.get(high);
+      const found = this.find(current, dir, syn, ack, seq);
+      if (found === undefined) {
+        // The key text is only built for a new stream (it names the stream, e.g. in tests).
+        const stream = this.create(streamKey(src, srcPort, dst, dstPort), time);
+        byHigh.set(high, stream);
+        return { stream, dir, reusedPorts: current !== undefined };
+      }
+      return { stream: found, dir, reusedPorts: false };
+    }
     const a = addressKey(src) + ':' + srcPort.toString(16).padStart(4, '0');
     const b = addressKey(dst) + ':' + dstPort.toString(16).padStart(4, '0');
     const lowerIsSrc = a <= b;
     const key = lowerIsSrc ? `${a}|${b}` : `${b}|${a}`;
     const dir: 0 | 1 = lowerIsSrc ? 0 : 1;
-    let stream = this.current.get(key);
-    let reusedPorts = false;
+    const current = this.current.get(key);
+    const found = this.find(current, dir, syn, ack, seq);
+    if (found === undefined) {
+      const stream = this.create(key, time);
+      this.current.set(key, stream);
+      return { stream, dir, reusedPorts: current !== undefined };
+    }
+    return { stream: found, dir, reusedPorts: false };
+  }
+
+  /** find applies the port-reuse rule to the current stream of a 4-tuple (undefined: start a new one). */
+  private find(stream: TcpStream<T, D> | undefined, dir: 0 | 1, syn: boolean, ack: boolean, seq: number): TcpStream<T, D> | undefined {
     if (stream !== undefined && syn && !ack) {
       const isn = stream.isn[dir];
       const ended = stream.closed || stream.dirs[0].finSeen || stream.dirs[1].finSeen;
-      if ((isn !== undefined && isn !== seq) || ended) {
-        stream = undefined;
-        reusedPorts = true;
-      }
+      if ((isn !== undefined && isn !== seq) || ended) return undefined;
     }
-    if (stream === undefined) {
-      stream = new TcpStream<T, D>(this.streams.length, key, time, this.limits, this.budget);
-      this.streams.push(stream);
-      this.current.set(key, stream);
-    }
-    return { stream, dir, reusedPorts };
+    return stream;
   }
+
+  private create(key: string, time: number): TcpStream<T, D> {
+    const stream = new TcpStream<T, D>(this.streams.length, key, time, this.limits, this.budget);
+    this.streams.push(stream);
+    return stream;
+  }
+}
+
+/** streamKey is the direction-independent text key of a 4-tuple (`<lower endpoint>|<higher endpoint>`). */
+function streamKey(src: Address, srcPort: number, dst: Address, dstPort: number): string {
+  const a = addressKey(src) + ':' + srcPort.toString(16).padStart(4, '0');
+  const b = addressKey(dst) + ':' + dstPort.toString(16).padStart(4, '0');
+  return a <= b ? `${a}|${b}` : `${b}|${a}`;
 }
