@@ -304,8 +304,6 @@ export interface TcpFrameData {
 export interface SegTag {
   frame: number;
   data: TcpFrameData;
-  /** the frame's payload bytes */
-  payload: Uint8Array;
 }
 
 interface PendingPart {
@@ -717,7 +715,8 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
   while (pos < bytes.length) {
     if (pending) {
       const take = pending.target === Infinity ? bytes.length - pos : Math.min(bytes.length - pos, pending.target - pending.length);
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.subarray(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
+      // Pending bytes outlive this frame: copies, not views that would keep the reader's chunk alive.
+      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
       pending.length += take;
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + pos, take);
       chunk.tag.data.partOf = pending.ref;
@@ -765,7 +764,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
       const target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : length - deseg.offset + Math.max(1, deseg.needed);
       pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target);
       const take = bytes.length - restStart;
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.subarray(restStart), payloadOffset: chunk.payloadOffset + restStart });
+      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(restStart), payloadOffset: chunk.payloadOffset + restStart });
       pending.length = take;
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
       chunk.tag.data.partOf = pending.ref;
@@ -1165,7 +1164,10 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
 
   // Payload.
-  if (seglen === 0 || capturedPayload === 0) return v.length;
+  if (seglen === 0 || capturedPayload === 0) {
+    if (firstPassRun && (h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
+    return v.length;
+  }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
   if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
     tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
@@ -1176,6 +1178,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
 
   if (firstPassRun) {
     runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    if ((h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
   } else {
     replayCalls(ctx, frozen, payloadView, lowPort, highPort);
   }
@@ -1322,6 +1325,17 @@ function addHeaderItems(
   }
 }
 
+/**
+ * forgetFinishedTails releases the delivered-bytes tails of a stream once both sides sent FIN or it was
+ * reset: a finished stream keeps no payload (docs/reassembly.md, caps and degrade rules).
+ */
+function forgetFinishedTails(stream: TcpStream<SegTag, PduState>): void {
+  if (stream.closed || (stream.dirs[0].finSeen && stream.dirs[1].finSeen)) {
+    stream.dirs[0].half.forgetTail();
+    stream.dirs[1].half.forgetTail();
+  }
+}
+
 function runFirstPassPayload(
   ctx: DissectCtx,
   data: TcpFrameData,
@@ -1334,7 +1348,7 @@ function runFirstPassPayload(
   highPort: number,
 ): void {
   const payload = payloadView.rest();
-  const tag: SegTag = { frame: ctx.frame.number, data, payload };
+  const tag: SegTag = { frame: ctx.frame.number, data };
   const half = stream.dirs[dir].half;
   const desegment = ctx.pref<boolean>('tcp.desegment_tcp_streams');
   const run: PayloadRun = {

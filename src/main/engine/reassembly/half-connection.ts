@@ -12,7 +12,8 @@
  *  - Data that was already delivered or buffered is not delivered again: **first data wins**. Overlapping
  *    bytes are compared with what was kept; a difference sets `conflict` (Wireshark only says "suspected
  *    retransmission"; we say the bytes differ). Delivered bytes are kept for comparison only as a bounded
- *    tail (`tailBytes`, default 64 KiB); older overlaps are dropped without comparison.
+ *    tail (`tailBytes`, default 64 KiB) of copies; older overlaps are dropped without comparison, and a
+ *    closed direction (FIN reached in order, RST) or finished stream keeps no tail, so they hold no payload.
  *  - Buffering is capped per direction and in total (a {@link ReassemblyBudget} shared by all streams).
  *    Degrade rule when a cap would be exceeded: **flush with a gap marker and continue** — everything
  *    buffered is delivered in order, each chunk after a hole carrying `gapBefore` (the missing byte count),
@@ -97,6 +98,17 @@ export interface AcceptResult<T> {
   closed: boolean;
 }
 
+interface TailChunk {
+  /** stream offset of the chunk's first byte */
+  offset: number;
+  /** position of the bytes in the tail buffer */
+  at: number;
+  length: number;
+}
+
+/** TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling). */
+const TAIL_MIN_CAPACITY = 2048;
+
 interface Buffered<T> {
   bytes: Uint8Array;
   tag: T;
@@ -130,9 +142,16 @@ export class HalfConnection<T> {
    */
   private ackedHoleEnd: number | undefined;
   private readonly buffer = new OrderedMap<Buffered<T>>();
-  private tail: { offset: number; bytes: Uint8Array }[] = [];
+  /**
+   * The delivered tail: copies of the last delivered chunks, packed in `tailBuf` (never views of the
+   * caller's buffers, which would keep whole read chunks alive), indexed by `tail[tailHead…]`. Released
+   * by forgetTail(): a finished direction keeps no bytes (see docs/reassembly.md).
+   */
+  private tail: TailChunk[] = [];
   private tailHead = 0;
   private tailSize = 0;
+  private tailBuf: Uint8Array | null = null;
+  private tailUsed = 0;
 
   constructor(
     readonly limits: ReassemblyLimits = DEFAULT_LIMITS,
@@ -188,6 +207,7 @@ export class HalfConnection<T> {
       this.closed = true;
     }
     if (this.finOffset !== undefined && this.nextOffset >= this.finOffset && this.buffer.size === 0) this.closed = true;
+    if (this.closed && this.tailBuf !== null) this.forgetTail();
     result.closed = this.closed;
     return result;
   }
@@ -268,7 +288,8 @@ export class HalfConnection<T> {
       const next = this.buffer.ceiling(pos);
       const pieceEnd = next === undefined ? end : Math.min(end, next.key);
       if (pieceEnd > pos) {
-        const piece = bytes.subarray(pos - start, pieceEnd - start);
+        // Buffered bytes wait for other segments: a copy, so the caller's buffer can be freed.
+        const piece = bytes.slice(pos - start, pieceEnd - start);
         this.buffer.set(pos, { bytes: piece, tag, payloadOffset: payloadOffset + (pos - start) });
         this.bufferedBytes += piece.length;
         this.budget.used += piece.length;
@@ -343,17 +364,53 @@ export class HalfConnection<T> {
   }
 
   private remember(offset: number, bytes: Uint8Array): void {
-    if (this.limits.tailBytes <= 0) return;
-    this.tail.push({ offset, bytes });
-    this.tailSize += bytes.length;
-    while (this.tailSize - this.tail[this.tailHead].bytes.length >= this.limits.tailBytes) {
-      this.tailSize -= this.tail[this.tailHead].bytes.length;
+    if (this.limits.tailBytes <= 0 || this.closed) return;
+    const length = bytes.length;
+    let buf = this.tailBuf;
+    if (buf === null || this.tailUsed + length > buf.length) buf = this.makeTailRoom(length);
+    buf.set(bytes, this.tailUsed);
+    this.tail.push({ offset, at: this.tailUsed, length });
+    this.tailUsed += length;
+    this.tailSize += length;
+    while (this.tailSize - this.tail[this.tailHead].length >= this.limits.tailBytes) {
+      this.tailSize -= this.tail[this.tailHead].length;
       this.tailHead++;
     }
-    if (this.tailHead > 1024 && this.tailHead * 2 > this.tail.length) {
+    if (this.tailHead > 64 && this.tailHead * 2 > this.tail.length) {
       this.tail = this.tail.slice(this.tailHead);
       this.tailHead = 0;
     }
+  }
+
+  /** makeTailRoom compacts the kept chunks to the buffer's start and grows it so `length` more bytes fit. */
+  private makeTailRoom(length: number): Uint8Array {
+    const old = this.tailBuf;
+    const keepFrom = this.tailHead < this.tail.length ? this.tail[this.tailHead].at : this.tailUsed;
+    const kept = this.tailUsed - keepFrom;
+    let capacity = old === null ? TAIL_MIN_CAPACITY : old.length;
+    while (capacity < kept + length) capacity *= 2;
+    // Grow only when compaction alone does not make room; a new buffer is also compacted.
+    const buf = old !== null && capacity === old.length ? old : new Uint8Array(capacity);
+    if (old !== null && kept > 0) {
+      if (buf === old) buf.copyWithin(0, keepFrom, this.tailUsed);
+      else buf.set(old.subarray(keepFrom, this.tailUsed));
+    }
+    for (let i = this.tailHead; i < this.tail.length; i++) this.tail[i].at -= keepFrom;
+    this.tailUsed = kept;
+    this.tailBuf = buf;
+    return buf;
+  }
+
+  /**
+   * forgetTail drops the delivered tail: later overlaps are not compared. Called when the direction
+   * closes, and by the TCP analysis once the stream is finished (both FINs or a RST).
+   */
+  forgetTail(): void {
+    this.tailBuf = null;
+    this.tail = [];
+    this.tailHead = 0;
+    this.tailSize = 0;
+    this.tailUsed = 0;
   }
 
   /** differsFromTail compares bytes[from, from+length) (at stream offset start+from) with delivered bytes. */
@@ -366,15 +423,17 @@ export class HalfConnection<T> {
     while (a < b) {
       const mid = (a + b) >>> 1;
       const c = this.tail[mid];
-      if (c.offset + c.bytes.length <= lo) a = mid + 1;
+      if (c.offset + c.length <= lo) a = mid + 1;
       else b = mid;
     }
+    const buf = this.tailBuf;
+    if (buf === null) return false;
     for (let i = a; i < this.tail.length; i++) {
       const c = this.tail[i];
       if (c.offset >= hi) break;
       const s = Math.max(lo, c.offset);
-      const e = Math.min(hi, c.offset + c.bytes.length);
-      if (e > s && !sameBytes(c.bytes, s - c.offset, bytes, s - start, e - s)) return true;
+      const e = Math.min(hi, c.offset + c.length);
+      if (e > s && !sameBytes(buf, c.at + (s - c.offset), bytes, s - start, e - s)) return true;
     }
     return false;
   }
