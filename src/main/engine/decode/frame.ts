@@ -52,6 +52,9 @@ const P_COMMENTS = protocolField(COMMENTS);
 /** FRAME_GROUP: every item of the frame layer (comments and the frame tree). */
 const FRAME_GROUP = new FieldGroup([P, P_COMMENTS, ...Object.values(F), '_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
 
+/** TIME_GROUP: the frame's time items. */
+const TIME_GROUP = new FieldGroup([F.time, F.offset_shift, F.time_epoch, F.time_delta, F.time_delta_displayed, F.time_relative]);
+
 const WS_MALFORMED = defineFields('_ws.malformed', {
   expert: { name: 'Malformed Packet (Exception occurred)', type: 'none' },
 });
@@ -131,6 +134,20 @@ function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add'
     encap ? `Encapsulation type: ${encap[1]} (${encap[0]})` : `Encapsulation type: Unknown (-1)`,
   );
   if (frame.comment !== undefined) tree.add(top, F.comment, 0, 0, 0, frame.comment).setHidden();
+  if (tree.wantsAny(TIME_GROUP)) addTimeItems(ctx, top);
+  tree.add(top, F.number, 0, 0, 0, frame.number);
+  tree.add(top, F.len, 0, 0, 0, frame.origLen, !full ? undefined : () => `Frame Length: ${bits(frame.origLen)}`);
+  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, !full ? undefined : () => `Capture Length: ${bits(frame.caplen)}`);
+  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, !full ? undefined : () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
+  tree.add(top, F.ignored, 0, 0, 0, false, 'Frame is ignored: False').setGenerated();
+  // frame.protocols is only known at the end; the item's value is filled in by the caller.
+  return tree.add(top, F.protocols, 0, 0, 0, '', !full ? undefined : () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
+}
+
+/** addTimeItems adds the frame's time items (skipped in `fields` mode when none is kept). */
+function addTimeItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add']>): void {
+  const { frame, tree } = ctx;
+  const full = tree.full;
   const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
   tree.add(top, F.time, 0, 0, 0, ts, !full ? undefined : () => `Arrival Time: ${formatAbsTime(ts)}`);
   tree.add(top, F.offset_shift, 0, 0, 0, 0).setGenerated();
@@ -143,13 +160,6 @@ function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add'
     .add(top, F.time_delta_displayed, 0, 0, 0, deltaDisplayed, !full ? undefined : () => `Time delta from previous displayed frame: ${formatRelTime(deltaDisplayed)} seconds`)
     .setGenerated();
   tree.add(top, F.time_relative, 0, 0, 0, relative, !full ? undefined : () => `Time since reference or first frame: ${formatRelTime(relative)} seconds`).setGenerated();
-  tree.add(top, F.number, 0, 0, 0, frame.number);
-  tree.add(top, F.len, 0, 0, 0, frame.origLen, !full ? undefined : () => `Frame Length: ${bits(frame.origLen)}`);
-  tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, !full ? undefined : () => `Capture Length: ${bits(frame.caplen)}`);
-  tree.add(top, F.marked, 0, 0, 0, frame.marked ?? false, !full ? undefined : () => `Frame is marked: ${frame.marked ? 'True' : 'False'}`).setGenerated();
-  tree.add(top, F.ignored, 0, 0, 0, false, 'Frame is ignored: False').setGenerated();
-  // frame.protocols is only known at the end; the item's value is filled in by the caller.
-  return tree.add(top, F.protocols, 0, 0, 0, '', !full ? undefined : () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
 }
 
 /** addException turns a dissector exception into Wireshark's malformed / short-frame items. */

@@ -332,6 +332,10 @@ interface TcpCaptureState {
 
 const CONVERSATION_KEY = 'tcp';
 
+function newCaptureState(): TcpCaptureState {
+  return { table: new StreamTable<SegTag, PduState>() };
+}
+
 /** NO_OPTIONS is what a header without options tells (shared, never modified). */
 const NO_OPTIONS: ParsedOptions = Object.freeze({ sackPerm: false, sack: [], info: '' }) as ParsedOptions;
 
@@ -393,9 +397,14 @@ const FLAG_NAMES: [number, string][] = [
 
 /** flagNames is `SYN, ACK` as Wireshark lists set flags (low bit first), or `<None>`. */
 export function flagNames(flags: number): string {
+  const cached = flagNamesCache[flags & 0x0fff];
+  if (cached !== undefined) return cached;
   const names = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
-  return names.length ? names.join(', ') : '<None>';
+  return (flagNamesCache[flags & 0x0fff] = names.length ? names.join(', ') : '<None>');
 }
+
+/** flagNamesCache: the 4096 possible texts, built on first use (Info needs one per segment). */
+const flagNamesCache: (string | undefined)[] = new Array<string | undefined>(0x1000).fill(undefined);
 
 /** flagString is `tcp.flags.str`: `·······AP···` (12 positions, high bit first). */
 export function flagString(flags: number): string {
@@ -1118,7 +1127,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const optionsProbe = h.hdrLen > MIN_HEADER ? parseOptions(ctx, v, h.hdrLen, null, false) : NO_OPTIONS;
 
   // Stream and analysis: computed on the first pass, frozen, read back afterwards.
-  const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, () => ({ table: new StreamTable<SegTag, PduState>() }));
+  const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
   let data = ctx.firstPass ? undefined : ctx.getFrameData<TcpFrameData>('tcp');
   let firstPassRun = false;
   if (ctx.firstPass) {
