@@ -1,7 +1,7 @@
 /** Frames-view slice: rows fetched by block for the visible window only, cache bounds and invalidation. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
-import { MAX_BLOCKS, ROW_BLOCK } from '../../../src/renderer/src/store/slices/frames';
+import { MAX_BLOCKS, ROW_BLOCK, ROWS_CHANGED_DELAY_MS } from '../../../src/renderer/src/store/slices/frames';
 import { fakeClient, row, settle, type FakeClient } from './fake-client';
 
 let client: FakeClient;
@@ -68,12 +68,35 @@ describe('frames slice', () => {
     store.getState().ensureRows(0, 10);
     await settle();
     store.getState().rowsChanged([3]);
+    store.getState().flushRowsChanged();
     expect(store.getState().rowAt(2)).toBeUndefined();
     store.getState().ensureRows(0, 10);
     await settle();
     expect(store.getState().rowAt(2)?.number).toBe(3);
     store.getState().resetRows();
     expect(store.getState().rowCache.size).toBe(0);
+  });
+
+  it('coalesces a storm of view.onRowsChanged into one store update', async () => {
+    store.getState().ensureRows(0, 300);
+    await settle();
+    let updates = 0;
+    const off = store.subscribe(() => updates++);
+    for (let n = 1; n <= 5000; n++) store.getState().rowsChanged([n]);
+    expect(updates).toBe(0);
+    await new Promise((r) => setTimeout(r, ROWS_CHANGED_DELAY_MS * 3));
+    off();
+    expect(updates).toBe(1);
+    expect(store.getState().rowCache.size).toBe(0);
+  });
+
+  it('ignores row changes for frames that are not cached', async () => {
+    store.getState().ensureRows(0, 10);
+    await settle();
+    const version = store.getState().rowsVersion;
+    store.getState().rowsChanged([999_999]);
+    store.getState().flushRowsChanged();
+    expect(store.getState().rowsVersion).toBe(version);
   });
 
   it('discards answers that arrive after a reset', async () => {

@@ -48,7 +48,10 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
     set({ opening: true });
     try {
       const info = await get().client['file.open'](path.trim());
-      get().onReset(info);
+      // The view was reset by `view.onReset` when the load began; rows shown (and a row the user
+      // selected) while it loaded stay.
+      set({ info });
+      get().setCounts(info.counts);
       get().addRecentFile(info.path ?? path.trim());
       if (info.error) get().notify('error', info.error);
       set({ opening: false });

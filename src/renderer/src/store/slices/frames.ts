@@ -14,6 +14,11 @@ import { errorText, type SliceCreator } from '../types';
 export const ROW_BLOCK = 128;
 /** MAX_BLOCKS bounds the cache (MAX_BLOCKS × ROW_BLOCK rows). */
 export const MAX_BLOCKS = 48;
+/**
+ * ROWS_CHANGED_DELAY_MS coalesces `view.onRowsChanged`: during a load the engine may send thousands per
+ * second, and the cache is updated at most once per delay (one `set`, never one per event).
+ */
+export const ROWS_CHANGED_DELAY_MS = 16;
 
 /** FramesSlice: see the file comment. */
 export interface FramesSlice {
@@ -28,8 +33,10 @@ export interface FramesSlice {
   rowAt(index: number): FrameSummary | undefined;
   ensureRows(first: number, last: number): void;
   setCounts(counts: ViewCounts): void;
-  /** rowsChanged handles `view.onRowsChanged`: the summaries of these frames changed. */
+  /** rowsChanged handles `view.onRowsChanged`: the summaries of these frames changed (coalesced). */
   rowsChanged(frames: number[]): void;
+  /** flushRowsChanged drops the cached rows of every frame reported since the last flush. */
+  flushRowsChanged(): void;
   resetRows(): void;
   setFollow(follow: boolean): void;
   markFrames(frames: number[], marked: boolean): Promise<void>;
@@ -38,6 +45,8 @@ export interface FramesSlice {
 export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
   let generation = 0;
   const inflight = new Set<number>();
+  const changedFrames = new Set<number>();
+  let changedTimer: ReturnType<typeof setTimeout> | undefined;
 
   const fetchBlock = async (block: number): Promise<void> => {
     const start = block * ROW_BLOCK;
@@ -90,22 +99,29 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
       set({ counts });
     },
     rowsChanged(frames) {
-      const changed = new Set(frames);
+      for (const n of frames) changedFrames.add(n);
+      changedTimer ??= setTimeout(() => get().flushRowsChanged(), ROWS_CHANGED_DELAY_MS);
+    },
+    flushRowsChanged() {
+      clearTimeout(changedTimer);
+      changedTimer = undefined;
+      if (changedFrames.size === 0) return;
+      const stale: number[] = [];
+      for (const [index, row] of get().rowCache) if (changedFrames.has(row.number)) stale.push(index);
+      changedFrames.clear();
+      if (stale.length === 0) return;
       const rowCache = new Map(get().rowCache);
       const rowBlocks = new Map(get().rowBlocks);
-      let touched = false;
-      for (const [index, row] of get().rowCache) {
-        if (changed.has(row.number)) {
-          rowCache.delete(index);
-          rowBlocks.delete(Math.floor(index / ROW_BLOCK));
-          touched = true;
-        }
+      for (const index of stale) {
+        rowCache.delete(index);
+        rowBlocks.delete(Math.floor(index / ROW_BLOCK));
       }
-      if (touched) set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
     },
     resetRows() {
       generation++;
       inflight.clear();
+      changedFrames.clear();
       set((s) => ({ rowCache: new Map(), rowBlocks: new Map(), rowsVersion: s.rowsVersion + 1 }));
     },
     setFollow: (followLive) => {
