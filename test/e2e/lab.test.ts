@@ -216,10 +216,10 @@ describe('the lab, offline, in the browser', () => {
     await expect.poll(() => helper.getByLabel('Result').inputValue()).toBe(text);
   });
 
-  it('shows the mail sent over SMTP twice in the mail view (sent and retrieved)', async (context) => {
+  it('shows the mail sent over SMTP twice in the mail view (sent and retrieved)', async () => {
     const messages = await h.workbench['mail.messages']();
     // TODO(engine): Workbench 'mail.messages' returns [] until the engine fills it; the view is ready for it.
-    if (messages.length === 0) context.skip();
+    expect(messages.length).toBeGreaterThan(0);
     await labTab('Analysis').click();
     const analysis = h.page.getByRole('region', { name: 'Analysis' });
     await analysis.getByRole('tab', { name: 'Mail' }).click();
