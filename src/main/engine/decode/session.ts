@@ -13,7 +13,7 @@ import {
   ProtocolRegistry,
   type Address,
   type DissectCtx,
-  type DissectorTables,
+  DissectorTables,
   type FrameInput,
   type PortType,
   type ProtocolModule,
@@ -194,6 +194,39 @@ class FrameCtx implements DissectCtx, FrameResult {
   markRowChanged(frameNumber: number): void {
     if (this.firstPass && frameNumber !== this.frame.number && this.state.trackRowUpdates) this.state.rowUpdates.add(frameNumber);
   }
+}
+
+/**
+ * bufferContext is a context for running one dissector over bytes that are not a captured frame (a mail
+ * message read back for the mail view): a full tree, the bytes as data source 0, no preferences, tables
+ * or conversation state, and nothing frozen.
+ */
+export function bufferContext(bytes: Uint8Array, sourceName: string): DissectCtx {
+  const state: SessionState = {
+    prefs: new Map(),
+    frameData: new Map(),
+    conversations: new Map(),
+    rowUpdates: new Set(),
+    keepFrameData: false,
+    trackRowUpdates: false,
+  };
+  const frame: FrameInput = {
+    number: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    firstSec: 0,
+    firstNsec: 0,
+    prevSec: 0,
+    prevNsec: 0,
+    caplen: bytes.length,
+    origLen: bytes.length,
+    linktype: 0,
+    interfaceId: 0,
+    data: bytes,
+  };
+  const ctx = new FrameCtx(state, frame, false, new ProtoTree('full'), new DissectorTables(), new Columns());
+  ctx.sources[0] = { name: sourceName, bytes };
+  return ctx;
 }
 
 /** DissectionSession dissects the frames of one capture. */

@@ -22,8 +22,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { MailMessage } from '../../../shared/contract';
 import type { DataSource } from '../../../shared/model';
-import { Columns, type DissectCtx } from '../decode/protocol';
-import { ProtoTree, type TreeItem } from '../decode/tree';
+import { bufferContext } from '../decode/session';
+import type { TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { decodeEncodedWords, dissectImf } from '../dissect/imf';
 import { mailTranscripts, type Transcript } from '../dissect/mailinfo';
@@ -68,63 +68,14 @@ const utf8 = new TextDecoder('utf-8');
 // ---------------------------------------------------------------------------------------------------
 // Running the IMF dissector over message bytes
 
-function unsupported(): never {
-  throw new Error('not available while reading a mail message');
-}
-
 /**
  * imfTree dissects `raw` with the IMF dissector in full-tree mode and returns the IMF item and the data
- * sources (0 = the message, then decoded base64 / quoted-printable parts). IMF only uses the tree,
- * columns, layers and addSource of its context; everything else is refused.
+ * sources (0 = the message, then decoded base64 / quoted-printable parts).
  */
 function imfTree(raw: Uint8Array): { root: TreeItem | undefined; sources: DataSource[] } {
-  const tree = new ProtoTree('full');
-  const sources: DataSource[] = [{ name: 'Message', bytes: raw }];
-  const ctx: DissectCtx = {
-    frame: {
-      number: 0,
-      tsSec: 0,
-      tsNsec: 0,
-      firstSec: 0,
-      firstNsec: 0,
-      prevSec: 0,
-      prevNsec: 0,
-      caplen: raw.length,
-      origLen: raw.length,
-      linktype: 0,
-      interfaceId: 0,
-      data: raw,
-    },
-    firstPass: false,
-    tree,
-    tables: undefined as unknown as DissectCtx['tables'],
-    columns: new Columns(),
-    layers: [],
-    sources,
-    netSrc: { type: 'none' },
-    netDst: { type: 'none' },
-    linkSrc: { type: 'none' },
-    linkDst: { type: 'none' },
-    ptype: 'none',
-    srcPort: 0,
-    dstPort: 0,
-    matchValue: undefined,
-    tcp: undefined,
-    desegment: undefined,
-    pref: unsupported,
-    addSource(name, bytes) {
-      sources.push({ name, bytes });
-      return sources.length - 1;
-    },
-    callTable: unsupported,
-    callHeuristics: unsupported,
-    callData: unsupported,
-    getFrameData: () => undefined,
-    setFrameData: () => undefined,
-    conversation: unsupported,
-  };
+  const ctx = bufferContext(raw, 'Message');
   if (raw.length > 0) dissectImf(ctx, new ByteView(raw, 0, raw.length, 'imf', 0), null);
-  return { root: tree.roots.find((r) => r.field.abbrev === 'imf'), sources };
+  return { root: ctx.tree.roots.find((r) => r.field.abbrev === 'imf'), sources: ctx.sources };
 }
 
 // ---------------------------------------------------------------------------------------------------
