@@ -37,7 +37,7 @@ import { openCaptureWriter } from './file/writer';
 import type { CaptureRecord } from './file/types';
 import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
-import { PacketStore } from './store/packet-store';
+import { PacketStore, type StoreFrameFields } from './store/packet-store';
 import { followStream } from './store/follow';
 import { MailIndex, writeFileAtomic } from './store/mail-messages';
 import { EngineEvents } from './events';
@@ -84,6 +84,8 @@ export class Workbench implements Service {
   private displayed: Uint32Array | null = null;
   private displayedCount = 0;
   private filter: CompiledFilter | null = null;
+  /** liveView is the filter's field view reused for every frame appended while a filter is set. */
+  private liveView: { filter: CompiledFilter; store: PacketStore; view: StoreFrameFields } | null = null;
   private filterGeneration = 0;
   private readonly summaries = new Map<number, FrameSummary>();
   private readonly prefs: Record<string, string | number | boolean> = {};
@@ -162,7 +164,10 @@ export class Workbench implements Service {
     if (this.filter === null) {
       this.displayedCount = this.store.size;
     } else if (this.displayed) {
-      if (this.filter.evaluate(this.store.fieldsView(new Set(this.filter.fields)).at(n))) {
+      if (this.liveView?.filter !== this.filter || this.liveView.store !== this.store) {
+        this.liveView = { filter: this.filter, store: this.store, view: this.store.fieldsView(new Set(this.filter.fields)) };
+      }
+      if (this.filter.evaluate(this.liveView.view.at(n))) {
         this.pushDisplayed(n);
       }
     }
