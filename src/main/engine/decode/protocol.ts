@@ -313,6 +313,11 @@ export interface DissectCtx {
   /** tcp is set by the TCP dissector while its payload is dissected. */
   tcp: TcpInfo | undefined;
   /**
+   * tcpPayloads: TCP payloads are reassembled and dissected (default). False only in a one-pass reader
+   * whose output reads no field that depends on them (see `fieldNeedsTcpPayload` in tcp.ts).
+   */
+  readonly tcpPayloads: boolean;
+  /**
    * desegment is set by a payload dissector over TCP when the PDU starting at `offset` (in the view it
    * was given) needs `needed` more bytes, or {@link ONE_MORE_SEGMENT} when it cannot tell.
    */

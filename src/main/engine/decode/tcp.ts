@@ -242,6 +242,28 @@ const HEADER_GROUP = new FieldGroup([
 /** tcpFields are the TCP field handles (for tests and other modules). */
 export const tcpFields = F;
 
+/** TCP fields whose values come from reassembling and dissecting the payload (not from the header). */
+const PAYLOAD_DERIVED: ReadonlySet<string> = new Set(
+  [F.segment_data, F.segment, F.segments, F['segment.count'], F['segment.overlap'], F['segment.overlap.conflict'], F.reassembled_in, F['reassembled.length'], F['reassembled.data'], F['reassembly.gap'], F['reassembly.too_long']].map((f) => f.abbrev),
+);
+
+/**
+ * Protocols dissected before (or beside) TCP payloads, never from them: their fields read the same whether
+ * TCP payloads are reassembled and dissected or not. (DNS and `data` are absent: they also run over TCP.)
+ */
+const BELOW_TCP_PAYLOAD: ReadonlySet<string> = new Set(['frame', 'eth', 'vlan', 'sll', 'null', 'loop', 'raw', 'ip', 'ipv6', 'arp', 'icmp', 'icmpv6', 'udp', 'tcp']);
+
+/**
+ * fieldNeedsTcpPayload tells whether a field's value can depend on TCP payload reassembly and dissection
+ * (an application protocol over TCP, a reassembly result, `frame.protocols`, expert info). A one-pass
+ * reader whose output and filters read none of these may skip TCP payloads (SessionOptions.tcpPayloads).
+ */
+export function fieldNeedsTcpPayload(abbrev: string): boolean {
+  const dot = abbrev.indexOf('.');
+  const proto = dot < 0 ? abbrev : abbrev.slice(0, dot);
+  return !BELOW_TCP_PAYLOAD.has(proto) || abbrev === 'frame.protocols' || PAYLOAD_DERIVED.has(abbrev);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Per-frame frozen data
 
@@ -1186,7 +1208,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const baseProtocol = columns.protocol;
 
   if (firstPassRun) {
-    runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    if (ctx.tcpPayloads) runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
     if ((h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
   } else {
     replayCalls(ctx, frozen, payloadView, lowPort, highPort);
