@@ -13,7 +13,7 @@
 import type { FieldDef, FieldType, FieldBase, ProtocolDef } from '../../../shared/fields';
 import { FieldRegistry } from '../../../shared/fields';
 import type { DataSource } from '../../../shared/model';
-import type { ProtoTree, TreeItem } from './tree';
+import { numberField, type ProtoTree, type TreeItem } from './tree';
 import type { ByteView } from './view';
 
 /** FieldSpec is a field declaration without its protocol prefix (see {@link defineFields}). */
@@ -44,14 +44,14 @@ export function defineFields<K extends string>(proto: string, specs: Record<K, F
     if (spec.bitmask !== undefined) def.bitmask = spec.bitmask;
     if (spec.tfs !== undefined) def.tfs = spec.tfs;
     if (spec.blurb !== undefined) def.blurb = spec.blurb;
-    out[key] = Object.freeze(def);
+    out[key] = Object.freeze(numberField(def));
   }
   return out;
 }
 
 /** protocolField is the filterable field of a protocol itself (`smtp`), used for its top tree item. */
 export function protocolField(proto: ProtocolDef): FieldDef {
-  return Object.freeze({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const });
+  return Object.freeze(numberField({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const }));
 }
 
 /** PrefDef declares a preference such as `smtp.decryption` (set with `-o smtp.decryption:TRUE`). */
