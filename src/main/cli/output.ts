@@ -242,9 +242,11 @@ export class FieldsPrinter {
     const value = item.value;
     if (typeof value === 'number' && value >= 0 && value < 65536 && Number.isInteger(value)) {
       let cache = this.intCache.get(def);
-      if (cache === undefined) this.intCache.set(def, (cache = []));
+      // A dense array of 65536 strings ('' = not formatted yet): sparse writes would turn a plain [] into
+      // a slow dictionary-mode array.
+      if (cache === undefined) this.intCache.set(def, (cache = new Array<string>(65536).fill('')));
       let s = cache[value];
-      if (s === undefined) cache[value] = s = formatFieldValue(def, value);
+      if (s === '') cache[value] = s = formatFieldValue(def, value);
       return s;
     }
     if (def.type === 'protocol') return item.labelText() ?? def.name;
