@@ -163,7 +163,7 @@ export function columnsOf(v: FrameView): SummaryColumns {
     destination: cols.destination,
     protocol: cols.protocol,
     length: String(f.origLen),
-    info: cols.info,
+    info: cols.infoText(),
   };
 }
 

@@ -238,6 +238,43 @@ export class Columns {
   fenceInfo(): void {
     this.infoFence = this.info.length;
   }
+
+  /**
+   * infoText is the Info column as shown: Wireshark keeps at most COL_MAX_INFO_LEN − 1 = 4095 bytes of
+   * UTF-8 and drops what does not fit (a long mail body in one frame's Info ends mid-word, as in tshark).
+   * Appends only ever add at the end, so cutting the final text equals Wireshark cutting at each append.
+   */
+  infoText(): string {
+    return truncateUtf8(this.info, COL_MAX_INFO_BYTES);
+  }
+}
+
+/** COL_MAX_INFO_BYTES is the most Wireshark keeps of the Info column (COL_MAX_INFO_LEN 4096 with its NUL). */
+export const COL_MAX_INFO_BYTES = 4095;
+
+/** truncateUtf8 cuts `text` to at most `max` UTF-8 bytes, never inside a character. */
+export function truncateUtf8(text: string, max: number): string {
+  // Every UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count.
+  if (text.length * 3 <= max) return text;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let n: number;
+    let units = 1;
+    if (c < 0x80) n = 1;
+    else if (c < 0x800) n = 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n = 4;
+        units = 2;
+      } else n = 3;
+    } else n = 3;
+    if (bytes + n > max) return text.slice(0, i);
+    bytes += n;
+    i += units - 1;
+  }
+  return text;
 }
 
 /** FrameInput is one captured record plus what the store knows about its neighbours. */
