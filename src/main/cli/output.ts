@@ -250,6 +250,8 @@ export class FieldsPrinter {
       return s;
     }
     if (def.type === 'protocol') return item.labelText() ?? def.name;
+    // A present FT_NONE field (tcp.analysis.flags, smtp.req…) has no value; tshark prints "1".
+    if (def.type === 'none') return '1';
     return formatFieldValue(def, value);
   }
 

@@ -141,7 +141,7 @@ const F = defineFields('tcp', {
     blurb: 'The window size scaling factor (-1 when unknown, -2 when no scaling is used)',
   },
   checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
-  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: CHECKSUM_STATUS },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: CHECKSUM_STATUS },
   urgent_pointer: { name: 'Urgent Pointer', type: 'uint16' },
   options: { name: 'TCP Options', type: 'bytes' },
   'options.nop': { name: 'TCP Option - No-Operation (NOP)', type: 'none' },
@@ -172,6 +172,8 @@ const F = defineFields('tcp', {
   'analysis.bytes_in_flight': { name: 'Bytes in flight', type: 'uint32' },
   'analysis.push_bytes_sent': { name: 'Bytes sent since last PSH flag', type: 'uint32' },
   'analysis.retransmission': { name: 'This frame is a (suspected) retransmission', type: 'none' },
+  'analysis.rto': { name: 'The RTO for this segment was', type: 'reltime', blurb: 'How long the oldest unacknowledged segment waited before this retransmission' },
+  'analysis.rto_frame': { name: 'RTO based on delta from frame', type: 'framenum', blurb: 'The oldest unacknowledged segment the RTO is measured from' },
   'analysis.fast_retransmission': { name: 'This frame is a (suspected) fast retransmission', type: 'none' },
   'analysis.spurious_retransmission': { name: 'This frame is a (suspected) spurious retransmission', type: 'none' },
   'analysis.out_of_order': { name: 'This frame is a (suspected) out-of-order segment', type: 'none' },
@@ -239,6 +241,9 @@ const HEADER_GROUP = new FieldGroup([
   '_ws.expert.group',
 ]);
 
+/** SEGMENTS_GROUP: the "N Reassembled TCP Segments" item and its children. */
+const SEGMENTS_GROUP = new FieldGroup([F.segments, F.segment, F['segment.count'], F['reassembled.length'], F['reassembled.data']]);
+
 /** tcpFields are the TCP field handles (for tests and other modules). */
 export const tcpFields = F;
 
@@ -298,6 +303,9 @@ export interface TcpFrameData {
   flags: number;
   acksFrame?: number;
   ackRtt?: number;
+  /** retransmissions: time since the oldest unacknowledged segment, and its frame */
+  rto?: number;
+  rtoFrame?: number;
   bytesInFlight?: number;
   pushBytes?: number;
   dupAckNum?: number;
@@ -318,6 +326,8 @@ export interface TcpFrameData {
   tooLong?: number;
   /** the frame's payload was not dissected (retransmitted / already-seen data) */
   skipPayload?: boolean;
+  /** retransmitted: flagged a retransmission; its payload was not reassembled or dissected. */
+  retransmitted?: boolean;
   /** FIN: this side closes first ("initiates the connection closing") */
   finActive?: boolean;
 }
@@ -585,6 +595,12 @@ function analyse(
       data.flags |= TCP_A.SPURIOUS_RETRANSMISSION;
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
+      // The RTO is measured from the oldest segment still unacknowledged (the list is newest first).
+      const oldest = fwd.segments[fwd.segments.length - 1];
+      if (oldest !== undefined) {
+        data.rto = now - oldest.time;
+        data.rtoFrame = oldest.frame;
+      }
     }
   }
   // Remember new data (only segments that advance the sequence number).
@@ -597,7 +613,10 @@ function analyse(
       fwd.nextSeqTime = now;
       if (fwd.segments.length < MAX_UNACKED) fwd.segments.unshift({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
     }
-    if (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked)) {
+    // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
+    // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
+    const resent = TCP_A.RETRANSMISSION | TCP_A.FAST_RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION | TCP_A.OUT_OF_ORDER;
+    if ((data.flags & resent) === 0 && (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked))) {
       fwd.maxSeqToBeAcked = segNext;
       fwd.maxSeqToBeAckedSet = true;
     }
@@ -881,11 +900,10 @@ function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
 /** insertSegmentsItem adds `[N Reassembled TCP Segments (M bytes): #a(x), …]` before the PDU's own items. */
 function insertSegmentsItem(ctx: DissectCtx, rootIndex: number, src: number, bytes: Uint8Array, pduLength: number, segments: SegmentSpan[]): void {
   const tree = ctx.tree;
-  if (tree.mode === 'none') return;
+  if (!tree.wantsAny(SEGMENTS_GROUP)) return;
   const rootsBefore = tree.roots.length;
-  const list = segments.map((s) => `#${s.frame}(${s.length})`).join(', ');
   const top = tree
-    .add(null, F.segments, src, 0, pduLength, null, () => `${segments.length} Reassembled TCP Segments (${pduLength} bytes): ${list}`)
+    .add(null, F.segments, src, 0, pduLength, null, () => `${segments.length} Reassembled TCP Segments (${pduLength} bytes): ${segments.map((s) => `#${s.frame}(${s.length})`).join(', ')}`)
     .setGenerated();
   for (const s of segments) {
     const last = s.start + s.length - 1;
@@ -1223,6 +1241,9 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     const { offset, length } = frozen.segmentData;
     tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
   }
+  if (frozen.retransmitted && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
+    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `Retransmitted TCP segment data (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+  }
   if (frozen.overlap) {
     tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
     if (frozen.conflict) {
@@ -1346,6 +1367,10 @@ function addHeaderItems(
       for (const [bit, field, severity, message] of ANALYSIS_ITEMS) {
         if (frozen.flags & bit) expert(ctx, flagsTree, field, severity, 'Sequence', message, v);
       }
+      if (frozen.rto !== undefined && frozen.rtoFrame !== undefined) {
+        tree.add(flagsTree, F['analysis.rto'], v.src, v.base, 0, frozen.rto).setGenerated();
+        tree.add(flagsTree, F['analysis.rto_frame'], v.src, v.base, 0, frozen.rtoFrame).setGenerated().setFrameRef(frozen.rtoFrame);
+      }
       if (frozen.flags & TCP_A.DUPLICATE_ACK) {
         tree.add(flagsTree, F['analysis.duplicate_ack'], v.src, v.base, 0, null, 'This is a TCP duplicate ack').setGenerated();
         tree.add(an, F['analysis.duplicate_ack_num'], v.src, v.base, 0, frozen.dupAckNum ?? 0).setGenerated();
@@ -1401,6 +1426,12 @@ function runFirstPassPayload(
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
     data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
+    return;
+  }
+  if (data.flags & TCP_A.RETRANSMISSION) {
+    // Wireshark hands retransmitted data to no dissector (even bytes past what was seen) and shows it
+    // as "Retransmitted TCP segment data"; it never enters reassembly.
+    data.retransmitted = true;
     return;
   }
   const result = half.accept({
