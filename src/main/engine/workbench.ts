@@ -493,6 +493,8 @@ export class Workbench implements Service {
       {
         record: (rec) => {
           if (generation !== this.loadGeneration) return;
+          // Packets after a save made during the capture are unsaved again (and keep the spool).
+          if (!this.info.unsaved) this.info = { ...this.info, unsaved: true };
           this.appendRecord(rec);
           this.events.emitThrottled('capture.onStatus', this.live?.status() ?? this.lastCaptureStatus);
         },

@@ -6,6 +6,7 @@
  * owner" the pid of a running `sleep`. tshark reads every spool offered.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,6 +128,48 @@ describe('which spools are offered', () => {
       [second, 4],
       [first, 3],
     ]);
+  });
+});
+
+describe('the spool of a live capture on lo', () => {
+  it('is never offered while loaded; saving in full removes it, but not while packets still arrive', async () => {
+    const dir = newDir();
+    const workbench = new Workbench({ labServer: false, capture: { spoolDir: dir } });
+    const server = createSocket('udp4');
+    await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));
+    const port = server.address().port;
+    const sender = createSocket('udp4');
+    const send = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise<void>((r, f) => sender.send(`spool ${i}`, port, '127.0.0.1', (e) => (e ? f(e) : r())));
+    };
+    const frames = async (n: number) => {
+      const until = Date.now() + 10_000;
+      while (workbench['file.info']().counts.frames < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(workbench['file.info']().counts.frames).toBe(n);
+    };
+    await workbench['capture.start']({ iface: 'lo', captureFilter: `udp port ${port}` });
+    await send(3);
+    await frames(3);
+    const spool = workbench['capture.status']().spool!;
+    expect(existsSync(spool)).toBe(true);
+    expect(await findRecoverableSpools(dir)).toEqual([]);
+    // Saved while capturing: the spool stays, and later packets make the capture unsaved again.
+    await workbench['file.save'](join(root, 'live-early.pcapng'), { format: 'pcapng', which: 'all' });
+    expect(workbench['file.info']().unsaved).toBe(false);
+    await send(2);
+    await frames(5);
+    expect(workbench['file.info']().unsaved).toBe(true);
+    await workbench['capture.stop']();
+    expect(existsSync(spool)).toBe(true);
+    expect(await findRecoverableSpools(dir)).toEqual([]);
+    const saved = join(root, 'live-all.pcapng');
+    await workbench['file.save'](saved, { format: 'pcapng', which: 'all' });
+    expect(existsSync(spool)).toBe(false);
+    expect(existsSync(spool + '.owner')).toBe(false);
+    expect((await tsharkFields(saved, ['udp.dstport'])).map((r) => r[0])).toEqual(Array(5).fill(String(port)));
+    sender.close();
+    server.close();
+    await workbench.stop();
   });
 });
 
