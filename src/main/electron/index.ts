@@ -135,7 +135,8 @@ function startApp(): void {
   app.on('will-quit', (event) => {
     if (engineStopped) return;
     event.preventDefault();
-    void workbench.stop().finally(() => {
+    // The unsaved prompt ran in before-quit: the user saved or chose not to, so no spool is kept.
+    void workbench.stop({ discardUnsaved: true }).finally(() => {
       engineStopped = true;
       app.quit();
     });

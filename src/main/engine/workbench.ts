@@ -8,7 +8,7 @@
  * Long work (loading a file, filtering 1M frames) runs in chunks that yield to the event loop, so the
  * process owning the engine stays responsive; a new filter cancels the one still running.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type {
   AppInfo,
@@ -44,7 +44,7 @@ import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
 import { LiveCapture, type LiveConfig } from './capture/live';
 import { listInterfaces } from './capture/devices';
-import { findRecoverableSpools } from './capture/spool';
+import { Spool, checkRecoverable, defaultSpoolDir, findRecoverableSpools, type RecoverableSpool } from './capture/spool';
 import { credentials as sessionCredentials, mailTranscripts } from './dissect/mailinfo';
 import { labChecklist } from './lab/checklist';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
@@ -98,6 +98,8 @@ export class Workbench implements Service {
   private lastCaptureStatus: CaptureStatus = { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
   private readonly consoles = new Map<number, TelnetSession>();
   private nextConsoleId = 1;
+  /** spoolPath is the spool holding the loaded capture (a live capture's, or a recovered one), if any. */
+  private spoolPath: string | null = null;
   /** mailIndex lists the mail messages of `store` (rebuilt when the store is replaced). */
   private mailIndex: MailIndex | null = null;
 
@@ -119,10 +121,19 @@ export class Workbench implements Service {
     }
   }
 
-  /** stop closes everything start() opened. */
-  async stop(): Promise<void> {
+  /**
+   * stop closes everything start() opened. The spool of an unsaved capture stays on disk, so the next
+   * start offers to recover it, unless `discardUnsaved` says the user already chose not to save (the
+   * Electron host's "unsaved capture" prompt at quit).
+   */
+  async stop(options: { discardUnsaved?: boolean } = {}): Promise<void> {
     await this.live?.stop();
     this.live = null;
+    if (this.spoolPath !== null) {
+      if (options.discardUnsaved || !this.info.unsaved) Spool.discard(this.spoolPath);
+      else Spool.release(this.spoolPath);
+    }
+    this.spoolPath = null;
     for (const session of this.consoles.values()) session.close();
     this.consoles.clear();
     await this.labServer?.close();
@@ -194,12 +205,22 @@ export class Workbench implements Service {
   }
 
   async 'file.open'(path: string): Promise<CaptureInfo> {
+    return this.load(path, false);
+  }
+
+  /** load reads a capture file into a new store; `recovered` marks a recovered spool (unsaved). */
+  private async load(path: string, recovered: boolean): Promise<CaptureInfo> {
     const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
       throw new Error(`The file "${path}" could not be opened: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     });
     if (!st.isFile()) throw new Error(`"${path}" is not a regular file`);
+    await this.leaveCapture();
+    if (recovered) {
+      Spool.adopt(path);
+      this.spoolPath = path;
+    }
     const generation = ++this.loadGeneration;
-    this.reset('file', { path, fileName: basename(path) });
+    this.reset('file', recovered ? { path, fileName: basename(path), unsaved: true, recovered: true } : { path, fileName: basename(path) });
     const store = this.store;
     // readCaptureFile reads 1 MiB chunks asynchronously, so the event loop runs between chunks.
     const result = await readCaptureFile(
@@ -220,6 +241,19 @@ export class Workbench implements Service {
     this.events.flush();
     this.events.emit('view.onCounts', this.counts());
     return this.fileInfoNow();
+  }
+
+  /**
+   * leaveCapture runs before another file or capture replaces the loaded one: a running capture stops,
+   * and the old spool is discarded when its capture was saved, or else released (kept on disk and offered
+   * for recovery), since a replacement does not always follow an "unsaved capture" prompt.
+   */
+  private async leaveCapture(): Promise<void> {
+    if (this.live) await this.live.stop();
+    if (this.spoolPath === null) return;
+    if (this.info.unsaved) Spool.release(this.spoolPath);
+    else Spool.discard(this.spoolPath);
+    this.spoolPath = null;
   }
 
   'file.info'(): CaptureInfo {
@@ -274,7 +308,14 @@ export class Workbench implements Service {
       writer.abort();
       throw err;
     }
-    if (options.which === 'all') this.info = { ...this.info, unsaved: false, path, fileName: basename(path) };
+    if (options.which === 'all') {
+      this.info = { ...this.info, unsaved: false, recovered: undefined, path, fileName: basename(path) };
+      // Every packet is in the saved file now: the spool is no longer needed (unless still being written).
+      if (this.spoolPath !== null && !this.live && resolve(path) !== this.spoolPath) {
+        Spool.discard(this.spoolPath);
+        this.spoolPath = null;
+      }
+    }
     return { path, frames: frames.length };
   }
 
@@ -444,7 +485,7 @@ export class Workbench implements Service {
   }
 
   async 'capture.start'(options: CaptureOptions): Promise<CaptureStatus> {
-    if (this.live) await this.live.stop();
+    await this.leaveCapture();
     const generation = ++this.loadGeneration;
     this.reset('live', { fileName: `${options.iface} (live)`, unsaved: true });
     const live = await LiveCapture.start(
@@ -452,12 +493,15 @@ export class Workbench implements Service {
       {
         record: (rec) => {
           if (generation !== this.loadGeneration) return;
+          // Packets after a save made during the capture are unsaved again (and keep the spool).
+          if (!this.info.unsaved) this.info = { ...this.info, unsaved: true };
           this.appendRecord(rec);
           this.events.emitThrottled('capture.onStatus', this.live?.status() ?? this.lastCaptureStatus);
         },
         stopped: (status) => {
           this.lastCaptureStatus = status;
           if (this.live === live) this.live = null;
+          if (generation === this.loadGeneration && status.spool !== undefined) this.spoolPath = status.spool;
           this.info = { ...this.info, path: status.spool };
           this.events.flush();
           this.events.emit('capture.onStatus', status);
@@ -481,8 +525,25 @@ export class Workbench implements Service {
     return this.live?.status() ?? this.lastCaptureStatus;
   }
 
-  'capture.recoverable'() {
-    return findRecoverableSpools(this.options.capture?.spoolDir);
+  /** capture.recoverable lists stale spools (left by a process that is gone), never one of this process. */
+  'capture.recoverable'(): Promise<RecoverableSpool[]> {
+    return findRecoverableSpools(this.spoolDir());
+  }
+
+  /** capture.recover opens a listed stale spool as an unsaved, recovered capture. */
+  async 'capture.recover'(path: string): Promise<CaptureInfo> {
+    const spool = await checkRecoverable(path, this.spoolDir());
+    return this.load(spool.path, true);
+  }
+
+  /** capture.discardRecoverable deletes a listed stale spool; any other path is refused untouched. */
+  async 'capture.discardRecoverable'(path: string): Promise<void> {
+    const spool = await checkRecoverable(path, this.spoolDir());
+    Spool.discard(spool.path);
+  }
+
+  private spoolDir(): string {
+    return this.options.capture?.spoolDir ?? defaultSpoolDir();
   }
 
   'stream.follow'(stream: number): FollowResult {
