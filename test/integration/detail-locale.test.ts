@@ -215,6 +215,7 @@ describe('every frame of every standard capture', () => {
     sll['prefs.set']('gui.locale', 'zh-CN');
     const ds = sll['frame.detail'](1);
     expect(ds.tree[1]!.label).toBe('Linux cooked 模式捕获 v1');
+    expect(one(ds, 'frame.encap_type').label).toBe('封装类型: Linux cooked 模式捕获 v1 (25)');
     expect(one(ds, 'sll.pkttype').label).toMatch(/^数据包类型: (发给本机的单播|本机发出) \(\d\)$/);
   });
 });

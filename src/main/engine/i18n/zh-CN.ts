@@ -609,7 +609,10 @@ export const zhCN: LabelCatalogue = {
       [/^帧 (\d+): (\d+) bytes on wire \((\d+) bits\), (\d+) bytes captured \((\d+) bits\)/, '帧 $1: 线路上 $2 字节 ($3 位), 捕获 $4 字节 ($5 位)'],
       [/ on interface (.*), id (\d+)$/, ', 接口 $1, id $2'],
     ],
-    'frame.encap_type': [[/^(封装类型): Ethernet \(/, '$1: 以太网 (']],
+    'frame.encap_type': [
+      [/^(封装类型): Ethernet \(/, '$1: 以太网 ('],
+      [/^(封装类型): Linux cooked-mode capture v(\d) \(/, '$1: Linux cooked 模式捕获 v$2 ('],
+    ],
     eth: [[/, Src: (.*), Dst: /, ', 源地址: $1, 目的地址: ']],
     sll: [[/^Linux cooked capture v(\d)$/, 'Linux cooked 模式捕获 v$1']],
     ip: [[/, Src: (.*), Dst: /, ', 源地址: $1, 目的地址: ']],
