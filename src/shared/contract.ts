@@ -286,6 +286,11 @@ export interface Methods {
   'console.setMode'(id: number, mode: ConsoleMode): void;
   'console.disconnect'(id: number): void;
   'labserver.status'(): LabServerStatus;
+  /**
+   * prefs.set sets a dissector preference (`smtp.decryption`: re-dissects the capture) or `gui.locale`
+   * (`en` | `zh-CN`: the language of `frame.detail` labels; nothing is re-dissected). Unknown names or
+   * locales are refused with an error and change nothing.
+   */
   'prefs.set'(name: string, value: string | number | boolean): void;
 }
 

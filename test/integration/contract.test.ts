@@ -235,6 +235,19 @@ for (const [transportName, connect] of [
       ]);
     });
 
+    it('sets gui.locale: frame.detail labels in Chinese, same bytes; an unknown locale is refused', async () => {
+      const english = await c.client['frame.detail'](1);
+      await c.client['prefs.set']('gui.locale', 'zh-CN');
+      const chinese = await c.client['frame.detail'](1);
+      expect(chinese.tree.map((n) => n.label)).toContain('网际协议版本 4, 源地址: 127.0.0.1, 目的地址: 127.0.0.1');
+      expect(chinese.tree.map((n) => [n.field, n.src, n.start, n.length])).toEqual(english.tree.map((n) => [n.field, n.src, n.start, n.length]));
+      expect(chinese.sources.map((s) => Buffer.from(s.bytes))).toEqual(english.sources.map((s) => Buffer.from(s.bytes)));
+      await expect(c.client['prefs.set']('gui.locale', 'fr')).rejects.toThrow('Unknown locale "fr" for gui.locale: use one of en, zh-CN');
+      expect((await c.client['frame.detail'](1)).tree).toEqual(chinese.tree);
+      await c.client['prefs.set']('gui.locale', 'en');
+      expect(await c.client['frame.detail'](1)).toEqual(english);
+    });
+
     it('reaches every method (errors, if any, come from the engine, never from validation)', async () => {
       const args: { [M in MethodName]?: unknown[] } = {
         'capture.start': [{ iface: 'no-such-interface-0' }],

@@ -47,6 +47,7 @@ import { listInterfaces } from './capture/devices';
 import { Spool, checkRecoverable, defaultSpoolDir, findRecoverableSpools, type RecoverableSpool } from './capture/spool';
 import { credentials as sessionCredentials, mailTranscripts } from './dissect/mailinfo';
 import { labChecklist } from './lab/checklist';
+import { ENGLISH, createLocalizer, type TreeLocalizer } from './i18n/localize';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
@@ -58,6 +59,11 @@ export const FILTER_TIMEOUT_MS = 30_000;
  * event loop, so the process owning the engine (Electron's main process) keeps answering.
  */
 const LOAD_CHUNK = 64 * 1024;
+/**
+ * LOCALE_PREF selects the language of Packet Details labels (`en`, `zh-CN`). It is a GUI preference the
+ * Workbench owns, not a dissector preference: setting it never re-dissects; only `frame.detail` reads it.
+ */
+export const LOCALE_PREF = 'gui.locale';
 /** SUMMARY_CACHE is how many recently shown rows are kept formatted. */
 const SUMMARY_CACHE = 4096;
 
@@ -89,6 +95,9 @@ export class Workbench implements Service {
   private filterGeneration = 0;
   private readonly summaries = new Map<number, FrameSummary>();
   private readonly prefs: Record<string, string | number | boolean> = {};
+  /** locale of detail trees (LOCALE_PREF); localizer is its translator, undefined for English. */
+  private locale = ENGLISH;
+  private localizer: TreeLocalizer | undefined;
   private readonly modules: readonly ProtocolModule[];
   private readonly filterTimeoutMs: number;
   private loadGeneration = 0;
@@ -445,7 +454,8 @@ export class Workbench implements Service {
   }
 
   'frame.detail'(frame: number): FrameDetail {
-    return this.store.detail(frame);
+    const detail = this.store.detail(frame);
+    return this.localizer === undefined ? detail : this.localizer.detail(detail);
   }
 
   'frame.mark'(frames: number[], marked: boolean): ViewCounts {
@@ -458,6 +468,13 @@ export class Workbench implements Service {
 
   'prefs.set'(name: string, value: string | number | boolean): void {
     const reg = this.store.session.registry;
+    if (name === LOCALE_PREF) {
+      if (value === this.locale) return;
+      // Validate first (createLocalizer throws for an unknown locale) so a bad value changes nothing.
+      this.localizer = createLocalizer(String(value), reg.fields);
+      this.locale = String(value);
+      return;
+    }
     if (!reg.prefDefs.has(name)) throw new Error(`No such preference "${name}"`);
     this.prefs[name] = value;
     // Preferences change dissection: rebuild the store from the same records, keeping the view's filter.
