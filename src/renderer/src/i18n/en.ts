@@ -128,6 +128,7 @@ export const en = {
     displayed: 'Displayed packets',
     marked: 'Marked packets',
     save: 'Save',
+    choose: 'Save as…',
     cancel: 'Cancel',
     saved: 'Saved {{frames}} packets to {{path}}',
   },

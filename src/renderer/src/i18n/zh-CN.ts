@@ -128,6 +128,7 @@ export const zhCN: Resources = {
     displayed: '已显示的分组',
     marked: '已标记的分组',
     save: '保存',
+    choose: '另存为…',
     cancel: '取消',
     saved: '已将 {{frames}} 个分组保存到 {{path}}',
   },
