@@ -402,6 +402,35 @@ export class HalfConnection<T> {
   }
 
   /**
+   * evict drops everything this direction holds — out-of-order pieces (released from the budget) and the
+   * delivered tail — and returns the tags of the dropped pieces, in stream order. The position
+   * (`nextSeq`, `nextOffset`) is left as it was. Used when the stream table evicts idle live state.
+   */
+  evict(): { tag: T; length: number }[] {
+    const tags: { tag: T; length: number }[] = [];
+    if (this.buffer.size > 0) {
+      for (const e of this.buffer.entries()) tags.push({ tag: e.value.tag, length: e.value.bytes.length });
+      this.budget.used -= this.bufferedBytes;
+      this.buffer.clear();
+      this.bufferedBytes = 0;
+    }
+    this.ackedHoleEnd = undefined;
+    if (this.tailBuf !== null) this.forgetTail();
+    return tags;
+  }
+
+  /**
+   * resumeAt starts this (new) direction state at raw sequence number `seq`, stream offset `offset`:
+   * a stream revived after eviction continues where it stood instead of taking its next segment as the
+   * first one.
+   */
+  resumeAt(seq: number, offset: number): void {
+    this.started = true;
+    this.nextSeq = seq >>> 0;
+    this.nextOffset = offset;
+  }
+
+  /**
    * forgetTail drops the delivered tail: later overlaps are not compared. Called when the direction
    * closes, and by the TCP analysis once the stream is finished (both FINs or a RST).
    */
