@@ -48,7 +48,7 @@ describe('StreamTable live-state caps', () => {
     expect(t.evicted).toHaveLength(1);
     const gone = t.evicted[0];
     expect(gone.stream.index).toBe(1);
-    expect(gone.droppedTags[1]).toEqual([{ tag: 11, length: 5 }]);
+    expect(gone.droppedTags?.[1]).toEqual([{ tag: 11, length: 5 }]);
     expect(t.streams[1].live).toBeNull();
     expect(t.budget.used).toBe(5);
     expect(t.liveStreams().map((s) => s.index)).toEqual([0, 2]);

@@ -1426,14 +1426,14 @@ function runFirstPassPayload(
 function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduState>[]): void {
   for (const live of evicted) {
     for (const dir of [0, 1] as const) {
-      for (const { tag, length } of live.droppedTags[dir]) markEvicted(ctx, tag, length);
-      live.droppedTags[dir] = [];
+      for (const { tag, length } of live.droppedTags?.[dir] ?? []) markEvicted(ctx, tag, length);
       const pending = live.pdu[dir];
       if (pending === undefined) continue;
       pending.ref.reassembledIn = undefined;
       for (const part of pending.parts) markEvicted(ctx, part.tag, part.bytes.length);
       live.pdu[dir] = undefined;
     }
+    live.droppedTags = null;
   }
 }
 

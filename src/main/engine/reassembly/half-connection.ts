@@ -106,8 +106,11 @@ interface TailChunk {
   length: number;
 }
 
-/** TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling). */
-const TAIL_MIN_CAPACITY = 2048;
+/**
+ * TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling): small, so that
+ * the many streams that send a line or two (half-open streams, a SYN flood with data) hold little.
+ */
+const TAIL_MIN_CAPACITY = 64;
 
 interface Buffered<T> {
   bytes: Uint8Array;

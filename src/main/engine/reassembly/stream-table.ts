@@ -246,8 +246,8 @@ export class LiveStream<T, D> {
   next: LiveStream<T, D> | null = null;
   /** per-stream state of the payload dissectors (TcpInfo.streamState), created on first use */
   bag: Map<string, unknown> | undefined = undefined;
-  /** after eviction: tags of the out-of-order pieces that were dropped, per direction */
-  droppedTags: [{ tag: T; length: number }[], { tag: T; length: number }[]] = [[], []];
+  /** after eviction: tags of the out-of-order pieces that were dropped, per direction (null before) */
+  droppedTags: [{ tag: T; length: number }[], { tag: T; length: number }[]] | null = null;
 
   constructor(
     readonly stream: TcpStream<T, D>,
@@ -635,10 +635,12 @@ export class StreamTable<T, D = unknown> {
     this.evictions++;
     const records = this.records;
     let dropped = false;
-    for (const dir of [0, 1] as const) {
+    const droppedTags: [{ tag: T; length: number }[], { tag: T; length: number }[]] = [[], []];
+    live.droppedTags = droppedTags;
+    for (let dir = 0; dir < 2; dir++) {
       const half = live.dirs[dir].half;
       const tags = half.evict();
-      live.droppedTags[dir] = tags;
+      droppedTags[dir] = tags;
       if (tags.length > 0 || live.pdu[dir] !== undefined) dropped = true;
       const slot = 2 * stream.index + dir;
       if (half.started) {
@@ -651,7 +653,7 @@ export class StreamTable<T, D = unknown> {
       }
     }
     records.flags[stream.index] |= S_EVICTED;
-    if (dropped || live.pdu[0] !== undefined || live.pdu[1] !== undefined) this.evicted.push(live);
+    if (dropped) this.evicted.push(live);
   }
 
   /** liveStreams lists the live streams, least recently used first (tests). */
