@@ -22,7 +22,11 @@ import { PacketStore } from '../src/main/engine/store/packet-store';
 import { DissectionSession } from '../src/main/engine/decode/session';
 import type { FrameInput } from '../src/main/engine/decode/protocol';
 import { allModules } from '../src/main/engine/modules';
-import { DEFAULT_LIVE_LIMITS, StreamRecords, type StreamTable } from '../src/main/engine/reassembly/stream-table';
+import {
+  DEFAULT_LIVE_LIMITS,
+  StreamRecords,
+  type StreamTable,
+} from '../src/main/engine/reassembly/stream-table';
 import { ACK, PSH, SYN, ipv4, tcpFrame } from './lib/packets';
 import { measure } from './lib/measure';
 
@@ -54,7 +58,9 @@ function heapAfterGc(): number {
 }
 function tableOf(session: DissectionSession): StreamTable<unknown, unknown> {
   // The TCP module's capture-wide state; read here for the figures only.
-  return (session as unknown as { state: { conversations: Map<string, { table: StreamTable<unknown, unknown> }> } }).state.conversations.get('tcp')!.table;
+  return (
+    session as unknown as { state: { conversations: Map<string, { table: StreamTable<unknown, unknown> }> } }
+  ).state.conversations.get('tcp')!.table;
 }
 function liveFigures(table: StreamTable<unknown, unknown>): string {
   return `live streams ${table.liveCount} (cap ${DEFAULT_LIVE_LIMITS.maxLiveStreams}), buffered+pending ${mib(table.liveBytes)} MiB (cap ${mib(DEFAULT_LIVE_LIMITS.maxLiveBytes)}), evicted ${table.evictions}`;
@@ -66,7 +72,11 @@ const writer = openCaptureWriter(file, { format: 'pcap', linktype: 1 });
 for (let i = 0; i < n; i++) {
   const frames = streamFrames(i);
   for (let k = 0; k < frames.length; k++) {
-    writer.write({ tsSec: 1_776_000_000 + Math.floor(i / 10000), tsNsec: (i % 10000) * 100_000 + k * 30_000, data: frames[k] });
+    writer.write({
+      tsSec: 1_776_000_000 + Math.floor(i / 10000),
+      tsNsec: (i % 10000) * 100_000 + k * 30_000,
+      data: frames[k],
+    });
   }
 }
 writer.close();
@@ -83,7 +93,8 @@ writer.close();
   }
   const grown = heapAfterGc() - heap0;
   const sorted = Float64Array.from(times).sort();
-  const pct = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  const pct = (p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   console.log(
     `GUI path, ${n} half-open streams (${records.length} packets): per-packet p50 ${(pct(50) * 1000).toFixed(1)} µs, p99 ${(pct(99) * 1000).toFixed(1)} µs ` +
       `(≤ 1000 µs), max ${pct(100).toFixed(2)} ms; heap + ArrayBuffer growth ${mib(grown)} MiB = ${(grown / n).toFixed(0)} B per stream ` +
@@ -118,7 +129,8 @@ writer.close();
   const run = (from: number, to: number): void => {
     for (let i = from; i < to; i++) {
       const frames = streamFrames(i);
-      for (let k = 0; k < frames.length; k++) dissect(frames[k], first.sec + Math.floor(i / 10000), (i % 10000) * 100_000 + k * 30_000);
+      for (let k = 0; k < frames.length; k++)
+        dissect(frames[k], first.sec + Math.floor(i / 10000), (i % 10000) * 100_000 + k * 30_000);
     }
   };
   const heap0 = heapAfterGc();
@@ -129,7 +141,9 @@ writer.close();
     run(done, at);
     done = at;
     heaps.push(heapAfterGc() - heap0);
-    console.log(`one pass, ${at} half-open streams: heap + ArrayBuffer growth ${mib(heaps[heaps.length - 1])} MiB; ${liveFigures(tableOf(session))}`);
+    console.log(
+      `one pass, ${at} half-open streams: heap + ArrayBuffer growth ${mib(heaps[heaps.length - 1])} MiB; ${liveFigures(tableOf(session))}`,
+    );
   }
   if (checkpoints[1] > checkpoints[0]) {
     const perStream = (heaps[1] - heaps[0]) / (checkpoints[1] - checkpoints[0]);

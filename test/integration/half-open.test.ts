@@ -37,8 +37,26 @@ function client(i: number): string {
   return `10.1.${(i >> 8) & 255}.${i & 255}`;
 }
 
-function tcpSegment(src: string, dst: string, sport: number, dport: number, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
-  const header = bytes(u16(sport), u16(dport), u32(seq >>> 0), u32(ack >>> 0), [0x50, flags], u16(65535), u16(0), u16(0));
+function tcpSegment(
+  src: string,
+  dst: string,
+  sport: number,
+  dport: number,
+  seq: number,
+  ack: number,
+  flags: number,
+  payload: Uint8Array,
+): Uint8Array {
+  const header = bytes(
+    u16(sport),
+    u16(dport),
+    u32(seq >>> 0),
+    u32(ack >>> 0),
+    [0x50, flags],
+    u16(65535),
+    u16(0),
+    u16(0),
+  );
   return eth(MAC_B, MAC_A, 0x0800, ipv4(src, dst, 6, bytes(header, payload)));
 }
 
@@ -66,19 +84,47 @@ describe('half-open streams beyond the live-state cap', () => {
     const isn = isnOf(i);
     records.push(tcpSegment(client(i), SERVER, port, 25, isn, 0, SYN, new Uint8Array(0)));
     records.push(tcpSegment(client(i), SERVER, port, 25, isn + 1, 1000, PSH | ACK, FIRST));
-    records.push(tcpSegment(client(i), SERVER, port, 25, isn + 1 + FIRST.length + HOLE, 1000, PSH | ACK, LATER));
+    records.push(
+      tcpSegment(client(i), SERVER, port, 25, isn + 1 + FIRST.length + HOLE, 1000, PSH | ACK, LATER),
+    );
   }
   // Stream 0 (long evicted) sends its next line after everything it sent.
   const resumeFrame = records.length + 1;
-  records.push(tcpSegment(client(0), SERVER, 1024, 25, isnOf(0) + 1 + FIRST.length + HOLE + LATER.length, 1000, PSH | ACK, new TextEncoder().encode('QUIT\r\n')));
+  records.push(
+    tcpSegment(
+      client(0),
+      SERVER,
+      1024,
+      25,
+      isnOf(0) + 1 + FIRST.length + HOLE + LATER.length,
+      1000,
+      PSH | ACK,
+      new TextEncoder().encode('QUIT\r\n'),
+    ),
+  );
   // The last stream (still live) gets its hole filled: its pending line completes.
   const last = STREAMS - 1;
   const fillFrame = records.length + 1;
   const filler = new Uint8Array(HOLE).fill(0x78);
-  records.push(tcpSegment(client(last), SERVER, 1024 + (last % 60000), 25, isnOf(last) + 1 + FIRST.length, 1000, PSH | ACK, filler));
+  records.push(
+    tcpSegment(
+      client(last),
+      SERVER,
+      1024 + (last % 60000),
+      25,
+      isnOf(last) + 1 + FIRST.length,
+      1000,
+      PSH | ACK,
+      filler,
+    ),
+  );
   const file = writePcap(
     join(dir, 'half-open.pcap'),
-    records.map((data, i) => ({ data, sec: 1_795_712_694 + Math.floor(i / 1000), nsec: (i % 1000) * 1_000_000 })),
+    records.map((data, i) => ({
+      data,
+      sec: 1_795_712_694 + Math.floor(i / 1000),
+      nsec: (i % 1000) * 1_000_000,
+    })),
   );
 
   const { info, records: read } = readCaptureFileSync(file);
@@ -86,7 +132,11 @@ describe('half-open streams beyond the live-state cap', () => {
   const session = new DissectionSession(allModules);
   for (const input of inputs) session.dissect(input, { firstPass: true, mode: 'none', columns: false });
   // The TCP module's capture-wide state (not part of the public API; read here to check the caps).
-  const table = (session as unknown as { state: { conversations: Map<string, { table: StreamTable<unknown, { length: number }> }> } }).state.conversations.get('tcp')!.table;
+  const table = (
+    session as unknown as {
+      state: { conversations: Map<string, { table: StreamTable<unknown, { length: number }> }> };
+    }
+  ).state.conversations.get('tcp')!.table;
 
   it('keeps the live state within its caps and evicted streams hold none', () => {
     expect(table.streams).toHaveLength(STREAMS);
@@ -118,13 +168,26 @@ describe('half-open streams beyond the live-state cap', () => {
     const ourLost: string[] = [];
     const ours = inputs.map((input) => {
       const r = session.dissect(input, { firstPass: false, mode: 'fields', interest });
-      const value = (abbrev: string): string => r.tree.get(abbrev).map((item) => String(item.value)).join(',');
+      const value = (abbrev: string): string =>
+        r.tree
+          .get(abbrev)
+          .map((item) => String(item.value))
+          .join(',');
       if (r.tree.get('tcp.analysis.lost_segment').length > 0) ourLost.push(String(input.number));
-      return [String(input.number), value('tcp.stream'), value('tcp.seq'), value('tcp.ack'), value('tcp.nxtseq')];
+      return [
+        String(input.number),
+        value('tcp.stream'),
+        value('tcp.seq'),
+        value('tcp.ack'),
+        value('tcp.nxtseq'),
+      ];
     });
     expect(ours).toEqual(theirs);
     // A "none" field prints as an empty cell: compare the flag by the frames a filter selects.
-    const theirLost = await tsharkFields(file, ['frame.number'], { filter: 'tcp.analysis.lost_segment', timeoutMs: 120_000 });
+    const theirLost = await tsharkFields(file, ['frame.number'], {
+      filter: 'tcp.analysis.lost_segment',
+      timeoutMs: 120_000,
+    });
     expect(ourLost).toEqual(theirLost.map((row) => row[0]));
     expect(ourLost).toHaveLength(STREAMS);
   }, 180_000);
@@ -138,7 +201,9 @@ describe('half-open streams beyond the live-state cap', () => {
     expect(partial.layers).toContain('tcp');
     expect(partial.columns.info).toContain('[TCP segment of a reassembled PDU]');
     const outOfOrder = session.dissect(inputs[2], { firstPass: false, mode: 'full' });
-    expect(find(toDetailNodes(outOfOrder.tree), (n) => n.field === 'tcp.reassembly.evicted')?.label).toContain(`${LATER.length} bytes of this segment`);
+    expect(
+      find(toDetailNodes(outOfOrder.tree), (n) => n.field === 'tcp.reassembly.evicted')?.label,
+    ).toContain(`${LATER.length} bytes of this segment`);
     // Re-dissection reads frozen data only: the same tree in any order.
     const again = session.dissect(inputs[1], { firstPass: false, mode: 'full' });
     expect(toDetailNodes(again.tree)).toEqual(nodes);
@@ -148,14 +213,18 @@ describe('half-open streams beyond the live-state cap', () => {
     expect(updates).toContain(3);
     // A stream that stayed live kept its partial line: no label.
     const livePartial = session.dissect(inputs[3 * last + 1], { firstPass: false, mode: 'full' });
-    expect(find(toDetailNodes(livePartial.tree), (n) => n.field === 'tcp.reassembly.evicted')).toBeUndefined();
+    expect(
+      find(toDetailNodes(livePartial.tree), (n) => n.field === 'tcp.reassembly.evicted'),
+    ).toBeUndefined();
   });
 
   it('resumes an evicted stream after what it had sent, labelled, and dissects its next line', () => {
     const r = session.dissect(inputs[resumeFrame - 1], { firstPass: false, mode: 'full' });
     const nodes = toDetailNodes(r.tree);
     expect(find(nodes, (n) => n.field === 'tcp.stream')?.value).toBe('0');
-    expect(find(nodes, (n) => n.field === 'tcp.reassembly.evicted')?.label).toContain('Reassembly resumes here');
+    expect(find(nodes, (n) => n.field === 'tcp.reassembly.evicted')?.label).toContain(
+      'Reassembly resumes here',
+    );
     expect(find(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('QUIT');
     expect(r.columns.info).toBe('C: QUIT');
   });
@@ -166,6 +235,8 @@ describe('half-open streams beyond the live-state cap', () => {
     expect(find(nodes, (n) => n.field === 'tcp.segment.count')?.value).toBe('3');
     expect(find(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('EHLO');
     const earlier = session.dissect(inputs[3 * last + 1], { firstPass: false, mode: 'full' });
-    expect(find(toDetailNodes(earlier.tree), (n) => n.field === 'tcp.reassembled_in')?.value).toBe(String(fillFrame));
+    expect(find(toDetailNodes(earlier.tree), (n) => n.field === 'tcp.reassembled_in')?.value).toBe(
+      String(fillFrame),
+    );
   });
 });

@@ -19,7 +19,10 @@ interface Pending {
 }
 
 function table(maxLiveStreams: number, maxLiveBytes = 1 << 30): StreamTable<number, Pending> {
-  const t = new StreamTable<number, Pending>(DEFAULT_LIMITS, new ReassemblyBudget(), { maxLiveStreams, maxLiveBytes });
+  const t = new StreamTable<number, Pending>(DEFAULT_LIMITS, new ReassemblyBudget(), {
+    maxLiveStreams,
+    maxLiveBytes,
+  });
   t.pduBytes = (p) => p.length;
   return t;
 }

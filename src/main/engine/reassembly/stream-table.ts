@@ -13,7 +13,7 @@
  * Memory (docs/reassembly.md, "Per-stream memory"): what must outlive a stream's activity — its index,
  * the facts re-dissection reads (completeness, iRTT, base sequence numbers, window scale) and the facts
  * the port-reuse rule and a later segment need (ISN, FIN/RST seen, next sequence number, times) — is kept
- * in typed-array columns indexed by stream ({@link StreamRecords}, ~60 bytes a stream) behind a small
+ * in typed-array columns indexed by stream ({@link StreamRecords}, 78 bytes a stream) behind a small
  * {@link TcpStream} handle. Everything else (sequence analysis, the reassembler, the payload PDU state) is
  * *live state* ({@link LiveStream}), allocated when a stream sees a segment and kept in an LRU list capped
  * by stream count and by buffered bytes ({@link LiveLimits}); the least recently used stream beyond a cap
