@@ -318,6 +318,12 @@ export interface TcpInfo {
   nextSeq: number;
   /** true when the view is a reassembled buffer spanning several segments */
   reassembled: boolean;
+  /**
+   * streamState: per-stream state of the payload dissectors (first pass only). It lives with the TCP
+   * stream's live state and is dropped when that is evicted (docs/reassembly.md, "Per-stream memory"), so
+   * dissectors keep conversation state here rather than in ctx.conversation, which is never freed.
+   */
+  streamState?: Map<string, unknown>;
 }
 
 /** PortType is the transport of the current packet (pinfo->ptype). */

@@ -27,8 +27,8 @@ import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
-import { COMPLETENESS, StreamTable, TcpStream } from '../reassembly/stream-table';
-import { DEFAULT_LIMITS, ReassemblyBudget, type Chunk } from '../reassembly/half-connection';
+import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
+import type { Chunk } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 
 /** Named byte ranges of the fixed header (RFC 9293 §3.1). */
@@ -224,6 +224,11 @@ const F = defineFields('tcp', {
     type: 'none',
     blurb: 'Wirelab: segments were never captured; the pending PDU was dropped and dissection resumed after the hole',
   },
+  'reassembly.evicted': {
+    name: 'Reassembly state evicted',
+    type: 'none',
+    blurb: 'Wirelab: the stream was idle while the live-state cap was reached; its buffered and pending bytes were dropped unreassembled',
+  },
   'reassembly.too_long': {
     name: 'PDU too long',
     type: 'none',
@@ -249,7 +254,7 @@ export const tcpFields = F;
 
 /** TCP fields whose values come from reassembling and dissecting the payload (not from the header). */
 const PAYLOAD_DERIVED: ReadonlySet<string> = new Set(
-  [F.segment_data, F.segment, F.segments, F['segment.count'], F['segment.overlap'], F['segment.overlap.conflict'], F.reassembled_in, F['reassembled.length'], F['reassembled.data'], F['reassembly.gap'], F['reassembly.too_long']].map((f) => f.abbrev),
+  [F.segment_data, F.segment, F.segments, F['segment.count'], F['segment.overlap'], F['segment.overlap.conflict'], F.reassembled_in, F['reassembled.length'], F['reassembled.data'], F['reassembly.gap'], F['reassembly.too_long'], F['reassembly.evicted']].map((f) => f.abbrev),
 );
 
 /**
@@ -330,6 +335,10 @@ export interface TcpFrameData {
   retransmitted?: boolean;
   /** FIN: this side closes first ("initiates the connection closing") */
   finActive?: boolean;
+  /** bytes of this frame dropped unreassembled when the stream's live state was evicted */
+  evicted?: number;
+  /** first payload of a direction revived after an eviction (what was pending before is gone) */
+  resumed?: boolean;
 }
 
 /** SegTag labels the bytes a reassembler delivers with the frame they came from. */
@@ -365,7 +374,9 @@ interface TcpCaptureState {
 const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
-  return { table: new StreamTable<SegTag, PduState>() };
+  const table = new StreamTable<SegTag, PduState>();
+  table.pduBytes = (pdu) => pdu.length;
+  return { table };
 }
 
 /** NO_OPTIONS is what a header without options tells (shared, never modified). */
@@ -504,7 +515,7 @@ function analyse(
   }
   if (syn && !ackFlag && stream.synTime === undefined) stream.synTime = now;
   if (syn) {
-    if (stream.isn[dir] === undefined) stream.isn[dir] = h.seq;
+    if (stream.isnOf(dir) === undefined) stream.setIsn(dir, h.seq);
     fwd.winScale = opts.wscale !== undefined ? Math.min(opts.wscale, 14) : -2;
     if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
       fwd.winScale = -2;
@@ -734,7 +745,8 @@ function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort:
 }
 
 function tcpInfo(run: PayloadRun, seq: number, length: number, reassembled: boolean): TcpInfo {
-  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled };
+  const live = run.stream.live!;
+  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState: (live.bag ??= new Map()) };
 }
 
 function noteSegmentBytes(run: PayloadRun, tag: SegTag, payloadOffset: number, length: number): void {
@@ -1173,12 +1185,13 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (ctx.firstPass) {
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
+    if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
     data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts);
     ctx.setFrameData('tcp', data);
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    const detached = new TcpStream<SegTag, PduState>(0, '', 0, DEFAULT_LIMITS, new ReassemblyBudget());
+    const detached = detachedStream<SegTag, PduState>();
     data = { stream: detached, dir: 0, relSeq: h.seq, relAck: h.ack, nextSeq: (h.seq + seglen) >>> 0, flags: 0, timeRelative: 0, timeDelta: 0 };
   }
   const stream = data.stream;
@@ -1190,7 +1203,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (labelled) summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
 
   // Window: SYN windows are never scaled (RFC 7323 §2.2).
-  const scale = syn ? undefined : stream.dirs[dir].winScale;
+  const scale = syn ? undefined : stream.winScaleOf(dir);
   const windowSize = scale !== undefined && scale >= 0 ? h.window * 2 ** scale : h.window;
   if (building) addHeaderItems(ctx, v, top, h, frozen, seglen, scale, windowSize);
 
@@ -1204,7 +1217,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
       (ackFlag ? ` Ack=${frozen.relAck}` : '') +
       ` Win=${windowSize}${urg} Len=${seglen}` +
       optionsProbe.info +
-      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
+      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0} SRE=${(re - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0}`).join('') : '');
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
     // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
     columns.setInfo(prefix);
@@ -1254,6 +1267,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (frozen.gapBefore) {
     expert(ctx, top, F['reassembly.gap'], 'warn', 'Reassemble', `${frozen.gapBefore} bytes before this data were not captured; the pending PDU was dropped`, v, h.hdrLen, 0);
   }
+  if (frozen.evicted || frozen.resumed) expertEvicted(ctx, top, frozen, v, h.hdrLen, capturedPayload);
   if (frozen.tooLong) {
     expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
   }
@@ -1434,6 +1448,7 @@ function runFirstPassPayload(
     data.retransmitted = true;
     return;
   }
+  if (stream.takeResumed(dir)) data.resumed = true;
   const result = half.accept({
     seq: h.seq,
     payload,
@@ -1450,6 +1465,43 @@ function runFirstPassPayload(
   if (!run.dissectedPdu) {
     if (data.partOf || data.segmentData) data.segmentOnly = true;
     else if (result.chunks.length === 0) data.skipPayload = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Live-state eviction (docs/reassembly.md, "Per-stream memory")
+
+/**
+ * dropEvicted labels the frames whose bytes an evicted stream still held: out-of-order pieces waiting for
+ * a hole and the parts of a pending PDU. They are given up as a gap: the pending PDU is never completed
+ * (no `reassembled_in`), and the frames get an expert item; their rows are reported as changed.
+ */
+function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduState>[]): void {
+  for (const live of evicted) {
+    for (const dir of [0, 1] as const) {
+      for (const { tag, length } of live.droppedTags?.[dir] ?? []) markEvicted(ctx, tag, length);
+      const pending = live.pdu[dir];
+      if (pending === undefined) continue;
+      pending.ref.reassembledIn = undefined;
+      for (const part of pending.parts) markEvicted(ctx, part.tag, part.bytes.length);
+      live.pdu[dir] = undefined;
+    }
+    live.droppedTags = null;
+  }
+}
+
+function markEvicted(ctx: DissectCtx, tag: SegTag, length: number): void {
+  tag.data.evicted = (tag.data.evicted ?? 0) + length;
+  ctx.markRowChanged?.(tag.frame);
+}
+
+function expertEvicted(ctx: DissectCtx, top: TreeItem, frozen: TcpFrameData, v: ByteView, hdrLen: number, capturedPayload: number): void {
+  if (frozen.evicted) {
+    const n = frozen.evicted;
+    expert(ctx, top, F['reassembly.evicted'], 'warn', 'Reassemble', `Reassembly state evicted: ${n} ${plural(n, 'byte', 'bytes')} of this segment were dropped unreassembled (idle stream, live-state cap)`, v, hdrLen, capturedPayload);
+  }
+  if (frozen.resumed) {
+    expert(ctx, top, F['reassembly.evicted'], 'warn', 'Reassemble', 'Reassembly resumes here after the stream\'s state was evicted (live-state cap); earlier pending bytes were dropped', v, hdrLen, 0);
   }
 }
 

@@ -310,6 +310,7 @@ const TCP: Record<string, string> = {
   'tcp.bogus_header_length': '错误的 TCP 首部长度',
   'tcp.reassembly.gap': '此数据之前缺少字节',
   'tcp.reassembly.too_long': 'PDU 过长',
+  'tcp.reassembly.evicted': '重组状态已被淘汰',
 };
 
 const SMTP: Record<string, string> = {
