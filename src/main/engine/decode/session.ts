@@ -101,7 +101,14 @@ const NO_ADDRESS: Address = Object.freeze({ type: 'none' }) as Address;
  */
 interface SessionState {
   readonly prefs: Map<string, string | number | boolean>;
-  readonly frameData: Map<number, Map<string, unknown>>;
+  /**
+   * frameData: per key (a module's abbrev and suffix), frame number → what the first pass froze. One map
+   * per key rather than one small Map per frame: a 1M-frame capture holds a few big maps instead of a
+   * million objects (about 100 bytes each).
+   */
+  readonly frameData: Map<string, Map<number, unknown>>;
+  /** frames that froze anything (first passes run in frame order, so the last one is enough to count) */
+  frameDataFrames: { count: number; last: number };
   readonly conversations: Map<string, unknown>;
   readonly rowUpdates: Set<number>;
   readonly keepFrameData: boolean;
@@ -182,15 +189,20 @@ class FrameCtx implements DissectCtx, FrameResult {
   getFrameData<T>(key: string): T | undefined {
     const frameData = this.state.frameData;
     if (frameData.size === 0) return undefined;
-    return frameData.get(this.frame.number)?.get(key) as T | undefined;
+    return frameData.get(key)?.get(this.frame.number) as T | undefined;
   }
 
   setFrameData<T>(key: string, value: T): void {
     if (!this.firstPass || !this.state.keepFrameData) return;
-    const frameData = this.state.frameData;
-    let map = frameData.get(this.frame.number);
-    if (!map) frameData.set(this.frame.number, (map = new Map()));
-    map.set(key, value);
+    const state = this.state;
+    let map = state.frameData.get(key);
+    if (!map) state.frameData.set(key, (map = new Map()));
+    const n = this.frame.number;
+    map.set(n, value);
+    if (n !== state.frameDataFrames.last) {
+      state.frameDataFrames.last = n;
+      state.frameDataFrames.count++;
+    }
   }
 
   conversation<T>(key: string, create: () => T): T {
@@ -217,6 +229,7 @@ export function bufferContext(bytes: Uint8Array, sourceName: string): DissectCtx
   const state: SessionState = {
     prefs: new Map(),
     frameData: new Map(),
+    frameDataFrames: { count: 0, last: 0 },
     conversations: new Map(),
     rowUpdates: new Set(),
     keepFrameData: false,
@@ -259,6 +272,7 @@ export class DissectionSession {
     this.state = {
       prefs,
       frameData: new Map(),
+      frameDataFrames: { count: 0, last: 0 },
       conversations: new Map(),
       rowUpdates: new Set(),
       keepFrameData: options.keepFrameData ?? true,
@@ -302,6 +316,6 @@ export class DissectionSession {
 
   /** hasFrameData tells whether the first pass froze anything for a frame (tests, memory accounting). */
   frameDataSize(): number {
-    return this.state.frameData.size;
+    return this.state.frameDataFrames.count;
   }
 }
