@@ -480,7 +480,8 @@ export class Workbench implements Service {
       return;
     }
     this.setOrder(sorted);
-    if (before !== this.sortedBy) this.events.emit('view.onSort', { sort: this.sortedBy });
+    // Also when the sort is unchanged: it ends any "sorting…" progress the client shows.
+    if (before !== null || this.sortedBy !== null) this.events.emit('view.onSort', { sort: this.sortedBy });
   }
 
   'view.rows'(start: number, count: number): FrameSummary[] {
