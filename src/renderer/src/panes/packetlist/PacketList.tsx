@@ -167,10 +167,10 @@ export function PacketList() {
                   sortNow();
                 }}
               >
-                {t(`list.${c.key}`)}
+                <span className="pl-head-label">{t(`list.${c.key}`)}</span>
                 {sorted && (
                   <span className="pl-sort-arrow" aria-hidden="true">
-                    {sorted.descending ? ' ▼' : ' ▲'}
+                    {sorted.descending ? '▼' : '▲'}
                   </span>
                 )}
               </div>
