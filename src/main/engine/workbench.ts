@@ -382,8 +382,17 @@ export class Workbench implements Service {
 
   async 'view.sort'(column: SortColumn | 'none', descending: boolean): Promise<SortFeedback> {
     const sort = column === 'none' ? null : { column, descending };
+    const previous = this.sortedBy;
     this.sortSpec = sort;
     this.sortGeneration++;
+    if (sort && previous?.column === column && this.order && this.order.length === this.displayedCountNow()) {
+      // Same column, other direction: descending is the exact reverse of ascending, so no re-sort
+      // (the second click on Info is instant however long the first one took).
+      if (previous.descending !== descending) this.setOrder({ sort, order: this.order.slice().reverse() });
+      else this.setOrder({ sort, order: this.order });
+      this.events.emit('view.onSort', { sort });
+      return { ok: true, sort, displayed: this.displayedCountNow() };
+    }
     const filterGeneration = this.filterGeneration;
     const store = this.store;
     const generation = this.sortGeneration;

@@ -192,10 +192,11 @@ export class PacketStore {
 
   /**
    * columnId returns the interned id of a frame's Source, Destination or Protocol text (index into
-   * {@link columnTextTable}); a row changed after its first pass is re-summarised once first.
+   * {@link columnTextTable}); the Protocol of a row changed after its first pass is re-read once first.
    */
   columnId(column: TextColumn, n: number): number {
-    if (this.flags[n] & FLAG_COLUMNS_STALE) {
+    // Reassembly changes a row's Protocol and Info, never its addresses.
+    if (column === 'protocol' && this.flags[n] & FLAG_COLUMNS_STALE) {
       this.flags[n] &= ~FLAG_COLUMNS_STALE;
       this.internColumns(n, this.summary(n));
     }

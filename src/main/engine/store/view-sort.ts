@@ -104,12 +104,45 @@ async function sortByNumbers(keys: Float64Array, slicer: Slicer): Promise<Uint32
   if ((max + 1) * count < Number.MAX_SAFE_INTEGER) {
     const packed = new Float64Array(count);
     for (let i = 0; i < count; i++) packed[i] = keys[i] * count + i;
-    packed.sort();
+    const sorted = await sortDoubles(packed, slicer);
+    if (!sorted) return null;
     const out = new Uint32Array(count);
-    for (let i = 0; i < count; i++) out[i] = packed[i] % count;
+    for (let i = 0; i < count; i++) out[i] = sorted[i] % count;
     return out;
   }
   return mergeSort(count, (a, b) => keys[a] - keys[b] || a - b, slicer, 0);
+}
+
+/**
+ * sortDoubles sorts distinct doubles ascending: runs sorted natively (numeric, no comparator), then
+ * merge passes that yield inside, so 1M keys never block the event loop for long.
+ */
+async function sortDoubles(values: Float64Array, slicer: Slicer): Promise<Float64Array | null> {
+  const count = values.length;
+  const run = RUN * 16;
+  let src: Float64Array = values;
+  let dst: Float64Array = new Float64Array(count);
+  for (let lo = 0; lo < count; lo += run) {
+    src.subarray(lo, Math.min(count, lo + run)).sort();
+    if (!(await slicer.tick(0.5 + (0.25 * lo) / count))) return null;
+  }
+  for (let width = run; width < count; width *= 2) {
+    for (let lo = 0; lo < count; lo += 2 * width) {
+      const mid = Math.min(count, lo + width);
+      const hi = Math.min(count, lo + 2 * width);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        dst[k++] = src[i] <= src[j] ? src[i++] : src[j++];
+        if ((k & 0xffff) === 0 && !(await slicer.tick(0.75 + (0.25 * k) / count))) return null;
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 /** sortByTime: capture order when the timestamps never go back (the usual case), else a merge sort. */
@@ -133,7 +166,7 @@ async function sortByInterned(store: PacketStore, frames: Uint32Array, column: T
   const ids = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
     ids[i] = store.columnId(column, frames[i]);
-    if ((i & 0xffff) === 0xffff && !(await slicer.tick(i / count / 2))) return null;
+    if ((i & 0xfff) === 0xfff && !(await slicer.tick(i / count / 2))) return null;
   }
   const texts = store.columnTextTable;
   const byText = identity(texts.length).sort((a, b) => compareText(texts[a], texts[b]));
@@ -187,7 +220,11 @@ async function mergeSort(
       let i = lo;
       let j = mid;
       let k = lo;
-      while (i < mid && j < hi) dst[k++] = compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
+      while (i < mid && j < hi) {
+        dst[k++] = compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
+        // The last passes merge runs of 500k rows: yield inside a merge too.
+        if ((k & 0x3fff) === 0 && !(await slicer.tick(share(pass, k)))) return null;
+      }
       while (i < mid) dst[k++] = src[i++];
       while (j < hi) dst[k++] = src[j++];
       if (!(await slicer.tick(share(pass, hi)))) return null;
