@@ -195,6 +195,27 @@ describe('view.sort keeps go-to, find, marks and save right', () => {
     expect(await viewNumbers(workbench)).toEqual(expectedOrder(rows, 'source', true));
   });
 
+  it('a sort and a filter asked for at the same moment end in the filtered view sorted (either order)', async () => {
+    const workbench = new Workbench({ labServer: false });
+    await workbench['file.open'](capture.file);
+    const all = await tsharkRows(capture.file, capture.decodeAs);
+    const kept = new Set((await tsharkRows(capture.file, capture.decodeAs, 'tcp.len > 0')).map((r) => r.number));
+    const events: SortState[] = [];
+    workbench.events.on('view.onSort', (state) => events.push(state));
+
+    const [filtered, sorted] = await Promise.all([workbench['view.setFilter']('tcp.len > 0'), workbench['view.sort']('length', false)]);
+    expect(filtered.ok).toBe(true);
+    expect(sorted).toMatchObject({ ok: true, sort: { column: 'length', descending: false } });
+    expect(await viewNumbers(workbench)).toEqual(expectedOrder(all.filter((r) => kept.has(r.number)), 'length', false));
+    expect(events.at(-1)).toEqual({ sort: { column: 'length', descending: false } });
+
+    const [bySource] = await Promise.all([workbench['view.sort']('source', true), workbench['view.setFilter']('')]);
+    // The filter started after the sort, so it ended the sort's own run (`cancelled`) and applied it itself.
+    expect(bySource).toMatchObject({ ok: false, cancelled: true });
+    expect(await viewNumbers(workbench)).toEqual(expectedOrder(all, 'source', true));
+    expect(events.at(-1)).toEqual({ sort: { column: 'source', descending: true } });
+  });
+
   it('drops the sort when a frame arrives in the view (live capture) and rows go back to capture order', async () => {
     const workbench = new Workbench({ labServer: false });
     await workbench['file.open'](capture.file);

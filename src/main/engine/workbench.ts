@@ -105,6 +105,8 @@ export class Workbench implements Service {
   private order: Uint32Array | null = null;
   private orderIndex: Int32Array | null = null;
   private sortGeneration = 0;
+  /** viewVersion changes whenever the set of displayed frames is replaced (a sort of the old set is void). */
+  private viewVersion = 0;
   private lastSortProgress = 0;
   private readonly summaries = new Map<number, FrameSummary>();
   private readonly prefs: Record<string, string | number | boolean> = {};
@@ -330,6 +332,7 @@ export class Workbench implements Service {
   /** setOrder installs a sorted order of the displayed frames (null: capture order) and its row index. */
   private setOrder(sorted: { sort: ViewSort; order: Uint32Array } | null): void {
     this.sortGeneration++;
+    this.viewVersion++;
     this.sortedBy = sorted?.sort ?? null;
     this.order = sorted?.order ?? null;
     this.orderIndex = null;
@@ -353,6 +356,15 @@ export class Workbench implements Service {
    * instead of the one started with.
    */
   private async sortForView(frames: Uint32Array, current: () => boolean): Promise<{ sort: ViewSort; order: Uint32Array } | null | undefined> {
+    for (;;) {
+      const sorted = await this.sortOnce(frames, current);
+      // The caller commits synchronously after this check: a view.sort that came in while we were
+      // returning would otherwise be lost.
+      if (sorted === undefined || this.sortSpec === (sorted?.sort ?? null)) return sorted;
+    }
+  }
+
+  private async sortOnce(frames: Uint32Array, current: () => boolean): Promise<{ sort: ViewSort; order: Uint32Array } | null | undefined> {
     for (;;) {
       const sort = this.sortSpec;
       if (!sort) return null;
@@ -396,11 +408,20 @@ export class Workbench implements Service {
     const filterGeneration = this.filterGeneration;
     const store = this.store;
     const generation = this.sortGeneration;
+    const version = this.viewVersion;
     const sorted = await this.sortForView(
       this.displayedFrames(),
-      () => filterGeneration === this.filterGeneration && store === this.store && generation === this.sortGeneration,
+      () =>
+        filterGeneration === this.filterGeneration &&
+        store === this.store &&
+        generation === this.sortGeneration &&
+        version === this.viewVersion,
     );
-    if (sorted === undefined) return { ok: false, cancelled: true, sort: this.sortedBy, displayed: this.displayedCountNow() };
+    if (sorted === undefined) {
+      // A filter that replaced the view meanwhile sorted it by this very request: that is our answer.
+      if (this.sortSpec === sort && this.sortedBy === sort) return { ok: true, sort, displayed: this.displayedCountNow() };
+      return { ok: false, cancelled: true, sort: this.sortedBy, displayed: this.displayedCountNow() };
+    }
     this.setOrder(sorted);
     this.events.emit('view.onSort', { sort: this.sortedBy });
     return { ok: true, sort: this.sortedBy, displayed: this.displayedCountNow() };
