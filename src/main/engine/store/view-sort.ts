@@ -128,21 +128,58 @@ async function sortDoubles(values: Float64Array, slicer: Slicer): Promise<Float6
   }
   for (let width = run; width < count; width *= 2) {
     for (let lo = 0; lo < count; lo += 2 * width) {
-      const mid = Math.min(count, lo + width);
-      const hi = Math.min(count, lo + 2 * width);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        dst[k++] = src[i] <= src[j] ? src[i++] : src[j++];
-        if ((k & 0xffff) === 0 && !(await slicer.tick(0.75 + (0.25 * k) / count))) return null;
+      const merge: Merge = { i: lo, j: Math.min(count, lo + width), k: lo, mid: Math.min(count, lo + width), hi: Math.min(count, lo + 2 * width) };
+      while (!mergeDoubles(src, dst, merge, MERGE_STEP)) {
+        if (!(await slicer.tick(0.75 + (0.25 * merge.k) / count))) return null;
       }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
     }
     [src, dst] = [dst, src];
   }
   return src;
+}
+
+/** Merge is the state of one merge of src[i..mid) and src[mid..hi) into dst from k (resumable). */
+interface Merge {
+  i: number;
+  j: number;
+  k: number;
+  mid: number;
+  hi: number;
+}
+
+/** MERGE_STEP is how many rows one synchronous merge step writes before the caller may yield. */
+const MERGE_STEP = 1 << 16;
+
+/** mergeDoubles advances a merge of doubles by at most `step` rows; true when it is complete. */
+function mergeDoubles(src: Float64Array, dst: Float64Array, m: Merge, step: number): boolean {
+  let { i, j, k } = m;
+  const { mid, hi } = m;
+  const stop = Math.min(hi, k + step);
+  while (k < stop && i < mid && j < hi) dst[k++] = src[i] <= src[j] ? src[i++] : src[j++];
+  if (i === mid || j === hi) {
+    while (i < mid) dst[k++] = src[i++];
+    while (j < hi) dst[k++] = src[j++];
+  }
+  m.i = i;
+  m.j = j;
+  m.k = k;
+  return k === hi;
+}
+
+/** mergePositions advances a merge of positions by a comparator by at most `step` rows. */
+function mergePositions(src: Uint32Array, dst: Uint32Array, m: Merge, step: number, compare: (a: number, b: number) => number): boolean {
+  let { i, j, k } = m;
+  const { mid, hi } = m;
+  const stop = Math.min(hi, k + step);
+  while (k < stop && i < mid && j < hi) dst[k++] = compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
+  if (i === mid || j === hi) {
+    while (i < mid) dst[k++] = src[i++];
+    while (j < hi) dst[k++] = src[j++];
+  }
+  m.i = i;
+  m.j = j;
+  m.k = k;
+  return k === hi;
 }
 
 /** sortByTime: capture order when the timestamps never go back (the usual case), else a merge sort. */
@@ -216,18 +253,12 @@ async function mergeSort(
   for (let width = RUN; width < count; width *= 2, pass++) {
     for (let lo = 0; lo < count; lo += 2 * width) {
       const mid = Math.min(count, lo + width);
-      const hi = Math.min(count, lo + 2 * width);
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        dst[k++] = compare(src[i], src[j]) <= 0 ? src[i++] : src[j++];
-        // The last passes merge runs of 500k rows: yield inside a merge too.
-        if ((k & 0x3fff) === 0 && !(await slicer.tick(share(pass, k)))) return null;
+      const merge: Merge = { i: lo, j: mid, k: lo, mid, hi: Math.min(count, lo + 2 * width) };
+      // The last passes merge runs of 500k rows: yield inside a merge too (steps of 16k string compares).
+      while (!mergePositions(src, dst, merge, MERGE_STEP >> 2, compare)) {
+        if (!(await slicer.tick(share(pass, merge.k)))) return null;
       }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-      if (!(await slicer.tick(share(pass, hi)))) return null;
+      if (!(await slicer.tick(share(pass, merge.hi)))) return null;
     }
     [src, dst] = [dst, src];
   }
