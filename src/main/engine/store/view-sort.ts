@@ -92,7 +92,7 @@ function identity(count: number): Uint32Array {
 }
 
 /**
- * sortByNumbers orders positions by non-negative integer keys, ties by position. When key × count fits
+ * sortByNumbers orders positions by non-negative integer keys (overwritten), ties by position. When key × count fits
  * in a double's 53 bits, key and position are packed into one number and sorted natively (no comparator
  * call); otherwise a chunked merge sort compares them.
  */
@@ -102,7 +102,8 @@ async function sortByNumbers(keys: Float64Array, slicer: Slicer): Promise<Uint32
   let max = 0;
   for (let i = 0; i < count; i++) if (keys[i] > max) max = keys[i];
   if ((max + 1) * count < Number.MAX_SAFE_INTEGER) {
-    const packed = new Float64Array(count);
+    // In place: the keys are not needed afterwards (one 8 MB array less per 1M rows).
+    const packed = keys;
     for (let i = 0; i < count; i++) packed[i] = keys[i] * count + i;
     const sorted = await sortDoubles(packed, slicer);
     if (!sorted) return null;
