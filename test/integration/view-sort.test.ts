@@ -216,6 +216,24 @@ describe('view.sort keeps go-to, find, marks and save right', () => {
     expect(events.at(-1)).toEqual({ sort: { column: 'source', descending: true } });
   });
 
+  it('sorts again after a preference rebuilt the store, telling clients the old order is gone', async () => {
+    const workbench = new Workbench({ labServer: false });
+    await workbench['file.open'](capture.file);
+    await workbench['view.sort']('length', true);
+    const events: SortState[] = [];
+    const sortedAgain = new Promise<void>((resolve) =>
+      workbench.events.on('view.onSort', (state) => {
+        events.push(state);
+        if (state.sort?.column === 'length') resolve();
+      }),
+    );
+    workbench['prefs.set']('tcp.desegment_tcp_streams', true);
+    await sortedAgain;
+    expect(events[0]).toEqual({ sort: null });
+    expect(events.at(-1)).toEqual({ sort: { column: 'length', descending: true } });
+    expect(await viewNumbers(workbench)).toEqual(expectedOrder(await tsharkRows(capture.file, capture.decodeAs), 'length', true));
+  });
+
   it('drops the sort when a frame arrives in the view (live capture) and rows go back to capture order', async () => {
     const workbench = new Workbench({ labServer: false });
     await workbench['file.open'](capture.file);

@@ -606,8 +606,11 @@ export class Workbench implements Service {
     this.displayedCount = this.store.size;
     // The new store is in capture order until the filter (or the sort alone) is applied again.
     const sort = this.sortSpec;
+    const wasSorted = this.sortedBy !== null;
     this.setOrder(null);
     this.sortSpec = sort;
+    // Clients drop rows fetched in the old order; the re-sort below announces the sort again.
+    if (wasSorted) this.events.emit('view.onSort', { sort: null });
     if (filter) void this.runFilter(filter);
     else if (sort) void this['view.sort'](sort.column, sort.descending);
     this.events.emit('view.onReset', this.fileInfoNow());
