@@ -95,6 +95,21 @@ export interface CaptureInfo {
   counts: ViewCounts;
   /** error: the load stopped early on a damaged file (frames before it are kept) */
   error?: string;
+  /** recovered: a spool left by a crashed or killed run, reopened with capture.recover (unsaved until saved) */
+  recovered?: boolean;
+}
+
+/** RecoverableCapture is a live capture's spool left by a run that ended without saving it. */
+export interface RecoverableCapture {
+  path: string;
+  bytes: number;
+  /** ISO time of the last write (about when that run ended) */
+  modified: string;
+  /** ISO time the capture started, when known */
+  started?: string;
+  iface?: string;
+  /** complete packets in it, when cheap to count (spools up to 64 MiB) */
+  packets?: number;
 }
 
 /** FilterFeedback mirrors the shared filter state for the filter bar. */
@@ -252,8 +267,15 @@ export interface Methods {
   'capture.start'(options: CaptureOptions): CaptureStatus;
   'capture.stop'(): CaptureStatus;
   'capture.status'(): CaptureStatus;
-  /** capture.recoverable lists spooled captures left by a crash (open one with file.open) */
-  'capture.recoverable'(): { path: string; bytes: number; modified: string }[];
+  /**
+   * capture.recoverable lists the spools of captures a crashed or killed run left unsaved (never a
+   * capture running or loaded in a live process), newest first; the UI offers them at startup.
+   */
+  'capture.recoverable'(): RecoverableCapture[];
+  /** capture.recover opens a listed spool as an unsaved, recovered capture (any other path is refused) */
+  'capture.recover'(path: string): CaptureInfo;
+  /** capture.discardRecoverable deletes a listed spool (any other path is refused, untouched) */
+  'capture.discardRecoverable'(path: string): void;
   'file.open'(path: string): CaptureInfo;
   'file.save'(path: string, options: SaveOptions): { path: string; frames: number };
   'file.info'(): CaptureInfo;
@@ -305,6 +327,11 @@ export interface Methods {
   'console.setMode'(id: number, mode: ConsoleMode): void;
   'console.disconnect'(id: number): void;
   'labserver.status'(): LabServerStatus;
+  /**
+   * prefs.set sets a dissector preference (`smtp.decryption`: re-dissects the capture) or `gui.locale`
+   * (`en` | `zh-CN`: the language of `frame.detail` labels; nothing is re-dissected). Unknown names or
+   * locales are refused with an error and change nothing.
+   */
   'prefs.set'(name: string, value: string | number | boolean): void;
 }
 
@@ -405,6 +432,10 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'capture.stop': [],
   'capture.status': [],
   'capture.recoverable': [],
+  // Read paths: in Electron only the spools capture.recoverable listed (origin 'recovery') pass; the
+  // engine accepts nothing but a stale spool it lists itself.
+  'capture.recover': [READ_PATH],
+  'capture.discardRecoverable': [READ_PATH],
   'file.open': [READ_PATH],
   'file.save': [PATH, { kind: 'object', check: checkSaveOptions }],
   'file.info': [],

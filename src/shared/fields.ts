@@ -64,6 +64,12 @@ export interface FieldDef {
   blurb?: string;
   /** deprecated: use this other field instead (the filter bar shows a warning). */
   deprecatedBy?: string;
+  /**
+   * id is the engine's dense number for the field object (Wireshark's hf_ index), given when a dissector
+   * declares it; `fields`-mode trees test interest with it instead of hashing `abbrev`. Not part of the
+   * field's meaning: two declarations of one abbrev have two ids.
+   */
+  id?: number;
 }
 
 /** ProtocolDef names a protocol: `{abbrev:'smtp', short:'SMTP', name:'Simple Mail Transfer Protocol'}`. */

@@ -330,6 +330,8 @@ export function formatDisplayValue(def: FieldDef, value: FieldValue): string {
   if ((typeof value === 'number' || typeof value === 'bigint') && typeBits(def.type)) {
     if (def.values && typeof value === 'number') {
       const meaning = def.values[value] ?? 'Unknown';
+      // BASE_NONE value strings (checksum status) show the meaning alone.
+      if (def.base === 'none') return meaning;
       const raw = def.base === 'hex' || def.base === 'hex_dec' ? hexOf(value, hexDigitsFor(def)) : String(value);
       return `${meaning} (${raw})`;
     }

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { main, type CliIO } from '../../src/main/cli/index';
+import { fieldNeedsTcpPayload } from '../../src/main/engine/decode/tcp';
 import type { LabCapture } from '../support/lab-captures';
 import { captureInfo } from '../support/capture';
 import { run } from '../support/tools';
@@ -178,6 +179,24 @@ describe('-T fields', () => {
       }
     });
   }
+
+  it('header-only fields (TCP payloads skipped, docs/cli.md) equal tshark on every lab capture', async () => {
+    // None of these reads a TCP payload, so the one-pass CLI skips reassembly and SMTP/POP/IMF: the
+    // numbers, streams, analysis flags and raw payload bytes must still be tshark's, frame by frame.
+    const header = ['frame.number', 'frame.time_relative', 'ip.src', 'ipv6.dst', 'tcp.srcport', 'tcp.stream', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.flags', 'tcp.analysis.flags', 'tcp.payload', 'udp.length'];
+    expect(header.filter(fieldNeedsTcpPayload)).toEqual([]);
+    for (const name of Object.keys(captures)) {
+      const args = ['-r', captures[name].file, '-T', 'fields', ...header.flatMap((f) => ['-e', f])];
+      const ours = await wirelab(args);
+      expect(ours.code, name).toBe(0);
+      expect(ours.stdout, name).toBe((await tshark([...args, ...PIN])).stdout);
+    }
+    // Fields that do depend on payload dissection keep the full first pass.
+    for (const f of ['smtp.req.command', 'tcp.reassembled_in', 'tcp.segment', 'frame.protocols', 'imf.subject', '_ws.expert', 'data.data']) expect(fieldNeedsTcpPayload(f), f).toBe(true);
+    const c = captures['smtp-handout'];
+    const args = ['-r', c.file, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.srcport', '-e', 'tcp.reassembled_in', '-e', 'smtp.req.command'];
+    expect((await wirelab(args)).stdout).toBe((await tshark([...args, ...PIN])).stdout);
+  });
 
   it('_ws.col.Protocol and _ws.col.Info follow the summary columns', async () => {
     const c = captures['smtp-handout'];

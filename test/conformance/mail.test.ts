@@ -6,14 +6,13 @@
  * POP, with `smtp.decryption` off and on; rows covered by docs/wireshark-differences.md are excluded by
  * their scenario design (no retried AUTH, no one-key POP commands, no UIDL/RETR bodies).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allModules } from '../../src/main/engine/modules';
 import { dissectFile } from '../support/dissect';
-import { runDialog, type DialogStep } from '../support/mail-dialog';
+import { captureDialog, type DialogStep } from '../support/mail-dialog';
 import { tsharkFields } from '../support/tshark';
 import { formatFieldValue } from '../../src/shared/format';
 
@@ -70,23 +69,6 @@ const POP: DialogStep[] = [
   { s: '+OK bye\r\n' },
 ];
 
-async function capture(steps: DialogStep[], port: number, out: string): Promise<string> {
-  const td = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', out, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    td.stderr.on('data', (d: Buffer) => /listening on/.test(d.toString()) && resolve());
-    td.once('exit', (code) => reject(new Error(`tcpdump exited ${code}`)));
-  });
-  await new Promise((r) => setTimeout(r, 500));
-  try {
-    await runDialog(steps, { port });
-  } finally {
-    await new Promise((r) => setTimeout(r, 500));
-    td.kill('SIGINT');
-    await new Promise((r) => td.once('exit', r));
-  }
-  return out;
-}
-
 function ourRows(file: string, prefs: Record<string, string>): string[][] {
   const r = dissectFile(file, { prefs, mode: 'fields', interest: new Set(FIELDS) });
   const rows: string[][] = [];
@@ -111,7 +93,7 @@ describe('mail conformance with tshark 4.0 (needs the TCP layer)', () => {
   ] as const) {
     for (const decryption of ['FALSE', 'TRUE']) {
       it(`${name}: rows match tshark (smtp.decryption ${decryption})`, async () => {
-        const file = await capture(steps, port, path.join(dir, `${name}-${decryption}.pcap`));
+        const file = await captureDialog(steps, port, path.join(dir, `${name}-${decryption}.pcap`));
         const prefs = { 'smtp.decryption': decryption };
         const expected = await tsharkFields(file, ['frame.number', '_ws.col.Protocol', '_ws.col.Info', ...FIELDS], {
           twoPass: true,

@@ -324,7 +324,18 @@ describe('analyser UI in Chromium', () => {
     await expect.poll(() => h.page.locator('.notice').last().textContent()).toContain('Drag and drop needs the desktop app');
   });
 
-  it('switches to Chinese and back', async () => {
+  it('switches to Chinese and back: UI chrome and the Packet Details tree from the engine', async () => {
+    // Select the `mail from` frame (typed one key per segment) so the tree has SMTP and reassembly items.
+    const rows = h.workbench['view.rows'](0, 10_000);
+    const index = rows.findIndex((r) => /^C: mail from: <student@wirelab\.lab>$/.test(r.info));
+    expect(index, 'a `C: mail from:` row is displayed').toBeGreaterThanOrEqual(0);
+    const frame = rows[index]!.number;
+    await (await scrollToRow(index)).click();
+    await expect.poll(() => selectedRow().getAttribute('data-frame')).toBe(String(frame));
+    const english = h.workbench['frame.detail'](frame);
+    const level1 = () => tree().locator('[role="treeitem"][aria-level="1"] .dt-label').allTextContents();
+    await expect.poll(level1).toEqual(english.tree.filter((n) => !n.hidden).map((n) => n.label));
+
     await h.page.getByLabel('Language').selectOption('zh-CN');
     await h.page.getByRole('grid', { name: '分组列表' }).waitFor();
     expect(await h.page.getByRole('button', { name: '打开…' }).count()).toBe(1);
@@ -333,9 +344,43 @@ describe('analyser UI in Chromium', () => {
     expect(await h.page.getByRole('tree', { name: '分组详情' }).count()).toBe(1);
     expect(await h.page.getByRole('region', { name: '分组字节' }).count()).toBe(1);
     expect(await h.page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+
+    // The engine now builds trees in Chinese; the renderer fetched the selected frame's tree again.
+    await expect.poll(() => h.workbench['frame.detail'](frame).tree.at(-1)?.label).toBe('简单邮件传送协议');
+    const chinese = h.workbench['frame.detail'](frame);
+    const zhTree = () => h.page.getByRole('tree', { name: '分组详情' });
+    const zhItem = (label: string | RegExp) => zhTree().getByRole('treeitem').filter({ has: h.page.locator('.dt-label', { hasText: label }) });
+    const zhLevel1 = () => zhTree().locator('[role="treeitem"][aria-level="1"] .dt-label').allTextContents();
+    await expect.poll(zhLevel1).toEqual(chinese.tree.filter((n) => !n.hidden).map((n) => n.label));
+    const shown = await zhLevel1();
+    expect(shown[0]).toMatch(/^帧 \d+: 线路上 \d+ 字节 \(\d+ 位\), 捕获 \d+ 字节 \(\d+ 位\)$/);
+    expect(shown).toContain('网际协议版本 4, 源地址: 127.0.0.1, 目的地址: 127.0.0.1');
+    expect(shown.some((l) => /^传输控制协议, 源端口: \d+, 目的端口: 25, 序号: \d+, 确认号: \d+, 长度: \d+$/.test(l))).toBe(true);
+    expect(shown.some((l) => /^\[\d+ 个重组的 TCP 报文段 \(\d+ 字节\): #\d+\(1\), /.test(l))).toBe(true);
+    expect(shown.at(-1)).toBe('简单邮件传送协议');
+
+    // Same structure, values and byte ranges: expand SMTP, select the request parameter, check the bytes.
+    const smtp = zhItem('简单邮件传送协议');
+    if ((await smtp.getAttribute('aria-expanded')) !== 'true') await smtp.locator('.dt-toggle').click();
+    const commandLine = zhItem(/^命令行: mail from: <student@wirelab\.lab>\\r\\n$/);
+    await commandLine.waitFor();
+    if ((await commandLine.getAttribute('aria-expanded')) !== 'true') await commandLine.locator('.dt-toggle').click();
+    await zhItem(/^命令: mail$/).waitFor();
+    const parameter = zhItem(/^请求参数: from: <student@wirelab\.lab>$/);
+    await parameter.click();
+    const node = findNode(english.tree, 'smtp.req.parameter')!;
+    const zhBytes = h.page.getByRole('region', { name: '分组字节' });
+    await expect.poll(() => zhBytes.getByRole('tab', { selected: true }).textContent()).toBe(chinese.sources[node.src]!.name);
+    const highlighted = zhBytes.locator('.hex-bytes .b.hl');
+    await expect.poll(() => highlighted.count()).toBe(node.length);
+    const offsets = await highlighted.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-offset'))));
+    expect(offsets).toEqual(Array.from({ length: node.length }, (_, i) => node.start + i));
     await shot('zh-CN');
+
     await h.page.getByLabel('语言').selectOption('en');
     await grid().waitFor();
+    await expect.poll(level1).toEqual(english.tree.filter((n) => !n.hidden).map((n) => n.label));
+    expect(h.workbench['frame.detail'](frame)).toEqual(english);
   });
 
   it('dark theme keeps the packet colours readable', async () => {

@@ -4,7 +4,8 @@
  * playwright-core that fails the test on any request leaving 127.0.0.1 (data: and blob: are local).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -64,7 +65,9 @@ export function isLocalUrl(url: string): boolean {
 
 /** startHarness starts everything and opens the token URL. */
 export async function startHarness(options: { rendererDir: string; locale?: string; workbench?: WorkbenchOptions; viewport?: { width: number; height: number } }): Promise<Harness> {
-  const workbench = new Workbench({ labServer: false, ...options.workbench });
+  // A spool folder of its own: stale spools elsewhere (other runs, other tests) must not open the Recover dialog.
+  const spoolDir = mkdtempSync(path.join(tmpdir(), 'wirelab-e2e-spool-'));
+  const workbench = new Workbench({ labServer: false, capture: { spoolDir }, ...options.workbench });
   await workbench.start();
   const host = await startWebHost({ service: workbench, events: workbench.events, rendererDir: options.rendererDir });
   const browser = await chromium.launch({

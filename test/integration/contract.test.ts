@@ -8,7 +8,8 @@
  * from another Origin.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -24,6 +25,7 @@ import { createClient, memoryTransportPair, serveTransport, type Transport } fro
 import { Workbench } from '../../src/main/engine/workbench';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
 import { readCaptureFileSync } from '../../src/main/engine/file/reader';
+import { Spool } from '../../src/main/engine/capture/spool';
 
 const captures = inject('captures').captures;
 const CAPTURE = captures['smtp-python'];
@@ -33,6 +35,7 @@ const rendererDir = join(dir, 'renderer');
 interface Connected {
   client: Client;
   workbench: Workbench;
+  spoolDir: string;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ async function connectMemory(): Promise<Connected> {
   return {
     client: createClient(clientSide),
     workbench,
+    spoolDir: join(dir, 'spool-memory'),
     close: async () => {
       stop();
       await workbench.stop();
@@ -102,6 +106,7 @@ async function connectWeb(): Promise<Connected> {
   return {
     client: createClient(socketTransport(ws)),
     workbench,
+    spoolDir: join(dir, 'spool-web'),
     close: async () => {
       ws.close();
       await host.close();
@@ -249,6 +254,19 @@ for (const [transportName, connect] of [
       ]);
     });
 
+    it('sets gui.locale: frame.detail labels in Chinese, same bytes; an unknown locale is refused', async () => {
+      const english = await c.client['frame.detail'](1);
+      await c.client['prefs.set']('gui.locale', 'zh-CN');
+      const chinese = await c.client['frame.detail'](1);
+      expect(chinese.tree.map((n) => n.label)).toContain('网际协议版本 4, 源地址: 127.0.0.1, 目的地址: 127.0.0.1');
+      expect(chinese.tree.map((n) => [n.field, n.src, n.start, n.length])).toEqual(english.tree.map((n) => [n.field, n.src, n.start, n.length]));
+      expect(chinese.sources.map((s) => Buffer.from(s.bytes))).toEqual(english.sources.map((s) => Buffer.from(s.bytes)));
+      await expect(c.client['prefs.set']('gui.locale', 'fr')).rejects.toThrow('Unknown locale "fr" for gui.locale: use one of en, zh-CN');
+      expect((await c.client['frame.detail'](1)).tree).toEqual(chinese.tree);
+      await c.client['prefs.set']('gui.locale', 'en');
+      expect(await c.client['frame.detail'](1)).toEqual(english);
+    });
+
     it('reaches every method (errors, if any, come from the engine, never from validation)', async () => {
       const args: { [M in MethodName]?: unknown[] } = {
         'capture.start': [{ iface: 'no-such-interface-0' }],
@@ -258,6 +276,8 @@ for (const [transportName, connect] of [
           { format: 'pcapng', which: 'all' },
         ],
         'dialog.saveFile': ['capture.pcapng'],
+        'capture.recover': [join(c.spoolDir, 'wirelab-lo-2026-11-26T23-01-02-123Z-1.pcapng')],
+        'capture.discardRecoverable': [join(c.spoolDir, 'wirelab-lo-2026-11-26T23-01-02-123Z-1.pcapng')],
         'view.setFilter': ['tcp'],
         'view.sort': ['protocol', false],
         'view.rows': [0, 10],
@@ -290,6 +310,8 @@ for (const [transportName, connect] of [
       expect(outcomes['dialog.openFile']).toMatch(/not available in the browser/);
       expect(outcomes['dialog.saveFile']).toMatch(/not available in the browser/);
       expect(outcomes['console.send']).toMatch(/not connected/);
+      expect(outcomes['capture.recover']).toMatch(/not a capture left for recovery/);
+      expect(outcomes['capture.discardRecoverable']).toMatch(/not a capture left for recovery/);
       expect(outcomes['capture.start']).not.toBe('ok');
       for (const method of [
         'file.open',
@@ -390,6 +412,33 @@ for (const [transportName, connect] of [
       offStatus();
       sender.close();
       server.close();
+    });
+
+    it('offers stale spools only: recovers one as an unsaved capture, discards another', async () => {
+      const own = (await c.client['capture.status']()).spool!;
+      expect(own).toBeDefined();
+      // The stopped capture of this engine is never offered.
+      expect(await c.client['capture.recoverable']()).toEqual([]);
+      // A spool left by a process that is gone (written by the real Spool, then its owner "dies").
+      const reference = readCaptureFileSync(CAPTURE.file).records;
+      const spool = Spool.create(reference[0]!.linktype, 'lo', c.spoolDir);
+      for (const rec of reference) spool.write(rec);
+      spool.close();
+      Spool.release(spool.path);
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      writeFileSync(spool.path + '.owner', JSON.stringify({ pid: dead, iface: 'lo' }));
+      expect(await c.client['capture.recoverable']()).toEqual([
+        expect.objectContaining({ path: spool.path, packets: reference.length, iface: 'lo' }),
+      ]);
+      const reset = nextEvent(c.client, 'view.onReset', (info) => info.recovered === true);
+      const info = await c.client['capture.recover'](spool.path);
+      expect(await reset).toMatchObject({ source: 'file', unsaved: true, recovered: true });
+      expect(info).toMatchObject({ recovered: true, unsaved: true, counts: { frames: reference.length } });
+      // The live capture it replaced was not saved: its spool stays and is offered now.
+      expect((await c.client['capture.recoverable']()).map((s) => s.path)).toEqual([own]);
+      await c.client['capture.discardRecoverable'](own);
+      expect(existsSync(own)).toBe(false);
+      expect(await c.client['capture.recoverable']()).toEqual([]);
     });
   });
 }

@@ -6,6 +6,7 @@
  * segment, as Windows telnet does. Used by the mail conformance tests to make captures that tshark and
  * Wirelab both read.
  */
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 
 /** DialogStep is one write: client (`c`) or server (`s`) bytes, whole or one key per segment. */
@@ -108,4 +109,25 @@ export async function runDialog(steps: readonly DialogStep[], options: DialogOpt
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/**
+ * captureDialog runs `steps` against `port` on 127.0.0.1 while tcpdump (`--immediate-mode`, so nothing
+ * is left in the kernel ring at SIGINT) writes `tcp port PORT` on `lo` to `out`; resolves with `out`.
+ */
+export async function captureDialog(steps: DialogStep[], port: number, out: string): Promise<string> {
+  const td = spawn('tcpdump', ['-i', 'lo', '--immediate-mode', '-U', '-n', '-w', out, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    td.stderr.on('data', (d: Buffer) => /listening on/.test(d.toString()) && resolve());
+    td.once('exit', (code) => reject(new Error(`tcpdump exited ${code}`)));
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    await runDialog(steps, { port });
+  } finally {
+    await new Promise((r) => setTimeout(r, 500));
+    td.kill('SIGINT');
+    await new Promise((r) => td.once('exit', r));
+  }
+  return out;
 }

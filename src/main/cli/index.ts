@@ -14,6 +14,7 @@ import { fstatSync, realpathSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
 import { DissectionSession, parsePrefValue } from '../engine/decode/session';
+import { fieldNeedsTcpPayload } from '../engine/decode/tcp';
 import type { TreeMode } from '../engine/decode/tree';
 import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
@@ -240,6 +241,11 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
     for (const f of displayFilter?.fields ?? []) interest.add(f);
     if (interest.size > 0) mode = 'fields';
   }
+  // Only the summary and `_ws.col.*` read the columns (-V, -x and json print them too).
+  const columns = summary || verbose || hex || json || (fields?.usesColumns() ?? false);
+  // Demand-driven: when nothing printed or filtered depends on TCP payloads (and no -z report reads
+  // them), a one-pass run skips their reassembly and dissection (docs/cli.md).
+  const tcpPayloads = mode !== 'fields' || columns || o.twoPass || stats.length > 0 || [...interest].some(fieldNeedsTcpPayload);
 
   const out = new OutputBuffer(io.stdout);
   let sessionUsed: DissectionSession | undefined;
@@ -249,6 +255,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
       keepFrameData: o.twoPass,
       trackRowUpdates: false,
+      tcpPayloads,
     });
     // Nothing here reads mail transcripts (`-z credentials` reads credentials, which stay collected).
     setMailTranscripts(sessionUsed, false);
@@ -336,8 +343,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       makeSession,
       mode,
       interest: mode === 'fields' ? interest : undefined,
-      // Only the summary and `_ws.col.*` read the columns (-V, -x and json print them too).
-      columns: summary || verbose || hex || json || (fields?.usesColumns() ?? false),
+      columns,
       count: o.count,
       twoPass: o.twoPass,
       displayFilter,

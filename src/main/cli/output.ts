@@ -163,7 +163,7 @@ export function columnsOf(v: FrameView): SummaryColumns {
     destination: cols.destination,
     protocol: cols.protocol,
     length: String(f.origLen),
-    info: cols.info,
+    info: cols.infoText(),
   };
 }
 
@@ -242,12 +242,16 @@ export class FieldsPrinter {
     const value = item.value;
     if (typeof value === 'number' && value >= 0 && value < 65536 && Number.isInteger(value)) {
       let cache = this.intCache.get(def);
-      if (cache === undefined) this.intCache.set(def, (cache = []));
+      // A dense array of 65536 strings ('' = not formatted yet): sparse writes would turn a plain [] into
+      // a slow dictionary-mode array.
+      if (cache === undefined) this.intCache.set(def, (cache = new Array<string>(65536).fill('')));
       let s = cache[value];
-      if (s === undefined) cache[value] = s = formatFieldValue(def, value);
+      if (s === '') cache[value] = s = formatFieldValue(def, value);
       return s;
     }
     if (def.type === 'protocol') return item.labelText() ?? def.name;
+    // A present FT_NONE field (tcp.analysis.flags, smtp.req…) has no value; tshark prints "1".
+    if (def.type === 'none') return '1';
     return formatFieldValue(def, value);
   }
 

@@ -102,6 +102,14 @@ export function createElectronService(options: ElectronServiceOptions): Service 
       for (const spool of spools) userPaths.allowOpen(spool.path, 'recovery');
       return spools;
     },
+    // Recover and Discard take only a spool listed above (not any file the user opened); the engine
+    // checks again that it is still a stale spool of its own folder.
+    async 'capture.recover'(p: string) {
+      return engine['capture.recover'](userPaths.checkRecovery(p));
+    },
+    async 'capture.discardRecoverable'(p: string) {
+      return engine['capture.discardRecoverable'](userPaths.checkRecovery(p));
+    },
   };
   Object.assign(service, overrides);
   return service as unknown as Service;

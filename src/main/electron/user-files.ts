@@ -48,6 +48,13 @@ export class UserPaths {
     );
   }
 
+  /** checkRecovery returns the normalised path if it is a spool the engine listed for recovery, else throws. */
+  checkRecovery(p: string): string {
+    const key = pathKey(p);
+    if (key !== undefined && this.openable.get(key) === 'recovery') return key;
+    throw new Error(`Only a capture listed for recovery may be recovered or discarded (refused "${String(p).slice(0, 200)}").`);
+  }
+
   /** checkSave returns the normalised path if the renderer may write it, else throws a clear error. */
   checkSave(p: string): string {
     const key = pathKey(p);

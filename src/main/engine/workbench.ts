@@ -14,7 +14,7 @@
  * replaces the view; a frame that arrives in the view during a live capture drops the sort (see
  * docs/renderer.md, "Sorting").
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type {
   AppInfo,
@@ -54,9 +54,10 @@ import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
 import { LiveCapture, type LiveConfig } from './capture/live';
 import { listInterfaces } from './capture/devices';
-import { findRecoverableSpools } from './capture/spool';
+import { Spool, checkRecoverable, defaultSpoolDir, findRecoverableSpools, type RecoverableSpool } from './capture/spool';
 import { credentials as sessionCredentials, mailTranscripts } from './dissect/mailinfo';
 import { labChecklist } from './lab/checklist';
+import { ENGLISH, createLocalizer, type TreeLocalizer } from './i18n/localize';
 import { startLabServer, type LabServer, type LabServerOptions } from './labserver/index';
 
 /** FILTER_CHUNK is how many frames are evaluated between two yields to the event loop. */
@@ -68,6 +69,11 @@ export const FILTER_TIMEOUT_MS = 30_000;
  * event loop, so the process owning the engine (Electron's main process) keeps answering.
  */
 const LOAD_CHUNK = 64 * 1024;
+/**
+ * LOCALE_PREF selects the language of Packet Details labels (`en`, `zh-CN`). It is a GUI preference the
+ * Workbench owns, not a dissector preference: setting it never re-dissects; only `frame.detail` reads it.
+ */
+export const LOCALE_PREF = 'gui.locale';
 /** SUMMARY_CACHE is how many recently shown rows are kept formatted. */
 const SUMMARY_CACHE = 4096;
 /** SORT_PROGRESS_MS is the interval between two `view.onSort` progress events of a long sort. */
@@ -110,6 +116,9 @@ export class Workbench implements Service {
   private lastSortProgress = 0;
   private readonly summaries = new Map<number, FrameSummary>();
   private readonly prefs: Record<string, string | number | boolean> = {};
+  /** locale of detail trees (LOCALE_PREF); localizer is its translator, undefined for English. */
+  private locale = ENGLISH;
+  private localizer: TreeLocalizer | undefined;
   private readonly modules: readonly ProtocolModule[];
   private readonly filterTimeoutMs: number;
   private loadGeneration = 0;
@@ -119,6 +128,8 @@ export class Workbench implements Service {
   private lastCaptureStatus: CaptureStatus = { state: 'idle', packets: 0, bytes: 0, dropped: 0 };
   private readonly consoles = new Map<number, TelnetSession>();
   private nextConsoleId = 1;
+  /** spoolPath is the spool holding the loaded capture (a live capture's, or a recovered one), if any. */
+  private spoolPath: string | null = null;
   /** mailIndex lists the mail messages of `store` (rebuilt when the store is replaced). */
   private mailIndex: MailIndex | null = null;
 
@@ -140,10 +151,19 @@ export class Workbench implements Service {
     }
   }
 
-  /** stop closes everything start() opened. */
-  async stop(): Promise<void> {
+  /**
+   * stop closes everything start() opened. The spool of an unsaved capture stays on disk, so the next
+   * start offers to recover it, unless `discardUnsaved` says the user already chose not to save (the
+   * Electron host's "unsaved capture" prompt at quit).
+   */
+  async stop(options: { discardUnsaved?: boolean } = {}): Promise<void> {
     await this.live?.stop();
     this.live = null;
+    if (this.spoolPath !== null) {
+      if (options.discardUnsaved || !this.info.unsaved) Spool.discard(this.spoolPath);
+      else Spool.release(this.spoolPath);
+    }
+    this.spoolPath = null;
     for (const session of this.consoles.values()) session.close();
     this.consoles.clear();
     await this.labServer?.close();
@@ -225,12 +245,22 @@ export class Workbench implements Service {
   }
 
   async 'file.open'(path: string): Promise<CaptureInfo> {
+    return this.load(path, false);
+  }
+
+  /** load reads a capture file into a new store; `recovered` marks a recovered spool (unsaved). */
+  private async load(path: string, recovered: boolean): Promise<CaptureInfo> {
     const st = await stat(path).catch((err: NodeJS.ErrnoException) => {
       throw new Error(`The file "${path}" could not be opened: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     });
     if (!st.isFile()) throw new Error(`"${path}" is not a regular file`);
+    await this.leaveCapture();
+    if (recovered) {
+      Spool.adopt(path);
+      this.spoolPath = path;
+    }
     const generation = ++this.loadGeneration;
-    this.reset('file', { path, fileName: basename(path) });
+    this.reset('file', recovered ? { path, fileName: basename(path), unsaved: true, recovered: true } : { path, fileName: basename(path) });
     const store = this.store;
     // readCaptureFile reads 1 MiB chunks asynchronously, so the event loop runs between chunks.
     const result = await readCaptureFile(
@@ -251,6 +281,19 @@ export class Workbench implements Service {
     this.events.flush();
     this.events.emit('view.onCounts', this.counts());
     return this.fileInfoNow();
+  }
+
+  /**
+   * leaveCapture runs before another file or capture replaces the loaded one: a running capture stops,
+   * and the old spool is discarded when its capture was saved, or else released (kept on disk and offered
+   * for recovery), since a replacement does not always follow an "unsaved capture" prompt.
+   */
+  private async leaveCapture(): Promise<void> {
+    if (this.live) await this.live.stop();
+    if (this.spoolPath === null) return;
+    if (this.info.unsaved) Spool.release(this.spoolPath);
+    else Spool.discard(this.spoolPath);
+    this.spoolPath = null;
   }
 
   'file.info'(): CaptureInfo {
@@ -305,7 +348,14 @@ export class Workbench implements Service {
       writer.abort();
       throw err;
     }
-    if (options.which === 'all') this.info = { ...this.info, unsaved: false, path, fileName: basename(path) };
+    if (options.which === 'all') {
+      this.info = { ...this.info, unsaved: false, recovered: undefined, path, fileName: basename(path) };
+      // Every packet is in the saved file now: the spool is no longer needed (unless still being written).
+      if (this.spoolPath !== null && !this.live && resolve(path) !== this.spoolPath) {
+        Spool.discard(this.spoolPath);
+        this.spoolPath = null;
+      }
+    }
     return { path, frames: frames.length };
   }
 
@@ -575,7 +625,8 @@ export class Workbench implements Service {
   }
 
   'frame.detail'(frame: number): FrameDetail {
-    return this.store.detail(frame);
+    const detail = this.store.detail(frame);
+    return this.localizer === undefined ? detail : this.localizer.detail(detail);
   }
 
   'frame.mark'(frames: number[], marked: boolean): ViewCounts {
@@ -588,6 +639,13 @@ export class Workbench implements Service {
 
   'prefs.set'(name: string, value: string | number | boolean): void {
     const reg = this.store.session.registry;
+    if (name === LOCALE_PREF) {
+      if (value === this.locale) return;
+      // Validate first (createLocalizer throws for an unknown locale) so a bad value changes nothing.
+      this.localizer = createLocalizer(String(value), reg.fields);
+      this.locale = String(value);
+      return;
+    }
     if (!reg.prefDefs.has(name)) throw new Error(`No such preference "${name}"`);
     this.prefs[name] = value;
     // Preferences change dissection: rebuild the store from the same records, keeping the view's filter.
@@ -623,7 +681,7 @@ export class Workbench implements Service {
   }
 
   async 'capture.start'(options: CaptureOptions): Promise<CaptureStatus> {
-    if (this.live) await this.live.stop();
+    await this.leaveCapture();
     const generation = ++this.loadGeneration;
     this.reset('live', { fileName: `${options.iface} (live)`, unsaved: true });
     const live = await LiveCapture.start(
@@ -631,12 +689,15 @@ export class Workbench implements Service {
       {
         record: (rec) => {
           if (generation !== this.loadGeneration) return;
+          // Packets after a save made during the capture are unsaved again (and keep the spool).
+          if (!this.info.unsaved) this.info = { ...this.info, unsaved: true };
           this.appendRecord(rec);
           this.events.emitThrottled('capture.onStatus', this.live?.status() ?? this.lastCaptureStatus);
         },
         stopped: (status) => {
           this.lastCaptureStatus = status;
           if (this.live === live) this.live = null;
+          if (generation === this.loadGeneration && status.spool !== undefined) this.spoolPath = status.spool;
           this.info = { ...this.info, path: status.spool };
           this.events.flush();
           this.events.emit('capture.onStatus', status);
@@ -660,8 +721,25 @@ export class Workbench implements Service {
     return this.live?.status() ?? this.lastCaptureStatus;
   }
 
-  'capture.recoverable'() {
-    return findRecoverableSpools(this.options.capture?.spoolDir);
+  /** capture.recoverable lists stale spools (left by a process that is gone), never one of this process. */
+  'capture.recoverable'(): Promise<RecoverableSpool[]> {
+    return findRecoverableSpools(this.spoolDir());
+  }
+
+  /** capture.recover opens a listed stale spool as an unsaved, recovered capture. */
+  async 'capture.recover'(path: string): Promise<CaptureInfo> {
+    const spool = await checkRecoverable(path, this.spoolDir());
+    return this.load(spool.path, true);
+  }
+
+  /** capture.discardRecoverable deletes a listed stale spool; any other path is refused untouched. */
+  async 'capture.discardRecoverable'(path: string): Promise<void> {
+    const spool = await checkRecoverable(path, this.spoolDir());
+    Spool.discard(spool.path);
+  }
+
+  private spoolDir(): string {
+    return this.options.capture?.spoolDir ?? defaultSpoolDir();
   }
 
   'stream.follow'(stream: number): FollowResult {

@@ -134,7 +134,7 @@ describe('crash safety', () => {
     client.close();
     const spools = readdirSync(spoolDir).filter((f) => f.endsWith('.pcapng'));
     expect(spools.length).toBe(1);
-    const recoverable = findRecoverableSpools(spoolDir);
+    const recoverable = await findRecoverableSpools(spoolDir);
     expect(recoverable.map((r) => r.path)).toEqual([join(spoolDir, spools[0])]);
     const { records, error } = readCaptureFileSync(recoverable[0].path);
     // The last record may be cut by the kill: that is the only allowed error, and earlier ones are complete.

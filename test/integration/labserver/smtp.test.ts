@@ -25,10 +25,10 @@ async function talk(port: number, lines: string[], host = '127.0.0.1'): Promise<
 }
 
 describe('lab SMTP server', () => {
-  test('greeting and EHLO capabilities look like the handout server as far as smtp-server allows', async () => {
+  test('greeting (163-like, without "ESMTP") and EHLO capabilities look like the handout server as far as smtp-server allows', async () => {
     const text = await talk(lab.smtpPort, ['ehlo li', 'quit']);
     expect(text).toBe(
-      '220 wirelab.lab ESMTP Anti-spam GT for Coremail System (wirelab)\r\n' +
+      '220 wirelab.lab Anti-spam GT for Coremail System (wirelab)\r\n' +
         '250-mail\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 AUTH LOGIN PLAIN\r\n' +
         '221 Bye\r\n',
     );
@@ -87,6 +87,9 @@ describe('lab SMTP server', () => {
     const before = lab.mailbox.list('teacher').length;
     for (const auth of ['LOGIN', 'PLAIN'] as const) {
       const result = await pythonSmtplib({ host: '127.0.0.1', port: lab.smtpPort, ...STUDENT, auth, from: 'student@wirelab.lab', to: ['teacher@wirelab.lab'], messages: [`Subject: ${auth}\r\n\r\nbody\r\n`] });
+      // EHLO still works after a greeting without the word "ESMTP" (smtplib always tries EHLO first).
+      expect(result.ehlo[0]).toBe(250);
+      expect(result.ehlo[1].split('\n')).toEqual(['mail', 'PIPELINING', '8BITMIME', 'AUTH LOGIN PLAIN']);
       expect(result.auth).toEqual([235, 'Authentication successful']);
       expect(result.replies).toEqual([{ ok: true, refused: {} }]);
       expect(result.quit).toEqual([221, 'Bye']);
@@ -99,6 +102,7 @@ describe('lab SMTP server', () => {
     expect(result.auth).toEqual([535, 'Error: authentication failed']);
   });
 
+  // curl authenticates only with the AUTH capability of an EHLO reply, so these uploads also prove EHLO.
   test('curl smtp:// upload with AUTH PLAIN (default) and LOGIN', async () => {
     for (const auth of [undefined, 'LOGIN'] as const) {
       const before = lab.mailbox.list('teacher').length;

@@ -27,6 +27,8 @@ type Engine = { [M in MethodName]: Mock };
 /** VALID_ARGS is one well-formed call per method; a new contract method fails to compile until it has one. */
 const CHOSEN_OPEN = '/home/student/lab/smtp.pcapng';
 const CHOSEN_SAVE = '/home/student/lab/saved.pcapng';
+/** LISTED_SPOOL is a spool the engine listed in capture.recoverable (origin 'recovery'). */
+const LISTED_SPOOL = '/tmp/wirelab-spool/wirelab-lo-2026-11-26T23-01-02-123Z-4242.pcapng';
 const VALID_ARGS: { [M in MethodName]: unknown[] } = {
   'app.info': [],
   'fields.registry': [],
@@ -35,6 +37,8 @@ const VALID_ARGS: { [M in MethodName]: unknown[] } = {
   'capture.stop': [],
   'capture.status': [],
   'capture.recoverable': [],
+  'capture.recover': [LISTED_SPOOL],
+  'capture.discardRecoverable': [LISTED_SPOOL],
   'file.open': [CHOSEN_OPEN],
   'file.save': [CHOSEN_SAVE, { format: 'pcapng', which: 'all' }],
   'file.info': [],
@@ -103,6 +107,9 @@ const HOSTILE: [MethodName, unknown[], string][] = [
   ['file.open', [['/etc/passwd']], 'array for path'],
   ['file.open', [{ toString: '/etc/passwd' }], 'object for path'],
   ['file.open', [], 'missing path'],
+  ['capture.discardRecoverable', [TEN_MIB], '10 MiB spool path'],
+  ['capture.discardRecoverable', [[LISTED_SPOOL]], 'array for spool path'],
+  ['capture.recover', [protoObject('{"__proto__": "x"}')], '__proto__ object for spool path'],
   ['file.save', [CHOSEN_SAVE, ['pcapng', 'all']], 'array instead of options'],
   [
     'file.save',
@@ -229,6 +236,7 @@ beforeEach(() => {
   h = harness();
   h.userPaths.allowOpen(CHOSEN_OPEN, 'dialog');
   h.userPaths.allowSave(CHOSEN_SAVE);
+  h.userPaths.allowOpen(LISTED_SPOOL, 'recovery');
 });
 
 describe('channels', () => {
@@ -425,6 +433,25 @@ describe('paths the user never chose', () => {
         message: expect.stringMatching(/opens only files you chose: use File › Open, drop the file/),
       },
     });
+  });
+
+  it('Recover and Discard take only spools capture.recoverable listed, never another chosen file', async () => {
+    for (const method of ['capture.recover', 'capture.discardRecoverable'] as const) {
+      for (const path of [CHOSEN_OPEN, '/etc/passwd', '/tmp/wirelab-spool/../../etc/passwd', 'relative.pcapng', '']) {
+        const result = await h.call(method, [path]);
+        expect(result, `${method} ${path}`).toMatchObject({
+          ok: false,
+          error: { message: expect.stringMatching(/listed for recovery|not a capture left/) },
+        });
+      }
+    }
+    expect(engineCalls(h.engine)).toBe(0);
+    const listed = '/tmp/wirelab-spool/wirelab-eth0-2026-11-26T22-00-00-000Z-77.pcapng';
+    expect((await h.call('capture.discardRecoverable', [listed])).ok).toBe(false);
+    h.engine['capture.recoverable'].mockResolvedValueOnce([{ path: listed, bytes: 10, modified: 'x' }]);
+    await h.call('capture.recoverable', []);
+    expect((await h.call('capture.discardRecoverable', [listed])).ok).toBe(true);
+    expect(h.engine['capture.discardRecoverable']).toHaveBeenCalledWith(listed);
   });
 
   it('file.save refuses paths not chosen in a Save dialog, including files chosen to be opened', async () => {

@@ -46,7 +46,8 @@ describe('electron-builder.yml', () => {
     expect(existsSync(path.join(repoRoot, config.nsis.include))).toBe(true);
     expect(readFileSync(path.join(repoRoot, config.nsis.include), 'utf8')).toMatch(/Npcap[\s\S]*loopback/i);
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
-    expect(config.deb.depends).toContain('libpcap0.8');
+    // libpcap's package before and after Debian 13 / Ubuntu 24.04's time_t transition, as one alternative.
+    expect(config.deb.depends).toContain('libpcap0.8 | libpcap0.8t64');
     expect(config.mac.target).toEqual(['dmg']);
   });
 });

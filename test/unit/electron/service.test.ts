@@ -57,13 +57,19 @@ function setup() {
   };
 }
 
+/** RECOVERY are the methods that take only a spool capture.recoverable listed. */
+const RECOVERY = new Set<MethodName>(['capture.recover', 'capture.discardRecoverable']);
 const withPaths = (Object.keys(METHODS) as MethodName[]).filter((m) => pathArguments(m).length > 0);
 
 describe('path arguments come from the contract', () => {
-  it('file.open reads and file.save writes; nothing else is marked read', () => {
+  it('file.open reads and file.save writes; nothing else is marked read but recovering a spool', () => {
     expect(pathArguments('file.open')).toEqual([{ index: 0, access: 'read' }]);
     expect(pathArguments('file.save')).toEqual([{ index: 0, access: 'write' }]);
-    expect(withPaths.filter((m) => pathArguments(m).some((p) => p.access === 'read'))).toEqual(['file.open']);
+    expect(withPaths.filter((m) => pathArguments(m).some((p) => p.access === 'read'))).toEqual([
+      'capture.recover',
+      'capture.discardRecoverable',
+      'file.open',
+    ]);
   });
 
   it('every long string argument is marked as a path (an unmarked one would slip past the Electron host)', () => {
@@ -88,6 +94,12 @@ describe('path arguments come from the contract', () => {
       expect(engine[method]).not.toHaveBeenCalled();
       userPaths.allowOpen(READ, 'dialog');
       userPaths.allowSave(WRITE);
+      if (RECOVERY.has(method)) {
+        // A file chosen to be opened is not a spool listed for recovery.
+        await expect(service[method](...args)).rejects.toThrow(/listed for recovery/);
+        expect(engine[method]).not.toHaveBeenCalled();
+        userPaths.allowOpen(READ, 'recovery');
+      }
       await service[method](...args);
       expect(engine[method]).toHaveBeenCalledExactlyOnceWith(...args);
     });

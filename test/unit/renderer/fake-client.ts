@@ -54,6 +54,11 @@ export function fakeClient(frames = 0): FakeClient {
       throw new Error('Live capture is not available in this build yet.');
     }),
     'capture.stop': vi.fn(async () => ({ state: 'stopped', packets: 0, bytes: 0, dropped: 0 })),
+    'capture.recoverable': vi.fn(async () => []),
+    'capture.recover': vi.fn(async () => {
+      throw new Error('not a capture left for recovery');
+    }),
+    'capture.discardRecoverable': vi.fn(async () => undefined),
     'labserver.status': vi.fn(async () => ({ running: true, host: '127.0.0.1', smtpPort: 2525, popPort: 1110, accounts: [] })),
     'view.rows': vi.fn(async (start: number, count: number) => displayedFrames.slice(start, start + count).map((n) => row(n))),
     'view.indexOf': vi.fn(async (frame: number) => displayedFrames.indexOf(frame)),

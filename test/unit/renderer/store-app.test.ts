@@ -123,12 +123,38 @@ describe('prefs slice', () => {
     expect(new Set(recent).size).toBe(MAX_RECENT);
   });
 
-  it('switches language and asks the engine to localise tree labels (kept English until it can)', async () => {
+  it('switches language; an engine that refuses gui.locale keeps tree labels English and says why', async () => {
     store.getState().setLanguage('zh-CN');
     await settle();
     expect(store.getState().language).toBe('zh-CN');
     expect(client.mock('prefs.set')).toHaveBeenCalledWith('gui.locale', 'zh-CN');
     expect(store.getState().locale).toBe('en');
+    expect(store.getState().notices.at(-1)?.text).toBe('No such preference "gui.locale"');
+  });
+
+  it('switches the engine locale and fetches the selected frame tree again, keeping the selection', async () => {
+    const labels: Record<string, string> = { en: 'Transmission Control Protocol', 'zh-CN': '传输控制协议' };
+    let engineLocale = 'en';
+    client.mock('prefs.set').mockImplementation(async (_name: string, value: string) => void (engineLocale = value));
+    client.mock('frame.detail').mockImplementation(async (frame: number) => ({
+      number: frame,
+      tree: [{ label: labels[engineLocale], field: 'tcp', src: 0, start: 0, length: 20 }],
+      sources: [{ name: 'Frame', bytes: new Uint8Array(20) }],
+    }));
+    await store.getState().openFile('/tmp/x.pcap');
+    await store.getState().selectRow(2);
+    store.getState().selectNode('0');
+    expect(store.getState().detail?.tree[0].label).toBe('Transmission Control Protocol');
+    store.getState().setLanguage('zh-CN');
+    await settle();
+    expect(store.getState().locale).toBe('zh-CN');
+    expect(client.mock('frame.detail')).toHaveBeenLastCalledWith(3);
+    expect(store.getState().detail?.tree[0].label).toBe('传输控制协议');
+    expect(store.getState().selectedPath).toBe('0');
+    expect(store.getState().highlight).toEqual({ src: 0, start: 0, length: 20 });
+    store.getState().setLanguage('en');
+    await settle();
+    expect(store.getState().detail?.tree[0].label).toBe('Transmission Control Protocol');
   });
 
   it('saves and loads preferences, ignoring malformed data', () => {

@@ -40,7 +40,10 @@ export function permissionFix(platform: NodeJS.Platform = process.platform): str
         'or give the capture helper the capabilities: sudo setcap cap_net_raw,cap_net_admin=eip /usr/bin/dumpcap.'
       );
     case 'win32':
-      return 'Install Npcap (https://npcap.com) with "Support loopback traffic" ticked, then restart Wirelab.';
+      return (
+        'Install Npcap (https://npcap.com) with "Support loopback traffic" and "Install Npcap in WinPcap API-compatible Mode" ' +
+        'ticked, then restart Wirelab.'
+      );
     case 'darwin':
       return 'Install Wireshark\'s ChmodBPF package (it lets the "access_bpf" group use /dev/bpf*), then log out and in.';
     default:

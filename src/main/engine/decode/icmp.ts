@@ -75,7 +75,7 @@ const F = defineFields('icmp', {
   type: { name: 'Type', type: 'uint8' },
   code: { name: 'Code', type: 'uint8' },
   checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
-  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
   ident: { name: 'Identifier (BE)', type: 'uint16', base: 'dec_hex' },
   ident_le: { name: 'Identifier (LE)', type: 'uint16', base: 'dec_hex' },
   seq: { name: 'Sequence Number (BE)', type: 'uint16', base: 'dec_hex' },

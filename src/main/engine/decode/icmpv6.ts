@@ -57,7 +57,7 @@ const F = defineFields('icmpv6', {
   type: { name: 'Type', type: 'uint8', values: TYPE_NAMES },
   code: { name: 'Code', type: 'uint8' },
   checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
-  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: { 0: 'Bad', 1: 'Good', 2: 'Unverified' } },
   reserved: { name: 'Reserved', type: 'bytes' },
   mtu: { name: 'MTU', type: 'uint32' },
   pointer: { name: 'Pointer', type: 'uint32' },

@@ -13,7 +13,7 @@
 import type { FieldDef, FieldType, FieldBase, ProtocolDef } from '../../../shared/fields';
 import { FieldRegistry } from '../../../shared/fields';
 import type { DataSource } from '../../../shared/model';
-import type { ProtoTree, TreeItem } from './tree';
+import { numberField, type ProtoTree, type TreeItem } from './tree';
 import type { ByteView } from './view';
 
 /** FieldSpec is a field declaration without its protocol prefix (see {@link defineFields}). */
@@ -44,14 +44,14 @@ export function defineFields<K extends string>(proto: string, specs: Record<K, F
     if (spec.bitmask !== undefined) def.bitmask = spec.bitmask;
     if (spec.tfs !== undefined) def.tfs = spec.tfs;
     if (spec.blurb !== undefined) def.blurb = spec.blurb;
-    out[key] = Object.freeze(def);
+    out[key] = Object.freeze(numberField(def));
   }
   return out;
 }
 
 /** protocolField is the filterable field of a protocol itself (`smtp`), used for its top tree item. */
 export function protocolField(proto: ProtocolDef): FieldDef {
-  return Object.freeze({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const });
+  return Object.freeze(numberField({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const }));
 }
 
 /** PrefDef declares a preference such as `smtp.decryption` (set with `-o smtp.decryption:TRUE`). */
@@ -238,6 +238,43 @@ export class Columns {
   fenceInfo(): void {
     this.infoFence = this.info.length;
   }
+
+  /**
+   * infoText is the Info column as shown: Wireshark keeps at most COL_MAX_INFO_LEN − 1 = 4095 bytes of
+   * UTF-8 and drops what does not fit (a long mail body in one frame's Info ends mid-word, as in tshark).
+   * Appends only ever add at the end, so cutting the final text equals Wireshark cutting at each append.
+   */
+  infoText(): string {
+    return truncateUtf8(this.info, COL_MAX_INFO_BYTES);
+  }
+}
+
+/** COL_MAX_INFO_BYTES is the most Wireshark keeps of the Info column (COL_MAX_INFO_LEN 4096 with its NUL). */
+export const COL_MAX_INFO_BYTES = 4095;
+
+/** truncateUtf8 cuts `text` to at most `max` UTF-8 bytes, never inside a character. */
+export function truncateUtf8(text: string, max: number): string {
+  // Every UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count.
+  if (text.length * 3 <= max) return text;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let n: number;
+    let units = 1;
+    if (c < 0x80) n = 1;
+    else if (c < 0x800) n = 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        n = 4;
+        units = 2;
+      } else n = 3;
+    } else n = 3;
+    if (bytes + n > max) return text.slice(0, i);
+    bytes += n;
+    i += units - 1;
+  }
+  return text;
 }
 
 /** FrameInput is one captured record plus what the store knows about its neighbours. */
@@ -281,6 +318,12 @@ export interface TcpInfo {
   nextSeq: number;
   /** true when the view is a reassembled buffer spanning several segments */
   reassembled: boolean;
+  /**
+   * streamState: per-stream state of the payload dissectors (first pass only). It lives with the TCP
+   * stream's live state and is dropped when that is evicted (docs/reassembly.md, "Per-stream memory"), so
+   * dissectors keep conversation state here rather than in ctx.conversation, which is never freed.
+   */
+  streamState?: Map<string, unknown>;
 }
 
 /** PortType is the transport of the current packet (pinfo->ptype). */
@@ -312,6 +355,11 @@ export interface DissectCtx {
   matchValue: number | string | undefined;
   /** tcp is set by the TCP dissector while its payload is dissected. */
   tcp: TcpInfo | undefined;
+  /**
+   * tcpPayloads: TCP payloads are reassembled and dissected (default). False only in a one-pass reader
+   * whose output reads no field that depends on them (see `fieldNeedsTcpPayload` in tcp.ts).
+   */
+  readonly tcpPayloads: boolean;
   /**
    * desegment is set by a payload dissector over TCP when the PDU starting at `offset` (in the view it
    * was given) needs `needed` more bytes, or {@link ONE_MORE_SEGMENT} when it cannot tell.

@@ -50,6 +50,13 @@ export interface SessionOptions {
    * re-fetch rows (the one-pass CLI) turn it off so that the set does not grow with the file.
    */
   trackRowUpdates?: boolean;
+  /**
+   * tcpPayloads: false skips reassembling and dissecting TCP payloads, for a one-pass reader (no
+   * re-dissection) whose output and filters read only fields for which `fieldNeedsTcpPayload` is false —
+   * e.g. `-T fields -e ip.src -e tcp.srcport`. Demand-driven, like Wireshark building no tree when none
+   * is shown: the printed values are the same. Default true.
+   */
+  tcpPayloads?: boolean;
 }
 
 /** DissectOptions choose the tree mode of one dissection. */
@@ -99,6 +106,7 @@ interface SessionState {
   readonly rowUpdates: Set<number>;
   readonly keepFrameData: boolean;
   readonly trackRowUpdates: boolean;
+  readonly tcpPayloads: boolean;
 }
 
 /**
@@ -129,6 +137,10 @@ class FrameCtx implements DissectCtx, FrameResult {
     readonly columns: Columns,
   ) {
     this.sources = [{ name: 'Frame', bytes: frame.data }];
+  }
+
+  get tcpPayloads(): boolean {
+    return this.state.tcpPayloads;
   }
 
   pref<T extends boolean | number | string>(name: string): T {
@@ -209,6 +221,7 @@ export function bufferContext(bytes: Uint8Array, sourceName: string): DissectCtx
     rowUpdates: new Set(),
     keepFrameData: false,
     trackRowUpdates: false,
+    tcpPayloads: true,
   };
   const frame: FrameInput = {
     number: 0,
@@ -250,6 +263,7 @@ export class DissectionSession {
       rowUpdates: new Set(),
       keepFrameData: options.keepFrameData ?? true,
       trackRowUpdates: options.trackRowUpdates ?? true,
+      tcpPayloads: options.tcpPayloads ?? true,
     };
     const frame = this.registry.tables.module('frame');
     if (!frame?.dissect) throw new Error('the frame module must be registered first');

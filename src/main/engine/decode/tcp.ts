@@ -27,8 +27,8 @@ import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
-import { COMPLETENESS, StreamTable, TcpStream } from '../reassembly/stream-table';
-import { DEFAULT_LIMITS, ReassemblyBudget, type Chunk } from '../reassembly/half-connection';
+import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
+import type { Chunk } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 
 /** Named byte ranges of the fixed header (RFC 9293 §3.1). */
@@ -141,7 +141,7 @@ const F = defineFields('tcp', {
     blurb: 'The window size scaling factor (-1 when unknown, -2 when no scaling is used)',
   },
   checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
-  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: CHECKSUM_STATUS },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: CHECKSUM_STATUS },
   urgent_pointer: { name: 'Urgent Pointer', type: 'uint16' },
   options: { name: 'TCP Options', type: 'bytes' },
   'options.nop': { name: 'TCP Option - No-Operation (NOP)', type: 'none' },
@@ -172,6 +172,8 @@ const F = defineFields('tcp', {
   'analysis.bytes_in_flight': { name: 'Bytes in flight', type: 'uint32' },
   'analysis.push_bytes_sent': { name: 'Bytes sent since last PSH flag', type: 'uint32' },
   'analysis.retransmission': { name: 'This frame is a (suspected) retransmission', type: 'none' },
+  'analysis.rto': { name: 'The RTO for this segment was', type: 'reltime', blurb: 'How long the oldest unacknowledged segment waited before this retransmission' },
+  'analysis.rto_frame': { name: 'RTO based on delta from frame', type: 'framenum', blurb: 'The oldest unacknowledged segment the RTO is measured from' },
   'analysis.fast_retransmission': { name: 'This frame is a (suspected) fast retransmission', type: 'none' },
   'analysis.spurious_retransmission': { name: 'This frame is a (suspected) spurious retransmission', type: 'none' },
   'analysis.out_of_order': { name: 'This frame is a (suspected) out-of-order segment', type: 'none' },
@@ -222,6 +224,11 @@ const F = defineFields('tcp', {
     type: 'none',
     blurb: 'Wirelab: segments were never captured; the pending PDU was dropped and dissection resumed after the hole',
   },
+  'reassembly.evicted': {
+    name: 'Reassembly state evicted',
+    type: 'none',
+    blurb: 'Wirelab: the stream was idle while the live-state cap was reached; its buffered and pending bytes were dropped unreassembled',
+  },
   'reassembly.too_long': {
     name: 'PDU too long',
     type: 'none',
@@ -239,8 +246,33 @@ const HEADER_GROUP = new FieldGroup([
   '_ws.expert.group',
 ]);
 
+/** SEGMENTS_GROUP: the "N Reassembled TCP Segments" item and its children. */
+const SEGMENTS_GROUP = new FieldGroup([F.segments, F.segment, F['segment.count'], F['reassembled.length'], F['reassembled.data']]);
+
 /** tcpFields are the TCP field handles (for tests and other modules). */
 export const tcpFields = F;
+
+/** TCP fields whose values come from reassembling and dissecting the payload (not from the header). */
+const PAYLOAD_DERIVED: ReadonlySet<string> = new Set(
+  [F.segment_data, F.segment, F.segments, F['segment.count'], F['segment.overlap'], F['segment.overlap.conflict'], F.reassembled_in, F['reassembled.length'], F['reassembled.data'], F['reassembly.gap'], F['reassembly.too_long'], F['reassembly.evicted']].map((f) => f.abbrev),
+);
+
+/**
+ * Protocols dissected before (or beside) TCP payloads, never from them: their fields read the same whether
+ * TCP payloads are reassembled and dissected or not. (DNS and `data` are absent: they also run over TCP.)
+ */
+const BELOW_TCP_PAYLOAD: ReadonlySet<string> = new Set(['frame', 'eth', 'vlan', 'sll', 'null', 'loop', 'raw', 'ip', 'ipv6', 'arp', 'icmp', 'icmpv6', 'udp', 'tcp']);
+
+/**
+ * fieldNeedsTcpPayload tells whether a field's value can depend on TCP payload reassembly and dissection
+ * (an application protocol over TCP, a reassembly result, `frame.protocols`, expert info). A one-pass
+ * reader whose output and filters read none of these may skip TCP payloads (SessionOptions.tcpPayloads).
+ */
+export function fieldNeedsTcpPayload(abbrev: string): boolean {
+  const dot = abbrev.indexOf('.');
+  const proto = dot < 0 ? abbrev : abbrev.slice(0, dot);
+  return !BELOW_TCP_PAYLOAD.has(proto) || abbrev === 'frame.protocols' || PAYLOAD_DERIVED.has(abbrev);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Per-frame frozen data
@@ -276,6 +308,9 @@ export interface TcpFrameData {
   flags: number;
   acksFrame?: number;
   ackRtt?: number;
+  /** retransmissions: time since the oldest unacknowledged segment, and its frame */
+  rto?: number;
+  rtoFrame?: number;
   bytesInFlight?: number;
   pushBytes?: number;
   dupAckNum?: number;
@@ -296,8 +331,14 @@ export interface TcpFrameData {
   tooLong?: number;
   /** the frame's payload was not dissected (retransmitted / already-seen data) */
   skipPayload?: boolean;
+  /** retransmitted: flagged a retransmission; its payload was not reassembled or dissected. */
+  retransmitted?: boolean;
   /** FIN: this side closes first ("initiates the connection closing") */
   finActive?: boolean;
+  /** bytes of this frame dropped unreassembled when the stream's live state was evicted */
+  evicted?: number;
+  /** first payload of a direction revived after an eviction (what was pending before is gone) */
+  resumed?: boolean;
 }
 
 /** SegTag labels the bytes a reassembler delivers with the frame they came from. */
@@ -333,7 +374,9 @@ interface TcpCaptureState {
 const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
-  return { table: new StreamTable<SegTag, PduState>() };
+  const table = new StreamTable<SegTag, PduState>();
+  table.pduBytes = (pdu) => pdu.length;
+  return { table };
 }
 
 /** NO_OPTIONS is what a header without options tells (shared, never modified). */
@@ -472,7 +515,7 @@ function analyse(
   }
   if (syn && !ackFlag && stream.synTime === undefined) stream.synTime = now;
   if (syn) {
-    if (stream.isn[dir] === undefined) stream.isn[dir] = h.seq;
+    if (stream.isnOf(dir) === undefined) stream.setIsn(dir, h.seq);
     fwd.winScale = opts.wscale !== undefined ? Math.min(opts.wscale, 14) : -2;
     if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
       fwd.winScale = -2;
@@ -563,6 +606,12 @@ function analyse(
       data.flags |= TCP_A.SPURIOUS_RETRANSMISSION;
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
+      // The RTO is measured from the oldest segment still unacknowledged (the list is newest first).
+      const oldest = fwd.segments[fwd.segments.length - 1];
+      if (oldest !== undefined) {
+        data.rto = now - oldest.time;
+        data.rtoFrame = oldest.frame;
+      }
     }
   }
   // Remember new data (only segments that advance the sequence number).
@@ -575,7 +624,10 @@ function analyse(
       fwd.nextSeqTime = now;
       if (fwd.segments.length < MAX_UNACKED) fwd.segments.unshift({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
     }
-    if (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked)) {
+    // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
+    // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
+    const resent = TCP_A.RETRANSMISSION | TCP_A.FAST_RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION | TCP_A.OUT_OF_ORDER;
+    if ((data.flags & resent) === 0 && (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked))) {
       fwd.maxSeqToBeAcked = segNext;
       fwd.maxSeqToBeAckedSet = true;
     }
@@ -693,7 +745,8 @@ function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort:
 }
 
 function tcpInfo(run: PayloadRun, seq: number, length: number, reassembled: boolean): TcpInfo {
-  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled };
+  const live = run.stream.live!;
+  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState: (live.bag ??= new Map()) };
 }
 
 function noteSegmentBytes(run: PayloadRun, tag: SegTag, payloadOffset: number, length: number): void {
@@ -859,11 +912,10 @@ function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
 /** insertSegmentsItem adds `[N Reassembled TCP Segments (M bytes): #a(x), …]` before the PDU's own items. */
 function insertSegmentsItem(ctx: DissectCtx, rootIndex: number, src: number, bytes: Uint8Array, pduLength: number, segments: SegmentSpan[]): void {
   const tree = ctx.tree;
-  if (tree.mode === 'none') return;
+  if (!tree.wantsAny(SEGMENTS_GROUP)) return;
   const rootsBefore = tree.roots.length;
-  const list = segments.map((s) => `#${s.frame}(${s.length})`).join(', ');
   const top = tree
-    .add(null, F.segments, src, 0, pduLength, null, () => `${segments.length} Reassembled TCP Segments (${pduLength} bytes): ${list}`)
+    .add(null, F.segments, src, 0, pduLength, null, () => `${segments.length} Reassembled TCP Segments (${pduLength} bytes): ${segments.map((s) => `#${s.frame}(${s.length})`).join(', ')}`)
     .setGenerated();
   for (const s of segments) {
     const last = s.start + s.length - 1;
@@ -1133,12 +1185,13 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (ctx.firstPass) {
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
+    if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
     data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts);
     ctx.setFrameData('tcp', data);
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    const detached = new TcpStream<SegTag, PduState>(0, '', 0, DEFAULT_LIMITS, new ReassemblyBudget());
+    const detached = detachedStream<SegTag, PduState>();
     data = { stream: detached, dir: 0, relSeq: h.seq, relAck: h.ack, nextSeq: (h.seq + seglen) >>> 0, flags: 0, timeRelative: 0, timeDelta: 0 };
   }
   const stream = data.stream;
@@ -1150,7 +1203,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (labelled) summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
 
   // Window: SYN windows are never scaled (RFC 7323 §2.2).
-  const scale = syn ? undefined : stream.dirs[dir].winScale;
+  const scale = syn ? undefined : stream.winScaleOf(dir);
   const windowSize = scale !== undefined && scale >= 0 ? h.window * 2 ** scale : h.window;
   if (building) addHeaderItems(ctx, v, top, h, frozen, seglen, scale, windowSize);
 
@@ -1164,7 +1217,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
       (ackFlag ? ` Ack=${frozen.relAck}` : '') +
       ` Win=${windowSize}${urg} Len=${seglen}` +
       optionsProbe.info +
-      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0} SRE=${(re - (stream.dirs[dir === 0 ? 1 : 0].baseSeq ?? 0)) >>> 0}`).join('') : '');
+      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0} SRE=${(re - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0}`).join('') : '');
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
     // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
     columns.setInfo(prefix);
@@ -1186,7 +1239,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const baseProtocol = columns.protocol;
 
   if (firstPassRun) {
-    runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    if (ctx.tcpPayloads) runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
     if ((h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
   } else {
     replayCalls(ctx, frozen, payloadView, lowPort, highPort);
@@ -1201,6 +1254,9 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     const { offset, length } = frozen.segmentData;
     tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
   }
+  if (frozen.retransmitted && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
+    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `Retransmitted TCP segment data (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+  }
   if (frozen.overlap) {
     tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
     if (frozen.conflict) {
@@ -1211,6 +1267,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (frozen.gapBefore) {
     expert(ctx, top, F['reassembly.gap'], 'warn', 'Reassemble', `${frozen.gapBefore} bytes before this data were not captured; the pending PDU was dropped`, v, h.hdrLen, 0);
   }
+  if (frozen.evicted || frozen.resumed) expertEvicted(ctx, top, frozen, v, h.hdrLen, capturedPayload);
   if (frozen.tooLong) {
     expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
   }
@@ -1324,6 +1381,10 @@ function addHeaderItems(
       for (const [bit, field, severity, message] of ANALYSIS_ITEMS) {
         if (frozen.flags & bit) expert(ctx, flagsTree, field, severity, 'Sequence', message, v);
       }
+      if (frozen.rto !== undefined && frozen.rtoFrame !== undefined) {
+        tree.add(flagsTree, F['analysis.rto'], v.src, v.base, 0, frozen.rto).setGenerated();
+        tree.add(flagsTree, F['analysis.rto_frame'], v.src, v.base, 0, frozen.rtoFrame).setGenerated().setFrameRef(frozen.rtoFrame);
+      }
       if (frozen.flags & TCP_A.DUPLICATE_ACK) {
         tree.add(flagsTree, F['analysis.duplicate_ack'], v.src, v.base, 0, null, 'This is a TCP duplicate ack').setGenerated();
         tree.add(an, F['analysis.duplicate_ack_num'], v.src, v.base, 0, frozen.dupAckNum ?? 0).setGenerated();
@@ -1381,6 +1442,13 @@ function runFirstPassPayload(
     data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
     return;
   }
+  if (data.flags & TCP_A.RETRANSMISSION) {
+    // Wireshark hands retransmitted data to no dissector (even bytes past what was seen) and shows it
+    // as "Retransmitted TCP segment data"; it never enters reassembly.
+    data.retransmitted = true;
+    return;
+  }
+  if (stream.takeResumed(dir)) data.resumed = true;
   const result = half.accept({
     seq: h.seq,
     payload,
@@ -1397,6 +1465,43 @@ function runFirstPassPayload(
   if (!run.dissectedPdu) {
     if (data.partOf || data.segmentData) data.segmentOnly = true;
     else if (result.chunks.length === 0) data.skipPayload = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Live-state eviction (docs/reassembly.md, "Per-stream memory")
+
+/**
+ * dropEvicted labels the frames whose bytes an evicted stream still held: out-of-order pieces waiting for
+ * a hole and the parts of a pending PDU. They are given up as a gap: the pending PDU is never completed
+ * (no `reassembled_in`), and the frames get an expert item; their rows are reported as changed.
+ */
+function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduState>[]): void {
+  for (const live of evicted) {
+    for (const dir of [0, 1] as const) {
+      for (const { tag, length } of live.droppedTags?.[dir] ?? []) markEvicted(ctx, tag, length);
+      const pending = live.pdu[dir];
+      if (pending === undefined) continue;
+      pending.ref.reassembledIn = undefined;
+      for (const part of pending.parts) markEvicted(ctx, part.tag, part.bytes.length);
+      live.pdu[dir] = undefined;
+    }
+    live.droppedTags = null;
+  }
+}
+
+function markEvicted(ctx: DissectCtx, tag: SegTag, length: number): void {
+  tag.data.evicted = (tag.data.evicted ?? 0) + length;
+  ctx.markRowChanged?.(tag.frame);
+}
+
+function expertEvicted(ctx: DissectCtx, top: TreeItem, frozen: TcpFrameData, v: ByteView, hdrLen: number, capturedPayload: number): void {
+  if (frozen.evicted) {
+    const n = frozen.evicted;
+    expert(ctx, top, F['reassembly.evicted'], 'warn', 'Reassemble', `Reassembly state evicted: ${n} ${plural(n, 'byte', 'bytes')} of this segment were dropped unreassembled (idle stream, live-state cap)`, v, hdrLen, capturedPayload);
+  }
+  if (frozen.resumed) {
+    expert(ctx, top, F['reassembly.evicted'], 'warn', 'Reassemble', 'Reassembly resumes here after the stream\'s state was evicted (live-state cap); earlier pending bytes were dropped', v, hdrLen, 0);
   }
 }
 

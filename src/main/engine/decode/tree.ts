@@ -87,6 +87,40 @@ export class TreeItem implements FieldOccurrence {
   }
 }
 
+/** Every field object a dissector declared, by id (see {@link numberField}). */
+const fieldsById: FieldDef[] = [];
+
+/**
+ * numberField gives a field declaration its dense id (call before freezing it). Dissectors declare
+ * fields through `defineFields` / `protocolField`, which do this; a field object without an id still
+ * works (interest is then tested by abbrev).
+ */
+export function numberField(def: FieldDef): FieldDef {
+  def.id = fieldsById.length;
+  fieldsById.push(def);
+  return def;
+}
+
+/**
+ * interestMask turns an interest set into a byte per field id (1 = kept). Computed once per set (the
+ * CLI and a filter reuse one set for every frame) and cached; ids declared later fall back to the set.
+ */
+const masks = new WeakMap<ReadonlySet<string>, Uint8Array>();
+let lastSet: ReadonlySet<string> | undefined;
+let lastMask: Uint8Array = new Uint8Array(0);
+function interestMask(interest: ReadonlySet<string>): Uint8Array {
+  if (interest === lastSet && lastMask.length === fieldsById.length) return lastMask;
+  let mask = masks.get(interest);
+  if (mask === undefined || mask.length !== fieldsById.length) {
+    mask = new Uint8Array(fieldsById.length);
+    for (let i = 0; i < fieldsById.length; i++) if (interest.has(fieldsById[i].abbrev)) mask[i] = 1;
+    masks.set(interest, mask);
+  }
+  lastSet = interest;
+  lastMask = mask;
+  return mask;
+}
+
 /** TEXT_FIELD is the pseudo field of text-only items; it is never registered or filterable. */
 export const TEXT_FIELD: FieldDef = Object.freeze({ abbrev: '', name: '', type: 'none' as const });
 
@@ -144,6 +178,8 @@ export class FieldGroup {
   }
 }
 
+const EMPTY_MASK = new Uint8Array(0);
+
 /** TreeMode selects how much of the tree is kept (see the file comment). */
 export type TreeMode = 'full' | 'fields' | 'none';
 
@@ -154,6 +190,8 @@ export class ProtoTree {
   /** occurrences are every kept field item in tree order (what filters and -T fields read). */
   readonly occurrences: TreeItem[] = [];
   readonly full: boolean;
+  /** the interest set as a byte per field id (`fields` mode); empty otherwise. */
+  private readonly mask: Uint8Array;
 
   constructor(
     readonly mode: TreeMode,
@@ -161,13 +199,22 @@ export class ProtoTree {
     readonly interest?: ReadonlySet<string>,
   ) {
     this.full = mode === 'full';
+    this.mask = mode === 'fields' && interest !== undefined ? interestMask(interest) : EMPTY_MASK;
+  }
+
+  /** keeps tells whether `fields` mode keeps an item of `field`. */
+  private keeps(field: FieldDef): boolean {
+    const id = field.id;
+    const mask = this.mask;
+    if (id !== undefined && id < mask.length) return mask[id] === 1;
+    return this.interest !== undefined && this.interest.has(field.abbrev);
   }
 
   /** wants tells whether an item of this field would be kept (dissectors may skip expensive work). */
   wants(field: FieldDef): boolean {
     if (this.mode === 'full') return true;
     if (this.mode === 'none') return false;
-    return this.interest !== undefined && this.interest.has(field.abbrev);
+    return this.keeps(field);
   }
 
   /** wantsAny tells whether an item of any field of `group` would be kept (full: yes, none: no). */
@@ -189,7 +236,7 @@ export class ProtoTree {
   ): TreeItem {
     if (this.mode === 'none') return NULL_ITEM;
     if (this.mode === 'fields') {
-      if (this.interest === undefined || !this.interest.has(field.abbrev)) return NULL_ITEM;
+      if (!this.keeps(field)) return NULL_ITEM;
       const item = new TreeItem(field, value, src, start, length, label);
       this.occurrences.push(item);
       return item;

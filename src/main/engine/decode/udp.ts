@@ -30,7 +30,7 @@ const F = defineFields('udp', {
   port: { name: 'Source or Destination Port', type: 'uint16' },
   length: { name: 'Length', type: 'uint16' },
   checksum: { name: 'Checksum', type: 'uint16', base: 'hex' },
-  'checksum.status': { name: 'Checksum Status', type: 'uint8', values: CHECKSUM_STATUS },
+  'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: CHECKSUM_STATUS },
   stream: { name: 'Stream index', type: 'uint32' },
   time_relative: { name: 'Time since first frame', type: 'reltime' },
   time_delta: { name: 'Time since previous frame', type: 'reltime' },

@@ -106,7 +106,20 @@ function conversation(ctx: DissectCtx): PopConversation {
     const b = `${JSON.stringify(ctx.netDst)}:${ctx.dstPort}`;
     key = `pop:${a < b ? a + '|' + b : b + '|' + a}`;
   }
-  return ctx.conversation<PopConversation>(key, () => ({
+  // First pass: the TCP stream's state (dropped when it is evicted, docs/reassembly.md); re-dissection
+  // gets a fresh, unstored one (what it needs was frozen per frame).
+  const bag = ctx.tcp?.streamState;
+  if (bag !== undefined) {
+    let conv = bag.get(key) as PopConversation | undefined;
+    if (conv === undefined) bag.set(key, (conv = newConversation(key, stream)));
+    return conv;
+  }
+  if (!ctx.firstPass) return newConversation(key, stream);
+  return ctx.conversation<PopConversation>(key, () => newConversation(key, stream));
+}
+
+function newConversation(key: string, stream: number): PopConversation {
+  return {
     key,
     stream,
     pending: [],
@@ -117,8 +130,13 @@ function conversation(ctx: DissectCtx): PopConversation {
     tlsAfterFrame: 0,
     user: undefined,
     credential: undefined,
-  }));
+  };
 }
+
+/** TLS_KEY: frozen per frame, the frame follows an accepted STLS. */
+const TLS_KEY = 'pop.tls';
+/** HEURISTIC_KEY: frozen per frame, the `+OK` heuristic claimed the stream (value: the server port). */
+const HEURISTIC_KEY = 'pop.heuristic';
 
 function plural(n: number): string {
   return `${n} byte${n === 1 ? '' : 's'}`;
@@ -422,7 +440,9 @@ function isRequest(ctx: DissectCtx): boolean {
 function dissectPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   const conv = conversation(ctx);
   const request = isRequest(ctx);
-  if ((conv.tlsAfterFrame !== 0 && ctx.frame.number > conv.tlsAfterFrame) || ctx.matchValue === POP3S_PORT) {
+  const tls = ctx.firstPass ? conv.tlsAfterFrame !== 0 && ctx.frame.number > conv.tlsAfterFrame : ctx.getFrameData<boolean>(TLS_KEY) === true;
+  if (tls) ctx.setFrameData(TLS_KEY, true);
+  if (tls || ctx.matchValue === POP3S_PORT) {
     ctx.columns.protocol = 'POP';
     ctx.columns.setInfo(`${request ? 'C' : 'S'}: Encrypted data, ${plural(view.length)}`);
     const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null);
@@ -458,16 +478,28 @@ function dissectPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
 
 /** Heuristic: a `+OK` greeting starting the server side of a stream makes it POP. */
 function heuristicPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
-  const state = ctx.conversation<{ serverPort?: number }>(`pop-heur:${ctx.tcp?.stream ?? `${ctx.srcPort}-${ctx.dstPort}`}`, () => ({}));
-  if (state.serverPort === undefined) {
-    if (!ctx.firstPass || view.length < 5) return 0;
-    if (!startsWithCi(view.bytes, view.base, view.base + view.length, '+OK')) return 0;
-    if (view.bytes.subarray(view.base, view.base + Math.min(view.length, 512)).indexOf(0x0a) < 0) return 0;
-    if (ctx.tcp && ctx.tcp.seq > 1) return 0;
-    state.serverPort = ctx.srcPort;
+  // First pass: the stream's state remembers a match; re-dissection reads what the first pass froze.
+  let serverPort: number | undefined;
+  if (!ctx.firstPass) {
+    serverPort = ctx.getFrameData<number>(HEURISTIC_KEY);
+    if (serverPort === undefined) return 0;
+  } else {
+    const bag = ctx.tcp?.streamState;
+    const heurKey = `pop-heur:${ctx.tcp?.stream ?? `${ctx.srcPort}-${ctx.dstPort}`}`;
+    serverPort = bag !== undefined ? (bag.get(heurKey) as number | undefined) : ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort;
+    if (serverPort === undefined) {
+      if (view.length < 5) return 0;
+      if (!startsWithCi(view.bytes, view.base, view.base + view.length, '+OK')) return 0;
+      if (view.bytes.subarray(view.base, view.base + Math.min(view.length, 512)).indexOf(0x0a) < 0) return 0;
+      if (ctx.tcp && ctx.tcp.seq > 1) return 0;
+      serverPort = ctx.srcPort;
+      if (bag !== undefined) bag.set(heurKey, serverPort);
+      else ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort = serverPort;
+    }
+    ctx.setFrameData(HEURISTIC_KEY, serverPort);
   }
   const saved = ctx.matchValue;
-  ctx.matchValue = state.serverPort;
+  ctx.matchValue = serverPort;
   try {
     return dissectPop(ctx, view, parent);
   } finally {

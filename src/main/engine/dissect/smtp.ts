@@ -183,9 +183,25 @@ function conversationKey(ctx: DissectCtx): { key: string; stream: number } {
   return { key: `smtp:${a < b ? a + '|' + b : b + '|' + a}`, stream: -1 };
 }
 
+/**
+ * conversation is the SMTP state of the current stream. On the first pass it lives in the TCP stream's
+ * state (dropped with it when the stream is evicted, docs/reassembly.md); re-dissection gets a fresh,
+ * unstored one: everything it needs was frozen per frame.
+ */
 function conversation(ctx: DissectCtx): SmtpConversation {
   const { key, stream } = conversationKey(ctx);
-  return ctx.conversation<SmtpConversation>(key, () => ({
+  const bag = ctx.tcp?.streamState;
+  if (bag !== undefined) {
+    let conv = bag.get(key) as SmtpConversation | undefined;
+    if (conv === undefined) bag.set(key, (conv = newConversation(key, stream)));
+    return conv;
+  }
+  if (!ctx.firstPass) return newConversation(key, stream);
+  return ctx.conversation<SmtpConversation>(key, () => newConversation(key, stream));
+}
+
+function newConversation(key: string, stream: number): SmtpConversation {
+  return {
     key,
     stream,
     serverPort: undefined,
@@ -200,7 +216,7 @@ function conversation(ctx: DissectCtx): SmtpConversation {
     message: undefined,
     longLine: [false, false],
     credential: undefined,
-  }));
+  };
 }
 
 /** isCommand is tshark's line_is_smtp_command: four letters, or a known longer extension keyword. */
@@ -712,6 +728,11 @@ function isRequest(ctx: DissectCtx, conv: SmtpConversation): boolean {
   return ctx.dstPort < ctx.srcPort;
 }
 
+/** TLS_KEY: frozen per frame, the frame follows an accepted STARTTLS. */
+const TLS_KEY = 'smtp.tls';
+/** HEURISTIC_KEY: frozen per frame, the `220` heuristic claimed the stream (value: the server port). */
+const HEURISTIC_KEY = 'smtp.heuristic';
+
 function pduKey(view: ByteView, start: number): string {
   return `smtp:${view.base + start}:${view.src}`;
 }
@@ -720,7 +741,10 @@ function dissectSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const conv = conversation(ctx);
   const request = isRequest(ctx, conv);
   if (conv.serverPort === undefined && typeof ctx.matchValue === 'number') conv.serverPort = ctx.matchValue;
-  if ((conv.tlsAfterFrame !== 0 && ctx.frame.number > conv.tlsAfterFrame) || ctx.matchValue === SMTPS_PORT) {
+  // After STARTTLS: decided on the first pass and frozen per frame (re-dissection has no conversation).
+  const tls = ctx.firstPass ? conv.tlsAfterFrame !== 0 && ctx.frame.number > conv.tlsAfterFrame : ctx.getFrameData<boolean>(TLS_KEY) === true;
+  if (tls || ctx.matchValue === SMTPS_PORT) {
+    if (tls) ctx.setFrameData(TLS_KEY, true);
     return dissectTls(ctx, view, parent, request);
   }
   let start = 0;
@@ -832,20 +856,32 @@ function renderPdu(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, sta
 
 /** Heuristic: a `220 ` / `220-` banner starting the server side of a stream makes it SMTP. */
 function heuristicSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
-  const { key } = conversationKey(ctx);
-  const known = ctx.conversation<{ smtpHeuristic?: { serverPort: number } }>(`smtp-heur:${key}`, () => ({}));
-  if (!known.smtpHeuristic) {
-    if (!ctx.firstPass) return 0;
-    if (view.length < 6) return 0;
-    const head = view.bytes.subarray(view.base, view.base + Math.min(view.length, 512));
-    if (!(startsWithCi(head, 0, head.length, '220 ') || startsWithCi(head, 0, head.length, '220-'))) return 0;
-    if (head.indexOf(0x0a) < 0) return 0;
-    if (ctx.tcp && ctx.tcp.seq > 1) return 0;
-    known.smtpHeuristic = { serverPort: ctx.srcPort };
-    conversation(ctx).serverPort = ctx.srcPort;
+  // First pass: the stream's state remembers a match; re-dissection reads what the first pass froze.
+  let serverPort: number | undefined;
+  if (!ctx.firstPass) {
+    serverPort = ctx.getFrameData<number>(HEURISTIC_KEY);
+    if (serverPort === undefined) return 0;
+  } else {
+    const bag = ctx.tcp?.streamState;
+    const { key } = conversationKey(ctx);
+    const heurKey = `smtp-heur:${key}`;
+    const known = bag !== undefined ? (bag.get(heurKey) as number | undefined) : ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort;
+    serverPort = known;
+    if (serverPort === undefined) {
+      if (view.length < 6) return 0;
+      const head = view.bytes.subarray(view.base, view.base + Math.min(view.length, 512));
+      if (!(startsWithCi(head, 0, head.length, '220 ') || startsWithCi(head, 0, head.length, '220-'))) return 0;
+      if (head.indexOf(0x0a) < 0) return 0;
+      if (ctx.tcp && ctx.tcp.seq > 1) return 0;
+      serverPort = ctx.srcPort;
+      if (bag !== undefined) bag.set(heurKey, serverPort);
+      else ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort = serverPort;
+      conversation(ctx).serverPort = serverPort;
+    }
+    ctx.setFrameData(HEURISTIC_KEY, serverPort);
   }
   const saved = ctx.matchValue;
-  ctx.matchValue = known.smtpHeuristic.serverPort;
+  ctx.matchValue = serverPort;
   try {
     return dissectSmtp(ctx, view, parent);
   } finally {

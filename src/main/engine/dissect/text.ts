@@ -1,9 +1,10 @@
 /**
  * Text helpers shared by the mail dissectors (SMTP, POP, IMF): Wireshark's line finding
  * (`tvb_find_line_end`: a line ends at CR, LF or CRLF) and its two ways of printing protocol text —
- * `format_text` for tree labels and Info (control bytes as `\r`, `\n`, `\ooo`; bytes ≥ 0x80, which
- * ENC_ASCII cannot represent, as U+FFFD) and `format_text_wsp` (CR, LF and TAB as spaces). Field values are
- * ASCII strings cut at the first NUL, as Wireshark's C strings are.
+ * `format_text` for tree labels and Info (control bytes as `\r`, `\n`, `\ooo`; UTF-8 sequences as the
+ * characters they encode when printable, `\uXXXX` when not, U+FFFD when invalid — see {@link nonAscii})
+ * and `format_text_wsp` (CR, LF and TAB as spaces). Field values are ASCII strings (bytes ≥ 0x80 as
+ * U+FFFD) cut at the first NUL, as Wireshark's ENC_ASCII C strings are.
  */
 
 /** LineEnd is one line of a buffer: [start, start+length) without the terminator; next is after it. */
@@ -58,11 +59,54 @@ function chars(bytes: Uint8Array, start: number, end: number): string {
   return out;
 }
 
-/** escapeByte is format_text's text for a byte that is not printed as itself. */
+/** escapeByte is format_text's text for an ASCII byte that is not printed as itself. */
 function escapeByte(b: number): string {
   if (b === 0x5c) return '\\\\';
-  if (b >= 0x80) return '\ufffd';
   return ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
+}
+
+/** NOT_PRINTABLE: what glib's g_unichar_isprint rejects (controls, format characters, unassigned, surrogates). */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+
+/** NonAscii is format_text's output for the sequence starting at a byte ≥ 0x80, and its byte count. */
+interface NonAscii {
+  text: string;
+  length: number;
+}
+
+/**
+ * nonAscii formats the UTF-8 sequence at bytes[i] (≥ 0x80) as tshark 4.0's format_text does (checked
+ * byte for byte against tshark in test/conformance/columns.test.ts): the lead byte gives the length; a
+ * sequence cut short by a non-continuation byte, a stray continuation byte, F8–FF, a surrogate or a value
+ * past U+10FFFF is one U+FFFD; a complete sequence (overlong ones included: C0 80 is U+0000) is the
+ * character itself when printable, else `\uXXXX` (`\UXXXXXXXX` above U+FFFF).
+ */
+function nonAscii(bytes: Uint8Array, i: number, end: number): NonAscii {
+  const b = bytes[i];
+  let need: number;
+  let cp: number;
+  if (b < 0xc0) return { text: '\ufffd', length: 1 };
+  if (b < 0xe0) {
+    need = 1;
+    cp = b & 0x1f;
+  } else if (b < 0xf0) {
+    need = 2;
+    cp = b & 0x0f;
+  } else if (b < 0xf8) {
+    need = 3;
+    cp = b & 0x07;
+  } else return { text: '\ufffd', length: 1 };
+  let n = 1;
+  for (; n <= need; n++) {
+    const c = i + n < end ? bytes[i + n] : -1;
+    if ((c & 0xc0) !== 0x80) return { text: '\ufffd', length: n };
+    cp = (cp << 6) | (c & 0x3f);
+  }
+  if ((cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff) return { text: '\ufffd', length: n };
+  const ch = String.fromCodePoint(cp);
+  if (!NOT_PRINTABLE.test(ch)) return { text: ch, length: n };
+  const hex = cp.toString(16).toUpperCase();
+  return { text: cp > 0xffff ? '\\U' + hex.padStart(8, '0') : '\\u' + hex.padStart(4, '0'), length: n };
 }
 
 /** formatText prints bytes as Wireshark's format_text does (labels, Info). */
@@ -73,7 +117,11 @@ export function formatText(bytes: Uint8Array, start = 0, end = bytes.length): st
     const b = bytes[i];
     if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
     if (i > run) out += chars(bytes, run, i);
-    out += escapeByte(b);
+    if (b >= 0x80) {
+      const u = nonAscii(bytes, i, end);
+      out += u.text;
+      i += u.length - 1;
+    } else out += escapeByte(b);
     run = i + 1;
   }
   return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
@@ -87,7 +135,11 @@ export function formatTextWsp(bytes: Uint8Array, start = 0, end = bytes.length):
     const b = bytes[i];
     if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
     if (i > run) out += chars(bytes, run, i);
-    out += b === 0x0d || b === 0x0a || b === 0x09 ? ' ' : escapeByte(b);
+    if (b >= 0x80) {
+      const u = nonAscii(bytes, i, end);
+      out += u.text;
+      i += u.length - 1;
+    } else out += b === 0x0d || b === 0x0a || b === 0x09 ? ' ' : escapeByte(b);
     run = i + 1;
   }
   return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);

@@ -6,12 +6,15 @@
  * a lab account, and DATA is stored byte-exact (after dot-unstuffing, CRLF line ends) in the shared
  * mailbox store.
  *
- * Two fixed replies of smtp-server are rewritten on their way out (a subclass's connect() wraps each
+ * Three fixed replies of smtp-server are rewritten on their way out (a subclass's connect() wraps each
  * connection's `send`, the one function every reply goes through, in WordingSmtpServer), because the handout shows them:
- * `250 Accepted` after MAIL/RCPT becomes 163's `250 Mail OK`, and the AUTH LOGIN prompt
- * `334 VXNlcm5hbWU6` ("Username:") becomes 163's `334 dXNlcm5hbWU6` ("username:").
+ * the greeting `220 <name> ESMTP <banner>` loses the word "ESMTP" like 163's
+ * (`220 163.com Anti-spam GT for Coremail System (163com[20121016])`, ours
+ * `220 wirelab.lab Anti-spam GT for Coremail System (wirelab)`) — RFC 5321 does not require it and
+ * clients (smtplib, curl, telnet users) send EHLO anyway; `250 Accepted` after MAIL/RCPT becomes 163's
+ * `250 Mail OK`; and the AUTH LOGIN prompt `334 VXNlcm5hbWU6` ("Username:") becomes 163's
+ * `334 dXNlcm5hbWU6` ("username:").
  * What smtp-server 3.21 still does not let us change:
- * - the greeting always reads `220 <name> ESMTP <banner>` (163 has no "ESMTP" word);
  * - unknown commands get `500 Error: command not recognized`; `AUTH=LOGIN PLAIN`, `coremail …` and
  *   `STARTTLS` lines of 163's EHLO reply cannot be added;
  * - capability order is PIPELINING, 8BITMIME, AUTH (163: PIPELINING, AUTH…, 8BITMIME).
@@ -32,8 +35,11 @@ const REWRITES: ReadonlyMap<string, string> = new Map([
 
 type SendFn = (code: number, data?: string | string[], context?: string) => void;
 
+/** BANNER follows the server name in the greeting, as 163's does. */
+const BANNER = 'Anti-spam GT for Coremail System (wirelab)';
+
 /**
- * WordingSmtpServer is smtp-server with 163's wording for two fixed replies. smtp-server creates each
+ * WordingSmtpServer is smtp-server with 163's wording for three fixed replies. smtp-server creates each
  * connection in connect() and adds it to `connections` synchronously; every reply goes through the
  * connection's send(code, data, context), so the rewrite is one wrapper there (checked by the lab
  * server tests, which read the replies a real client gets).
@@ -41,11 +47,16 @@ type SendFn = (code: number, data?: string | string[], context?: string) => void
 class WordingSmtpServer extends SMTPServer {
   override connect(socket: unknown, socketOptions: unknown): void {
     (SMTPServer.prototype as unknown as { connect(s: unknown, o: unknown): void }).connect.call(this, socket, socketOptions);
-    const connection = [...(this as unknown as { connections: Set<{ send: SendFn }> }).connections].at(-1);
+    const connection = [...(this as unknown as { connections: Set<{ send: SendFn; name: string }> }).connections].at(-1);
     if (!connection) return;
     const send = connection.send.bind(connection);
     connection.send = (code, data, context) => {
-      const text = typeof data === 'string' ? REWRITES.get(`${code} ${data}`) : undefined;
+      let text: string | undefined;
+      if (typeof data === 'string') {
+        // smtp-server's greeting is `<name> ESMTP <banner>`; 163's is `<name> <banner>`.
+        if (code === 220 && data === `${connection.name} ESMTP ${BANNER}`) text = `${connection.name} ${BANNER}`;
+        else text = REWRITES.get(`${code} ${data}`);
+      }
       send(code, text ?? data, context);
     };
   }
@@ -111,7 +122,7 @@ export async function startLabSmtp(options: LabSmtpOptions): Promise<LabSmtpServ
 
   const serverOptions: SMTPServerOptions = {
     name: options.name ?? 'wirelab.lab',
-    banner: 'Anti-spam GT for Coremail System (wirelab)',
+    banner: BANNER,
     heloResponse: 'mail',
     authMethods: ['LOGIN', 'PLAIN'],
     authOptional: false,

@@ -106,8 +106,11 @@ interface TailChunk {
   length: number;
 }
 
-/** TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling). */
-const TAIL_MIN_CAPACITY = 2048;
+/**
+ * TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling): small, so that
+ * the many streams that send a line or two (half-open streams, a SYN flood with data) hold little.
+ */
+const TAIL_MIN_CAPACITY = 64;
 
 interface Buffered<T> {
   bytes: Uint8Array;
@@ -399,6 +402,35 @@ export class HalfConnection<T> {
     this.tailUsed = kept;
     this.tailBuf = buf;
     return buf;
+  }
+
+  /**
+   * evict drops everything this direction holds — out-of-order pieces (released from the budget) and the
+   * delivered tail — and returns the tags of the dropped pieces, in stream order. The position
+   * (`nextSeq`, `nextOffset`) is left as it was. Used when the stream table evicts idle live state.
+   */
+  evict(): { tag: T; length: number }[] {
+    const tags: { tag: T; length: number }[] = [];
+    if (this.buffer.size > 0) {
+      for (const e of this.buffer.entries()) tags.push({ tag: e.value.tag, length: e.value.bytes.length });
+      this.budget.used -= this.bufferedBytes;
+      this.buffer.clear();
+      this.bufferedBytes = 0;
+    }
+    this.ackedHoleEnd = undefined;
+    if (this.tailBuf !== null) this.forgetTail();
+    return tags;
+  }
+
+  /**
+   * resumeAt starts this (new) direction state at raw sequence number `seq`, stream offset `offset`:
+   * a stream revived after eviction continues where it stood instead of taking its next segment as the
+   * first one.
+   */
+  resumeAt(seq: number, offset: number): void {
+    this.started = true;
+    this.nextSeq = seq >>> 0;
+    this.nextOffset = offset;
   }
 
   /**

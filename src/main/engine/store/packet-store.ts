@@ -343,7 +343,7 @@ export class PacketStore {
       destination: r.columns.destination,
       protocol: r.columns.protocol,
       length: this.origLen[n],
-      info: r.columns.info,
+      info: r.columns.infoText(),
       colour: colourOf(r.layers, r.columns.info),
     };
     if (this.flags[n] & FLAG_MARKED) summary.marked = true;

@@ -1,7 +1,7 @@
 /**
  * i18n: English and Simplified Chinese for every UI string (en.ts, zh-CN.ts). The language follows
  * navigator.language until the user picks one (prefs.language). Packet Details labels come from the
- * engine in English; the `locale` preference is the hook for the engine to localise them later.
+ * engine, which translates them itself once the prefs slice sends `gui.locale` (docs/i18n.md).
  */
 import i18next, { type i18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';

@@ -17,6 +17,7 @@ import { createUiSlice } from './slices/ui';
 import { createConsoleSlice } from './slices/console';
 import { createLabSlice } from './slices/lab';
 import { createScriptsSlice } from './slices/scripts';
+import { createRecoverySlice } from './slices/recovery';
 import type { AppState } from './types';
 
 export type { AppState } from './types';
@@ -35,6 +36,7 @@ export function createAppStore(client: Client, host: 'electron' | 'web' = 'web')
     ...createConsoleSlice(...a),
     ...createLabSlice(...a),
     ...createScriptsSlice(...a),
+    ...createRecoverySlice(...a),
   }));
 }
 
@@ -136,7 +138,8 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
       }),
     );
   }
-  void loadAll();
+  // Once per start: a capture an earlier run left unsaved is offered (not again after a reconnect).
+  void loadAll().then(() => s().checkRecoverable());
   const timer = setInterval(() => void s().refreshLabServer(), LAB_SERVER_POLL_MS);
   return () => {
     clearInterval(timer);

@@ -10,9 +10,10 @@ import type { UiSlice } from './slices/ui';
 import type { ConsoleSlice } from './slices/console';
 import type { LabSlice } from './slices/lab';
 import type { ScriptsSlice } from './slices/scripts';
+import type { RecoverySlice } from './slices/recovery';
 
 export type AppState = ConnectionSlice & CaptureSlice & FramesSlice & SelectionSlice & FilterSlice & PrefsSlice & UiSlice &
-  ConsoleSlice & LabSlice & ScriptsSlice;
+  ConsoleSlice & LabSlice & ScriptsSlice & RecoverySlice;
 
 /** SliceCreator is how every slice is typed (zustand's slices pattern). */
 export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;

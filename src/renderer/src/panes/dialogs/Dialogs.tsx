@@ -3,6 +3,7 @@ import { useApp } from '../../store/index';
 import { FollowStreamDialog } from '../analysis/FollowStreamDialog';
 import { GoToDialog } from './GoToDialog';
 import { OpenDialog } from './OpenDialog';
+import { RecoverDialog } from './RecoverDialog';
 import { SaveDialog } from './SaveDialog';
 
 export function Dialogs() {
@@ -16,6 +17,8 @@ export function Dialogs() {
       return <GoToDialog />;
     case 'follow':
       return <FollowStreamDialog />;
+    case 'recover':
+      return <RecoverDialog />;
     default:
       return null;
   }

@@ -1,21 +1,40 @@
-/** Save dialog: path, format (pcap / pcapng) and which packets (all, displayed, marked). */
+/**
+ * Save dialog: path, format (pcap / pcapng) and which packets (all, displayed, marked). In Electron the
+ * host only writes where the user chose in its native Save dialog, so there the path comes from
+ * `dialog.saveFile` when Save is pressed instead of a text field.
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SaveOptions } from '../../../../shared/contract';
 import { Dialog } from '../../components/Dialog';
 import { useApp, useAppStore } from '../../store/index';
+import { errorText } from '../../store/types';
 
 export function SaveDialog() {
   const { t } = useTranslation();
   const store = useAppStore();
   const info = useApp((s) => s.info);
+  const native = useApp((s) => s.host === 'electron');
   const [format, setFormat] = useState<SaveOptions['format']>(info.format ?? 'pcapng');
   const [which, setWhich] = useState<'all' | 'displayed' | 'marked'>('all');
   const [path, setPath] = useState(() => (info.path ? info.path.replace(/\.(pcapng|pcap)$/, '') + '-saved.' + (info.format ?? 'pcapng') : ''));
   const save = async () => {
     const s = store.getState();
-    if (await s.saveFile(path.trim(), { format, which })) {
-      s.notify('info', t('save.saved', { frames: which === 'all' ? s.counts.frames : which === 'marked' ? s.counts.marked : s.counts.displayed, path: path.trim() }));
+    let target = path.trim();
+    if (native) {
+      const suggested = (target.split(/[\\/]/).pop() || `capture.${format}`).replace(/\.(pcapng|pcap)$/, '') + '.' + format;
+      let chosen: string | null;
+      try {
+        chosen = await s.client['dialog.saveFile'](suggested);
+      } catch (error) {
+        s.notify('error', errorText(error));
+        return;
+      }
+      if (chosen === null) return;
+      target = chosen;
+    }
+    if (await s.saveFile(target, { format, which })) {
+      s.notify('info', t('save.saved', { frames: which === 'all' ? s.counts.frames : which === 'marked' ? s.counts.marked : s.counts.displayed, path: target }));
       s.closeDialog();
     }
   };
@@ -27,10 +46,12 @@ export function SaveDialog() {
           void save();
         }}
       >
-        <label className="field">
-          <span>{t('save.path')}</span>
-          <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
-        </label>
+        {!native && (
+          <label className="field">
+            <span>{t('save.path')}</span>
+            <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+          </label>
+        )}
         <label className="field">
           <span>{t('save.format')}</span>
           <select value={format} onChange={(e) => setFormat(e.target.value as SaveOptions['format'])}>
@@ -47,8 +68,8 @@ export function SaveDialog() {
           </select>
         </label>
         <div className="dialog-buttons">
-          <button type="submit" disabled={path.trim() === ''}>
-            {t('save.save')}
+          <button type="submit" disabled={!native && path.trim() === ''}>
+            {native ? t('save.choose') : t('save.save')}
           </button>
           <button type="button" onClick={() => store.getState().closeDialog()}>
             {t('save.cancel')}

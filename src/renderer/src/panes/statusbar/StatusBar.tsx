@@ -20,6 +20,7 @@ export function StatusBar() {
     <footer className="status-bar" role="status" aria-label={t('status.label')} aria-live="off">
       <span className="sb-file" title={info.path}>
         {file}
+        {info.recovered ? ` (${t('status.recovered')})` : ''}
         {info.unsaved ? ` (${t('status.unsaved')})` : ''}
       </span>
       <span data-testid="count-frames">{t('status.packets', { frames: counts.frames })}</span>

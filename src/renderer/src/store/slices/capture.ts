@@ -1,7 +1,8 @@
 /**
  * Capture slice: what is loaded (file or live capture), the live capture's status and interfaces, and
  * the file actions. `openFile` takes a path: the web build asks for it in a dialog (a browser cannot
- * give paths); the Electron build will get it from a native dialog through a contract method later.
+ * give paths); in Electron it comes from the host's native Open dialog (`dialog.openFile`), the only
+ * paths besides drops, recent files and the command line that the Electron host opens.
  * Engine errors are shown in the engine's words (e.g. why capture is not available).
  */
 import type { CaptureInfo, CaptureInterface, CaptureStatus, SaveOptions } from '../../../../shared/contract';
@@ -42,8 +43,19 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
   opening: false,
   async openFile(path) {
     if (path === undefined || path.trim() === '') {
-      get().openDialog('open');
-      return false;
+      if (get().host !== 'electron') {
+        get().openDialog('open');
+        return false;
+      }
+      let chosen: string | null;
+      try {
+        chosen = await get().client['dialog.openFile']();
+      } catch (error) {
+        get().notify('error', errorText(error));
+        return false;
+      }
+      if (chosen === null) return false;
+      path = chosen;
     }
     set({ opening: true });
     try {

@@ -2,12 +2,13 @@
  * Prefs slice: UI language, theme, recent filters and files. store/index.ts loads and saves them
  * (localStorage); the slice itself is storage-free so it tests without a DOM.
  *
- * `locale` is the hook for the engine to localise Packet Details labels (they are English today): the
- * language switch calls `syncEngineLocale`, which sends the `gui.locale` preference when the engine
- * declares it; until then the engine answers "No such preference" and labels stay English.
+ * `locale` is the language of the engine's Packet Details labels: the language switch calls
+ * `syncEngineLocale`, which sends the `gui.locale` preference (the engine translates trees with its label
+ * catalogue, docs/i18n.md) and then fetches the selected frame's tree again in the new language. An
+ * engine that refuses the preference leaves the labels English (`locale` 'en') and says why.
  */
 import type { Language } from '../../i18n/index';
-import type { SliceCreator } from '../types';
+import { errorText, type SliceCreator } from '../types';
 
 /** Theme is the colour scheme; 'system' follows prefers-color-scheme. */
 export type Theme = 'light' | 'dark' | 'system';
@@ -15,7 +16,7 @@ export type Theme = 'light' | 'dark' | 'system';
 /** MAX_RECENT bounds each recent list. */
 export const MAX_RECENT = 10;
 
-/** ENGINE_LOCALE_PREF is the engine preference that will select the tree-label language. */
+/** ENGINE_LOCALE_PREF is the engine preference that selects the tree-label language. */
 export const ENGINE_LOCALE_PREF = 'gui.locale';
 
 /** PersistedPrefs are the fields saved between sessions. */
@@ -28,7 +29,7 @@ export interface PersistedPrefs {
 
 /** PrefsSlice: see the file comment. */
 export interface PrefsSlice extends PersistedPrefs {
-  /** locale of the engine's tree labels ('en' until the engine supports ENGINE_LOCALE_PREF). */
+  /** locale of the engine's tree labels (what the engine accepted for ENGINE_LOCALE_PREF). */
   locale: string;
   setLanguage(language: Language): void;
   setTheme(theme: Theme): void;
@@ -60,10 +61,13 @@ export const createPrefsSlice: SliceCreator<PrefsSlice> = (set, get) => ({
     const language = get().language;
     try {
       await get().client['prefs.set'](ENGINE_LOCALE_PREF, language);
-      set({ locale: language });
-    } catch {
-      // TODO(engine): the engine has no tree-label localisation yet; labels stay English.
+    } catch (error) {
       set({ locale: 'en' });
+      if (language !== 'en') get().notify('error', errorText(error));
+      return;
     }
+    if (get().language !== language) return; // switched again meanwhile; that call re-fetches
+    set({ locale: language });
+    await get().reloadDetail();
   },
 });

@@ -29,6 +29,11 @@ export interface SelectionSlice {
   highlight: ByteRange | null;
   /** selectRow selects the row at a displayed index (fetching its frame number if not cached). */
   selectRow(index: number): Promise<void>;
+  /**
+   * reloadDetail fetches the selected frame's detail again (the engine's tree language changed), keeping
+   * the selected item, expansion and byte tab: the tree has the same structure, only its labels differ.
+   */
+  reloadDetail(): Promise<void>;
   /** goToFrame selects a frame by number; false when it is not displayed. */
   goToFrame(frame: number): Promise<boolean>;
   clearSelection(): void;
@@ -103,6 +108,19 @@ export const createSelectionSlice: SliceCreator<SelectionSlice> = (set, get) => 
       set({ followLive: false });
       await select(frame, index);
       return true;
+    },
+    async reloadDetail() {
+      const frame = get().selectedFrame;
+      if (frame === null) return;
+      const request = ++detailRequest;
+      try {
+        const detail = await get().client['frame.detail'](frame);
+        if (request !== detailRequest || get().selectedFrame !== frame) return;
+        set({ detail, detailLoading: false });
+      } catch (error) {
+        if (request !== detailRequest) return;
+        get().notify('error', errorText(error));
+      }
     },
     clearSelection() {
       detailRequest++;

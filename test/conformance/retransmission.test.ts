@@ -1,0 +1,119 @@
+/**
+ * Retransmissions against tshark 4.0, on a capture built byte by byte (so the segments are exactly the
+ * ones under test, whatever the machine's load): a discard-port stream whose data is sent again whole
+ * and again with new bytes past it, and an SMTP stream whose greeting, half a typed command, the rest of
+ * it and the whole command are retransmitted. Wireshark shows such segments as "Retransmitted TCP
+ * segment data" and dissects nothing in them, and a retransmission never raises the highest sequence
+ * number to be ACKed, so an ACK of its new bytes is "ACKed unseen segment".
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIO } from '../../src/main/cli/index';
+import { bytes, eth, ipv4, writePcap } from '../support/packets';
+import { tsharkRaw } from '../support/tshark';
+
+const SYN = 0x02;
+const PSH = 0x08;
+const ACK = 0x10;
+
+function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, data: string): Uint8Array {
+  const h = Buffer.alloc(20);
+  h.writeUInt16BE(sport, 0);
+  h.writeUInt16BE(dport, 2);
+  h.writeUInt32BE(seq >>> 0, 4);
+  h.writeUInt32BE(ack >>> 0, 8);
+  h[12] = 5 << 4;
+  h[13] = flags;
+  h.writeUInt16BE(65535, 14);
+  return bytes(h, Buffer.from(data, 'latin1'));
+}
+
+/** One stream's segments: [side, relative seq, relative ack, flags, data]. */
+type Seg = ['c' | 's', number, number, number, string];
+
+function stream(port: number, isnC: number, isnS: number, segs: Seg[]): Uint8Array[] {
+  return segs.map(([side, seq, ack, flags, data]) => {
+    const fromClient = side === 'c';
+    const t = fromClient ? tcp(40000 + port, port, isnC + seq, isnS + ack, flags, data) : tcp(port, 40000 + port, isnS + seq, isnC + ack, flags, data);
+    return eth('000000000002', '000000000001', 0x0800, fromClient ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+  });
+}
+
+const x10 = 'x'.repeat(10);
+const FRAMES = [
+  ...stream(9, 1000, 5000, [
+    ['c', 0, 0, SYN, ''],
+    ['s', 0, 1, SYN | ACK, ''],
+    ['c', 1, 1, ACK, ''],
+    ['c', 1, 1, PSH | ACK, x10],
+    ['c', 1, 1, PSH | ACK, x10],
+    ['c', 6, 1, PSH | ACK, x10],
+    ['s', 1, 16, ACK, ''],
+  ]),
+  ...stream(25, 2000, 7000, [
+    ['c', 0, 0, SYN, ''],
+    ['s', 0, 1, SYN | ACK, ''],
+    ['c', 1, 1, ACK, ''],
+    ['s', 1, 1, PSH | ACK, '220 hi\r\n'],
+    ['s', 1, 1, PSH | ACK, '220 hi\r\n'],
+    ['c', 1, 9, PSH | ACK, 'eh'],
+    ['c', 1, 9, PSH | ACK, 'eh'],
+    ['c', 3, 9, PSH | ACK, 'lo x\r\n'],
+    ['c', 3, 9, PSH | ACK, 'lo x\r\n'],
+    ['c', 1, 9, PSH | ACK, 'ehlo x\r\n'],
+    ['s', 9, 9, PSH | ACK, '250 ok\r\n'],
+    ['c', 9, 17, PSH | ACK, 'quit\r\n'],
+    ['s', 17, 15, PSH | ACK, '221 bye\r\n'],
+  ]),
+];
+
+const FIELDS = [
+  'frame.number',
+  'tcp.seq',
+  'tcp.nxtseq',
+  'tcp.segment_data',
+  'tcp.analysis.flags',
+  'tcp.analysis.retransmission',
+  'tcp.analysis.ack_lost_segment',
+  'tcp.analysis.acks_frame',
+  'tcp.analysis.bytes_in_flight',
+  'tcp.analysis.ack_rtt',
+  'tcp.reassembled_in',
+  'smtp.req.command',
+  'smtp.response.code',
+];
+
+async function wirelab(args: string[]): Promise<string> {
+  let stdout = '';
+  const io: CliIO = { stdout: (s) => (stdout += s), stderr: () => {}, sameTarget: false };
+  expect(await main(args, io)).toBe(0);
+  return stdout;
+}
+
+describe('retransmissions (tshark 4.0)', () => {
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-rtx-')), 'rtx.pcap'), FRAMES);
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+
+  it('summary lines are tshark’s', async () => {
+    const theirs = await tsharkRaw(['-r', file, ...PIN]);
+    expect(theirs.stdout.match(/\[TCP Retransmission\]/g)).toHaveLength(6);
+    expect(theirs.stdout).toContain('[TCP ACKed unseen segment]');
+    expect(await wirelab(['-r', file])).toBe(theirs.stdout);
+  });
+
+  it('segment data, analysis and SMTP fields are tshark’s', async () => {
+    const args = ['-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])];
+    const theirs = await tsharkRaw([...args, ...PIN]);
+    expect(theirs.stdout).toContain('\t78787878787878787878\t');
+    expect(await wirelab(args)).toBe(theirs.stdout);
+  });
+
+  it('the TCP tree of a retransmission says "Retransmitted TCP segment data"', async () => {
+    const args = ['-r', file, '-Y', 'tcp.analysis.retransmission', '-V', '-O', 'tcp'];
+    const theirs = await tsharkRaw([...args, ...PIN]);
+    expect(theirs.stdout).toContain('Retransmitted TCP segment data (8 bytes)');
+    expect(await wirelab(args)).toBe(theirs.stdout);
+  });
+});
