@@ -50,6 +50,40 @@ export interface ViewCounts {
   marked: number;
 }
 
+/**
+ * SORT_COLUMNS are the Packet List columns the displayed view can be sorted by (`view.sort`), in the
+ * order of the list: No., Time, Source, Destination, Protocol, Length, Info.
+ */
+export const SORT_COLUMNS = ['no', 'time', 'source', 'destination', 'protocol', 'length', 'info'] as const;
+
+/** SortColumn is one of {@link SORT_COLUMNS}. */
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+/** ViewSort is the order of the displayed view: a column and a direction (null = capture order). */
+export interface ViewSort {
+  column: SortColumn;
+  descending: boolean;
+}
+
+/**
+ * SortState is the `view.onSort` payload: the sort in effect, the one being computed (with the share
+ * done, 0..1) while a big view is sorted, and `dropped` when a live capture ended the sort.
+ */
+export interface SortState {
+  sort: ViewSort | null;
+  sorting?: ViewSort & { progress: number };
+  dropped?: boolean;
+}
+
+/** SortFeedback answers `view.sort`: the sort in effect afterwards and the displayed count. */
+export interface SortFeedback {
+  ok: boolean;
+  sort: ViewSort | null;
+  displayed: number;
+  /** cancelled: a newer sort, a new filter, a new file or a live frame replaced this one before it finished */
+  cancelled?: boolean;
+}
+
 /** CaptureInfo says what is loaded. */
 export interface CaptureInfo {
   source: 'none' | 'file' | 'live';
@@ -259,6 +293,13 @@ export interface Methods {
   /** dialog.saveFile shows the native Save dialog starting at `suggested` (a file name); null when cancelled. */
   'dialog.saveFile'(suggested: string): string | null;
   'view.setFilter'(text: string): FilterFeedback;
+  /**
+   * view.sort orders the displayed view by a column (ties by frame number; descending is the exact
+   * reverse, as Wireshark), or back to capture order with `none`. `view.rows`, `view.indexOf` and
+   * `view.find` then answer in that order; a new display filter keeps it; a frame arriving in the view
+   * during a live capture drops it (`view.onSort` with `dropped`).
+   */
+  'view.sort'(column: SortColumn | 'none', descending: boolean): SortFeedback;
   'view.rows'(start: number, count: number): FrameSummary[];
   /** view.indexOf returns the displayed-row index of a frame number, or -1 */
   'view.indexOf'(frame: number): number;
@@ -300,6 +341,8 @@ export interface Events {
   /** rows whose summary changed (frame numbers), e.g. a later frame completed their PDU */
   'view.onRowsChanged': number[];
   'view.onReset': CaptureInfo;
+  /** the view's order changed (sorted, back to capture order, dropped) or a long sort made progress */
+  'view.onSort': SortState;
   'capture.onStatus': CaptureStatus;
   'console.onOutput': ConsoleOutput;
   'app.onError': { message: string };
@@ -400,6 +443,7 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
   'dialog.openFile': [],
   'dialog.saveFile': [{ kind: 'string', maxLength: 255 }],
   'view.setFilter': [{ kind: 'string', maxLength: 65536 }],
+  'view.sort': [{ kind: 'enum', values: [...SORT_COLUMNS, 'none'] }, { kind: 'boolean' }],
   'view.rows': [
     { kind: 'int', min: 0, max: 0xffffffff },
     { kind: 'int', min: 0, max: 10000 },
@@ -441,6 +485,7 @@ export const EVENTS: readonly EventName[] = [
   'view.onCounts',
   'view.onRowsChanged',
   'view.onReset',
+  'view.onSort',
   'capture.onStatus',
   'console.onOutput',
   'app.onError',

@@ -223,6 +223,25 @@ for (const [transportName, connect] of [
       });
       expect((await c.client['view.setFilter']('')).displayed).toBe(CAPTURE.frames);
 
+      // Sorted by Length, longest first (ties: higher frame number first, the exact reverse of ascending).
+      const sortEvent = nextEvent(c.client, 'view.onSort', (x) => x.sort?.column === 'length');
+      expect(await c.client['view.sort']('length', true)).toEqual({
+        ok: true,
+        sort: { column: 'length', descending: true },
+        displayed: CAPTURE.frames,
+      });
+      expect(await sortEvent).toEqual({ sort: { column: 'length', descending: true } });
+      const byLength = reference
+        .map((r, i) => ({ number: i + 1, length: r.origLen }))
+        .sort((a, b) => b.length - a.length || b.number - a.number)
+        .map((r) => r.number);
+      expect((await c.client['view.rows'](0, 1000)).map((r) => r.number)).toEqual(byLength);
+      expect(await c.client['view.indexOf'](byLength[7]!)).toBe(7);
+      const unsorted = nextEvent(c.client, 'view.onSort', (x) => x.sort === null);
+      expect((await c.client['view.sort']('none', false)).sort).toBeNull();
+      await unsorted;
+      expect((await c.client['view.rows'](0, 5)).map((r) => r.number)).toEqual([1, 2, 3, 4, 5]);
+
       const saved = join(dir, `${transportName.replace(/\W+/g, '-')}-marked.pcap`);
       expect(await c.client['file.save'](saved, { format: 'pcap', which: 'marked' })).toEqual({
         path: saved,
@@ -260,6 +279,7 @@ for (const [transportName, connect] of [
         'capture.recover': [join(c.spoolDir, 'wirelab-lo-2026-11-26T23-01-02-123Z-1.pcapng')],
         'capture.discardRecoverable': [join(c.spoolDir, 'wirelab-lo-2026-11-26T23-01-02-123Z-1.pcapng')],
         'view.setFilter': ['tcp'],
+        'view.sort': ['protocol', false],
         'view.rows': [0, 10],
         'view.indexOf': [1],
         'view.find': ['filter', 'tcp.port == 25', 1, false],
@@ -296,6 +316,7 @@ for (const [transportName, connect] of [
       for (const method of [
         'file.open',
         'file.save',
+        'view.sort',
         'view.rows',
         'frame.detail',
         'file.recent',
@@ -312,6 +333,7 @@ for (const [transportName, connect] of [
         remoteName: 'ValidationError',
       });
       await expect(c.client['view.rows'](NaN, 1)).rejects.toMatchObject({ remoteName: 'ValidationError' });
+      await expect(c.client['view.sort']('colour' as never, false)).rejects.toMatchObject({ remoteName: 'ValidationError' });
       await expect(c.client['view.setFilter']('x'.repeat(10 * 1024 * 1024))).rejects.toMatchObject({
         remoteName: 'ValidationError',
       });

@@ -7,6 +7,12 @@
  * the console and the lab server, each plugged in through a small interface so tests can run without them.
  * Long work (loading a file, filtering 1M frames) runs in chunks that yield to the event loop, so the
  * process owning the engine stays responsive; a new filter cancels the one still running.
+ *
+ * The view may be sorted by a column (`view.sort`, store/view-sort.ts): `order` then holds the displayed
+ * frames in sorted order and `orderIndex` maps a frame number to its row. `displayed` stays in capture
+ * order (saving "displayed" writes capture order). A new filter is sorted by the same column before it
+ * replaces the view; a frame that arrives in the view during a live capture drops the sort (see
+ * docs/renderer.md, "Sorting").
  */
 import { basename, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -28,7 +34,10 @@ import type {
   MailTranscript,
   SaveOptions,
   Service,
+  SortColumn,
+  SortFeedback,
   ViewCounts,
+  ViewSort,
 } from '../../shared/contract';
 import type { FrameSummary } from '../../shared/model';
 import { compileFilter, type CompiledFilter } from '../../shared/filter/index';
@@ -39,6 +48,7 @@ import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore, type StoreFrameFields } from './store/packet-store';
 import { followStream } from './store/follow';
+import { sortFrames } from './store/view-sort';
 import { MailIndex, writeFileAtomic } from './store/mail-messages';
 import { EngineEvents } from './events';
 import { TelnetSession } from './console/telnet';
@@ -66,6 +76,8 @@ const LOAD_CHUNK = 64 * 1024;
 export const LOCALE_PREF = 'gui.locale';
 /** SUMMARY_CACHE is how many recently shown rows are kept formatted. */
 const SUMMARY_CACHE = 4096;
+/** SORT_PROGRESS_MS is the interval between two `view.onSort` progress events of a long sort. */
+const SORT_PROGRESS_MS = 100;
 
 /** WorkbenchOptions plug the outside world in (all optional for tests). */
 export interface WorkbenchOptions {
@@ -93,6 +105,15 @@ export class Workbench implements Service {
   /** liveView is the filter's field view reused for every frame appended while a filter is set. */
   private liveView: { filter: CompiledFilter; store: PacketStore; view: StoreFrameFields } | null = null;
   private filterGeneration = 0;
+  /** sortSpec is the requested sort (null: capture order); sortedBy is the one `order` holds. */
+  private sortSpec: ViewSort | null = null;
+  private sortedBy: ViewSort | null = null;
+  private order: Uint32Array | null = null;
+  private orderIndex: Int32Array | null = null;
+  private sortGeneration = 0;
+  /** viewVersion changes whenever the set of displayed frames is replaced (a sort of the old set is void). */
+  private viewVersion = 0;
+  private lastSortProgress = 0;
   private readonly summaries = new Map<number, FrameSummary>();
   private readonly prefs: Record<string, string | number | boolean> = {};
   /** locale of detail trees (LOCALE_PREF); localizer is its translator, undefined for English. */
@@ -171,6 +192,11 @@ export class Workbench implements Service {
     this.displayedCount = 0;
     this.summaries.clear();
     this.filterGeneration++;
+    // A new file or capture starts in capture order (frames arriving would drop the sort anyway).
+    const wasSorted = this.sortSpec !== null;
+    this.sortSpec = null;
+    this.setOrder(null);
+    if (wasSorted) this.events.emit('view.onSort', { sort: null });
     this.info = { source, unsaved: false, counts: this.counts(), ...extra };
     this.events.emit('view.onReset', this.fileInfoNow());
     return this.store;
@@ -181,16 +207,20 @@ export class Workbench implements Service {
     const summary = this.store.append(rec);
     const n = summary.number;
     if (this.summaries.size < SUMMARY_CACHE) this.summaries.set(n, summary);
+    let shown = false;
     if (this.filter === null) {
       this.displayedCount = this.store.size;
+      shown = true;
     } else if (this.displayed) {
       if (this.liveView?.filter !== this.filter || this.liveView.store !== this.store) {
         this.liveView = { filter: this.filter, store: this.store, view: this.store.fieldsView(new Set(this.filter.fields)) };
       }
       if (this.filter.evaluate(this.liveView.view.at(n))) {
         this.pushDisplayed(n);
+        shown = true;
       }
     }
+    if (shown) this.dropSort();
     const changed = this.takeRowUpdates();
     if (changed.length > 0) this.events.emit('view.onRowsChanged', changed);
     this.events.emitThrottled('view.onCounts', this.counts());
@@ -200,6 +230,7 @@ export class Workbench implements Service {
     const session = this.store.session as unknown as { takeRowUpdates?: () => number[] };
     const changed = session.takeRowUpdates?.() ?? [];
     for (const n of changed) this.summaries.delete(n);
+    if (changed.length > 0) this.store.markRowsChanged(changed);
     return changed;
   }
 
@@ -292,7 +323,7 @@ export class Workbench implements Service {
     const out: number[] = [];
     const size = this.store.size;
     if (which === 'all') for (let n = 1; n <= size; n++) out.push(n);
-    else if (which === 'displayed') for (let i = 0; i < this.displayedCountNow(); i++) out.push(this.frameAt(i));
+    else if (which === 'displayed') for (let i = 0; i < this.displayedCountNow(); i++) out.push(this.captureFrameAt(i));
     else if (which === 'marked') for (let n = 1; n <= size; n++) this.store.isMarked(n) && out.push(n);
     else for (let n = Math.max(1, which.from); n <= Math.min(size, which.to); n++) out.push(n);
     return out;
@@ -338,16 +369,126 @@ export class Workbench implements Service {
     return this.filter === null ? this.store.size : this.displayedCount;
   }
 
+  /** frameAt is the frame shown at displayed row `index` (sorted order when sorted). */
   private frameAt(index: number): number {
+    return this.order ? this.order[index] : this.captureFrameAt(index);
+  }
+
+  /** captureFrameAt is the index-th displayed frame in capture order. */
+  private captureFrameAt(index: number): number {
     return this.filter === null || !this.displayed ? index + 1 : this.displayed[index];
+  }
+
+  /** setOrder installs a sorted order of the displayed frames (null: capture order) and its row index. */
+  private setOrder(sorted: { sort: ViewSort; order: Uint32Array } | null): void {
+    this.sortGeneration++;
+    this.viewVersion++;
+    this.sortedBy = sorted?.sort ?? null;
+    this.order = sorted?.order ?? null;
+    this.orderIndex = null;
+    if (!sorted) return;
+    const index = new Int32Array(this.store.size + 1).fill(-1);
+    for (let i = 0; i < sorted.order.length; i++) index[sorted.order[i]] = i;
+    this.orderIndex = index;
+  }
+
+  /** dropSort returns the view to capture order because a frame arrived in it (live capture, load). */
+  private dropSort(): void {
+    if (this.sortSpec === null && this.order === null) return;
+    this.sortSpec = null;
+    this.setOrder(null);
+    this.events.emit('view.onSort', { sort: null, dropped: true });
+  }
+
+  /**
+   * sortForView orders capture-order `frames` by the requested sort: null when there is none, undefined
+   * when `current()` turned false (a newer filter, file or sort). A sort requested meanwhile is applied
+   * instead of the one started with.
+   */
+  private async sortForView(frames: Uint32Array, current: () => boolean): Promise<{ sort: ViewSort; order: Uint32Array } | null | undefined> {
+    for (;;) {
+      const sorted = await this.sortOnce(frames, current);
+      // The caller commits synchronously after this check: a view.sort that came in while we were
+      // returning would otherwise be lost.
+      if (sorted === undefined || this.sortSpec === (sorted?.sort ?? null)) return sorted;
+    }
+  }
+
+  private async sortOnce(frames: Uint32Array, current: () => boolean): Promise<{ sort: ViewSort; order: Uint32Array } | null | undefined> {
+    for (;;) {
+      const sort = this.sortSpec;
+      if (!sort) return null;
+      const generation = this.sortGeneration;
+      const order = await sortFrames(this.store, frames, sort, {
+        stop: () => !current() || generation !== this.sortGeneration,
+        progress: (progress) => {
+          if (Date.now() - this.lastSortProgress < SORT_PROGRESS_MS) return;
+          this.lastSortProgress = Date.now();
+          this.events.emit('view.onSort', { sort: this.sortedBy, sorting: { ...sort, progress } });
+        },
+        infoOf: (n) => this.summaries.get(n)?.info,
+      });
+      if (!current()) return undefined;
+      if (order && generation === this.sortGeneration) return { sort, order };
+    }
+  }
+
+  /** displayedFrames copies the displayed frames in capture order. */
+  private displayedFrames(): Uint32Array {
+    const count = this.displayedCountNow();
+    if (this.filter !== null && this.displayed) return this.displayed.slice(0, count);
+    const out = new Uint32Array(count);
+    for (let i = 0; i < count; i++) out[i] = i + 1;
+    return out;
+  }
+
+  async 'view.sort'(column: SortColumn | 'none', descending: boolean): Promise<SortFeedback> {
+    const sort = column === 'none' ? null : { column, descending };
+    const previous = this.sortedBy;
+    this.sortSpec = sort;
+    this.sortGeneration++;
+    if (sort && previous?.column === column && this.order && this.order.length === this.displayedCountNow()) {
+      // Same column, other direction: descending is the exact reverse of ascending, so no re-sort
+      // (the second click on Info is instant however long the first one took).
+      if (previous.descending !== descending) this.setOrder({ sort, order: this.order.slice().reverse() });
+      else this.setOrder({ sort, order: this.order });
+      this.events.emit('view.onSort', { sort });
+      return { ok: true, sort, displayed: this.displayedCountNow() };
+    }
+    const filterGeneration = this.filterGeneration;
+    const store = this.store;
+    const generation = this.sortGeneration;
+    const version = this.viewVersion;
+    const sorted = await this.sortForView(
+      this.displayedFrames(),
+      () =>
+        filterGeneration === this.filterGeneration &&
+        store === this.store &&
+        generation === this.sortGeneration &&
+        version === this.viewVersion,
+    );
+    if (sorted === undefined) {
+      // A filter that replaced the view meanwhile sorted it by this very request: that is our answer.
+      if (this.sortSpec === sort && this.sortedBy === sort) return { ok: true, sort, displayed: this.displayedCountNow() };
+      return { ok: false, cancelled: true, sort: this.sortedBy, displayed: this.displayedCountNow() };
+    }
+    this.setOrder(sorted);
+    this.events.emit('view.onSort', { sort: this.sortedBy });
+    return { ok: true, sort: this.sortedBy, displayed: this.displayedCountNow() };
   }
 
   async 'view.setFilter'(text: string): Promise<FilterFeedback> {
     if (text.trim() === '') {
-      this.filterGeneration++;
+      const generation = ++this.filterGeneration;
+      const store = this.store;
+      const all = new Uint32Array(store.size);
+      for (let i = 0; i < all.length; i++) all[i] = i + 1;
+      const sorted = await this.sortForView(all, () => generation === this.filterGeneration && store === this.store);
+      if (sorted === undefined) return { ok: false, cancelled: true };
       this.filter = null;
       this.displayed = null;
       this.displayedCount = this.store.size;
+      this.commitOrder(sorted, all.length);
       this.events.emit('view.onCounts', this.counts());
       return { ok: true, displayed: this.store.size };
     }
@@ -381,17 +522,46 @@ export class Workbench implements Service {
       }
     }
     // Frames appended while we yielded are evaluated here so none is missed.
-    for (let n = size + 1; n <= store.size; n++) {
-      if (filter.evaluate(view.at(n))) {
-        if (count >= out.length) break;
-        out[count++] = n;
+    const catchUp = (from: number): number => {
+      let evaluated = from;
+      for (let n = from + 1; n <= store.size; n++) {
+        if (filter.evaluate(view.at(n))) {
+          if (count >= out.length) break;
+          out[count++] = n;
+        }
+        evaluated = n;
       }
-    }
+      return evaluated;
+    };
+    const evaluated = catchUp(size);
+    const current = () => generation === this.filterGeneration && store === this.store;
+    const sorted = await this.sortForView(out.subarray(0, count), current);
+    if (sorted === undefined) return { ok: false, cancelled: true, message: 'The filter was replaced before it finished.' };
+    const sortedCount = count;
+    // Frames appended while it sorted: the view shows them in capture order only (a live frame drops a sort).
+    catchUp(evaluated);
     this.filter = filter;
     this.displayed = out;
     this.displayedCount = count;
+    this.commitOrder(sorted, sortedCount);
     this.events.emit('view.onCounts', this.counts());
     return { ok: true, displayed: count };
+  }
+
+  /**
+   * commitOrder installs the order a filter computed; when frames were added to the view after it was
+   * sorted (a live capture), the sort is dropped as for any live frame.
+   */
+  private commitOrder(sorted: { sort: ViewSort; order: Uint32Array } | null, sortedCount: number): void {
+    const before = this.sortedBy;
+    if (sorted && sortedCount !== this.displayedCountNow()) {
+      this.setOrder(null);
+      this.dropSort();
+      return;
+    }
+    this.setOrder(sorted);
+    // Also when the sort is unchanged: it ends any "sorting…" progress the client shows.
+    if (before !== null || this.sortedBy !== null) this.events.emit('view.onSort', { sort: this.sortedBy });
   }
 
   'view.rows'(start: number, count: number): FrameSummary[] {
@@ -412,6 +582,7 @@ export class Workbench implements Service {
 
   'view.indexOf'(frame: number): number {
     if (frame < 1 || frame > this.store.size) return -1;
+    if (this.order) return frame < this.orderIndex!.length ? this.orderIndex![frame] : -1;
     if (this.filter === null || !this.displayed) return frame - 1;
     let lo = 0;
     let hi = this.displayedCount - 1;
@@ -491,7 +662,15 @@ export class Workbench implements Service {
     this.filter = null;
     this.displayed = null;
     this.displayedCount = this.store.size;
+    // The new store is in capture order until the filter (or the sort alone) is applied again.
+    const sort = this.sortSpec;
+    const wasSorted = this.sortedBy !== null;
+    this.setOrder(null);
+    this.sortSpec = sort;
+    // Clients drop rows fetched in the old order; the re-sort below announces the sort again.
+    if (wasSorted) this.events.emit('view.onSort', { sort: null });
     if (filter) void this.runFilter(filter);
+    else if (sort) void this['view.sort'](sort.column, sort.descending);
     this.events.emit('view.onReset', this.fileInfoNow());
   }
 

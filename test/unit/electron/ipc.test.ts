@@ -46,6 +46,7 @@ const VALID_ARGS: { [M in MethodName]: unknown[] } = {
   'dialog.openFile': [],
   'dialog.saveFile': ['capture.pcapng'],
   'view.setFilter': ['smtp'],
+  'view.sort': ['length', true],
   'view.rows': [0, 100],
   'view.indexOf': [1],
   'view.find': ['string', 'MAIL', 1, false],
@@ -75,6 +76,10 @@ const protoObject = (json: string) => JSON.parse(json) as unknown;
 
 /** HOSTILE lists calls that must be refused at the boundary: [method, args, why]. */
 const HOSTILE: [MethodName, unknown[], string][] = [
+  ['view.sort', ['colour', false], 'unknown sort column'],
+  ['view.sort', ['__proto__', false], 'prototype name for a column'],
+  ['view.sort', ['info', 'yes'], 'string for boolean'],
+  ['view.sort', ['info'], 'missing direction'],
   ['view.rows', ['0', 10], 'string for int'],
   ['view.rows', [NaN, 10], 'NaN'],
   ['view.rows', [0, Infinity], '+Infinity'],

@@ -66,6 +66,13 @@ export function fakeClient(frames = 0): FakeClient {
       displayedFrames = text.trim() === '' ? Array.from({ length: frames }, (_, i) => i + 1) : displayedFrames.filter((n) => n % 2 === 0);
       return { ok: true, displayed: displayedFrames.length };
     }),
+    // Sorting by any column here orders by frame number (enough to see rows move); it emits view.onSort as the engine does.
+    'view.sort': vi.fn(async (column: string, descending: boolean) => {
+      displayedFrames = [...displayedFrames].sort((x, y) => (column !== 'none' && descending ? y - x : x - y));
+      const sort = column === 'none' ? null : { column, descending };
+      (client.emit as (e: string, p: unknown) => void)('view.onSort', { sort });
+      return { ok: true, sort, displayed: displayedFrames.length };
+    }),
     'frame.detail': vi.fn(async (frame: number) => ({ number: frame, tree: [], sources: [{ name: `Frame (${frame} bytes)`, bytes: new Uint8Array(4) }] })),
     'frame.mark': vi.fn(async (list: number[]) => ({ frames, displayed: displayedFrames.length, marked: list.length })),
     'stream.follow': vi.fn(async () => {

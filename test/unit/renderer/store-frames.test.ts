@@ -1,7 +1,7 @@
 /** Frames-view slice: rows fetched by block for the visible window only, cache bounds and invalidation. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
-import { MAX_BLOCKS, ROW_BLOCK, ROWS_CHANGED_DELAY_MS } from '../../../src/renderer/src/store/slices/frames';
+import { bindIpcToStore, createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
+import { MAX_BLOCKS, nextSort, ROW_BLOCK, ROWS_CHANGED_DELAY_MS } from '../../../src/renderer/src/store/slices/frames';
 import { fakeClient, row, settle, type FakeClient } from './fake-client';
 
 let client: FakeClient;
@@ -113,5 +113,62 @@ describe('frames slice', () => {
     expect(client.mock('frame.mark')).toHaveBeenCalledWith([2], true);
     expect(store.getState().rowAt(1)).toEqual({ ...row(2), marked: true });
     expect(store.getState().counts.marked).toBe(1);
+  });
+});
+
+describe('frames slice: sorting', () => {
+  it('cycles a header ascending → descending → capture order (nextSort)', () => {
+    expect(nextSort(null, 'length')).toEqual({ column: 'length', descending: false });
+    expect(nextSort({ column: 'length', descending: false }, 'length')).toEqual({ column: 'length', descending: true });
+    expect(nextSort({ column: 'length', descending: true }, 'length')).toBeNull();
+    expect(nextSort({ column: 'length', descending: true }, 'info')).toEqual({ column: 'info', descending: false });
+  });
+
+  it('sortBy asks the engine, drops the cached rows and keeps the selected frame selected at its new row', async () => {
+    client = fakeClient(1000);
+    store = createAppStore(client);
+    const unbind = bindIpcToStore(client, store);
+    await settle();
+    store.getState().setCounts({ frames: 1000, displayed: 1000, marked: 0 });
+    store.getState().ensureRows(0, 10);
+    await settle();
+    await store.getState().selectRow(2); // frame 3
+    await settle();
+    expect(store.getState().selectedFrame).toBe(3);
+
+    await store.getState().sortBy('no');
+    await settle();
+    expect(client.mock('view.sort').mock.calls.at(-1)).toEqual(['no', false]);
+    expect(store.getState().viewSort).toEqual({ column: 'no', descending: false });
+
+    await store.getState().sortBy('no');
+    await settle();
+    expect(client.mock('view.sort').mock.calls.at(-1)).toEqual(['no', true]);
+    expect(store.getState().viewSort).toEqual({ column: 'no', descending: true });
+    expect(store.getState().rowCache.size).toBe(0);
+    expect(store.getState().selectedFrame).toBe(3);
+    expect(store.getState().selectedIndex).toBe(997);
+    store.getState().ensureRows(0, 2);
+    await settle();
+    expect(store.getState().rowAt(0)?.number).toBe(1000);
+
+    await store.getState().sortBy('no');
+    await settle();
+    expect(client.mock('view.sort').mock.calls.at(-1)).toEqual(['none', false]);
+    expect(store.getState().viewSort).toBeNull();
+    expect(store.getState().selectedIndex).toBe(2);
+    unbind();
+  });
+
+  it('shows a long sort\'s progress and clears it, and a dropped sort forgets the request', () => {
+    store.getState().onSortState({ sort: null, sorting: { column: 'info', descending: false, progress: 0.4 } });
+    expect(store.getState().sorting).toEqual({ column: 'info', descending: false, progress: 0.4 });
+    store.getState().onSortState({ sort: { column: 'info', descending: false } });
+    expect(store.getState().sorting).toBeNull();
+    expect(store.getState().viewSort).toEqual({ column: 'info', descending: false });
+    store.setState({ sortRequest: { column: 'info', descending: false } });
+    store.getState().onSortState({ sort: null, dropped: true });
+    expect(store.getState().viewSort).toBeNull();
+    expect(store.getState().sortRequest).toBeNull();
   });
 });

@@ -23,6 +23,11 @@ const ARENA_CHUNK = 16 * 1024 * 1024;
 const INITIAL_CAPACITY = 1024;
 const FLAG_MARKED = 1;
 const FLAG_MALFORMED = 2;
+/** FLAG_COLUMNS_STALE: a later frame changed this row after its first pass; its interned columns are re-read. */
+const FLAG_COLUMNS_STALE = 4;
+
+/** TextColumn names the Packet List text columns interned at first pass (sorting reads them). */
+export type TextColumn = 'source' | 'destination' | 'protocol';
 
 /** HOT_FIELDS are kept in typed arrays at first pass so common filters need no re-dissection. */
 export const HOT_FIELDS = ['ip.src', 'ip.dst', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'tcp.len', 'tcp.stream'] as const;
@@ -65,6 +70,17 @@ export class PacketStore {
   private arenaOffset = new Uint32Array(INITIAL_CAPACITY);
   private layersId = new Uint32Array(INITIAL_CAPACITY);
   private flags = new Uint8Array(INITIAL_CAPACITY);
+  /**
+   * Source, Destination and Protocol texts of every row, interned (few distinct values): sorting by
+   * these columns reads an id per frame instead of re-dissecting it.
+   */
+  private columnIds: Record<TextColumn, Uint32Array> = {
+    source: new Uint32Array(INITIAL_CAPACITY),
+    destination: new Uint32Array(INITIAL_CAPACITY),
+    protocol: new Uint32Array(INITIAL_CAPACITY),
+  };
+  private readonly columnTexts: string[] = [];
+  private readonly columnTextIds = new Map<string, number>();
   private readonly hot = new Map<string, Float64Array>();
   private readonly comments = new Map<number, string>();
   private readonly arena: Uint8Array[] = [];
@@ -151,7 +167,59 @@ export class PacketStore {
       }
     }
     if (cold) this.cold.set(n, cold);
-    return this.toSummary(n, result);
+    const summary = this.toSummary(n, result);
+    this.internColumns(n, summary);
+    return summary;
+  }
+
+  private internColumns(n: number, summary: FrameSummary): void {
+    for (const column of ['source', 'destination', 'protocol'] as const) {
+      const text = summary[column];
+      let id = this.columnTextIds.get(text);
+      if (id === undefined) {
+        id = this.columnTexts.length;
+        this.columnTexts.push(text);
+        this.columnTextIds.set(text, id);
+      }
+      this.columnIds[column][n] = id;
+    }
+  }
+
+  /** markRowsChanged notes frames whose row a later frame changed (their interned columns are re-read). */
+  markRowsChanged(frames: readonly number[]): void {
+    for (const n of frames) if (n >= 1 && n <= this.count) this.flags[n] |= FLAG_COLUMNS_STALE;
+  }
+
+  /**
+   * columnId returns the interned id of a frame's Source, Destination or Protocol text (index into
+   * {@link columnTextTable}); the Protocol of a row changed after its first pass is re-read once first.
+   */
+  columnId(column: TextColumn, n: number): number {
+    // Reassembly changes a row's Protocol and Info, never its addresses.
+    if (column === 'protocol' && this.flags[n] & FLAG_COLUMNS_STALE) {
+      this.flags[n] &= ~FLAG_COLUMNS_STALE;
+      this.internColumns(n, this.summary(n));
+    }
+    return this.columnIds[column][n];
+  }
+
+  /** columnTextTable lists the interned column texts (ids from {@link columnId}); it only grows. */
+  get columnTextTable(): readonly string[] {
+    return this.columnTexts;
+  }
+
+  /** timeSec / timeNsec are frame n's absolute timestamp (seconds, nanoseconds). */
+  timeSec(n: number): number {
+    return this.tsSec[n];
+  }
+
+  timeNsec(n: number): number {
+    return this.tsNsec[n];
+  }
+
+  /** wireLength is frame n's length on the wire (the Length column, `frame.len`). */
+  wireLength(n: number): number {
+    return this.origLen[n];
   }
 
   private ensureCapacity(n: number): void {
@@ -166,6 +234,7 @@ export class PacketStore {
     this.arenaOffset = grow(this.arenaOffset, n);
     this.layersId = grow(this.layersId, n);
     this.flags = grow(this.flags, n);
+    for (const column of ['source', 'destination', 'protocol'] as const) this.columnIds[column] = grow(this.columnIds[column], n);
     for (const [name, column] of this.hot) {
       const old = column.length;
       const next = grow(column, n);

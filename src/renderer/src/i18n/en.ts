@@ -66,6 +66,10 @@ export const en = {
     emptyFiltered: 'No packet matches the display filter.',
     loading: 'Loading…',
     follow: 'Following new packets',
+    sortHint: 'Sort by this column (click again: descending, then capture order)',
+    sortAscending: 'sorted ascending',
+    sortDescending: 'sorted descending',
+    sorting: 'Sorting by {{column}}… {{percent}} %',
   },
   menu: {
     applyAsFilter: 'Apply as Filter',

@@ -66,6 +66,10 @@ export const zhCN: Resources = {
     emptyFiltered: '没有分组符合显示过滤器。',
     loading: '加载中…',
     follow: '正在跟随新分组',
+    sortHint: '按此列排序（再次单击：降序，然后恢复捕获顺序）',
+    sortAscending: '升序',
+    sortDescending: '降序',
+    sorting: '正在按{{column}}排序… {{percent}} %',
   },
   menu: {
     applyAsFilter: '作为过滤器应用',

@@ -101,6 +101,8 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
       s().onCaptureStatus(status);
       // After a reconnect the engine may hold another filter than the one we showed.
       if (s().appliedFilter !== '') void s().applyFilter(s().appliedFilter);
+      // …and another order: ask for ours again (the engine answers with view.onSort).
+      if (s().sortRequest !== null) void s().applySort(s().sortRequest);
     } catch (error) {
       s().notify('error', error instanceof Error ? error.message : String(error));
     }
@@ -112,6 +114,7 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
       s().scheduleLabRefresh();
     }),
     client.on('view.onRowsChanged', (frames) => s().rowsChanged(frames)),
+    client.on('view.onSort', (state) => s().onSortState(state)),
     client.on('view.onReset', (info) => {
       s().onReset(info);
       s().clearLab();

@@ -3,6 +3,10 @@
  * only the visible rows exist in the DOM and only their blocks are fetched (store `ensureRows`). Rows are
  * coloured by the engine's rule name. Keyboard: Up/Down/PageUp/PageDown/Home/End; Ctrl+M marks. During a
  * live capture the list follows new rows until the user scrolls away from the bottom.
+ *
+ * Column headers sort the view in the engine (`sortBy`): a click, Enter or Space cycles ascending →
+ * descending → capture order; the header carries `aria-sort` and an arrow, and a long sort shows its
+ * progress over the list.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -21,13 +25,15 @@ export const ROW_HEIGHT = 20;
 export function PacketList() {
   const { t } = useTranslation();
   const store = useAppStore();
-  const { displayed, selectedIndex, followLive, capturing, filtered } = useApp(
+  const { displayed, selectedIndex, followLive, capturing, filtered, viewSort, sorting } = useApp(
     useShallow((s) => ({
       displayed: s.counts.displayed,
       selectedIndex: s.selectedIndex,
       followLive: s.followLive,
       capturing: s.captureStatus.state === 'capturing',
       filtered: s.appliedFilter !== '',
+      viewSort: s.viewSort,
+      sorting: s.sorting,
     })),
   );
   // Subscribing to the version re-renders the list once per fetched block (or dropped rows).
@@ -141,11 +147,35 @@ export function PacketList() {
     >
       <div role="rowgroup" className="pl-head">
         <div role="row" aria-rowindex={1} className="pl-row-head">
-          {COLUMNS.map((c) => (
-            <div key={c.key} role="columnheader" className={`pl-cell col-${c.key}`}>
-              {t(`list.${c.key}`)}
-            </div>
-          ))}
+          {COLUMNS.map((c) => {
+            const sorted = viewSort?.column === c.key ? viewSort : null;
+            const direction = sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none';
+            const sortNow = () => void store.getState().sortBy(c.key);
+            return (
+              <div
+                key={c.key}
+                role="columnheader"
+                aria-sort={direction}
+                tabIndex={0}
+                title={sorted ? `${t('list.sortHint')} (${t(sorted.descending ? 'list.sortDescending' : 'list.sortAscending')})` : t('list.sortHint')}
+                className={`pl-cell pl-sortable col-${c.key}${sorted ? ' sorted' : ''}`}
+                onClick={sortNow}
+                onKeyDown={(event) => {
+                  if (event.key !== 'Enter' && event.key !== ' ') return;
+                  event.preventDefault();
+                  event.stopPropagation();
+                  sortNow();
+                }}
+              >
+                <span className="pl-head-label">{t(`list.${c.key}`)}</span>
+                {sorted && (
+                  <span className="pl-sort-arrow" aria-hidden="true">
+                    {sorted.descending ? '▼' : '▲'}
+                  </span>
+                )}
+              </div>
+            );
+          })}
         </div>
       </div>
       <div
@@ -175,7 +205,12 @@ export function PacketList() {
         </div>
         {displayed === 0 && <p className="pane-empty">{filtered ? t('list.emptyFiltered') : t('list.empty')}</p>}
       </div>
-      {capturing && followLive && <div className="pl-follow">{t('list.follow')}</div>}
+      {capturing && followLive && !viewSort && <div className="pl-follow">{t('list.follow')}</div>}
+      {sorting && (
+        <div className="pl-sorting" role="status" data-testid="sort-status">
+          {t('list.sorting', { column: t(`list.${sorting.column}`), percent: Math.round(sorting.progress * 100) })}
+        </div>
+      )}
       {menu && <ContextMenu x={menu.x} y={menu.y} label={t('list.label')} items={menuItems} onClose={() => setMenu(null)} />}
     </div>
   );

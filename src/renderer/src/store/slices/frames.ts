@@ -5,8 +5,13 @@
  * recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
  * that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
  * and a new display filter drop everything; a generation counter discards answers that arrive after.
+ *
+ * Sorting happens in the engine (`view.sort`): {@link FramesSlice.sortBy} cycles a column ascending →
+ * descending → capture order as Wireshark's header clicks do. `view.onSort` says which sort is in effect
+ * (also when a live capture drops it) and how far a long sort is; a new order drops the cached rows and
+ * the selected frame keeps its selection at its new row.
  */
-import type { ViewCounts } from '../../../../shared/contract';
+import type { SortColumn, SortState, ViewCounts, ViewSort } from '../../../../shared/contract';
 import type { FrameSummary } from '../../../../shared/model';
 import { errorText, type SliceCreator } from '../types';
 
@@ -40,7 +45,28 @@ export interface FramesSlice {
   resetRows(): void;
   setFollow(follow: boolean): void;
   markFrames(frames: number[], marked: boolean): Promise<void>;
+  /** viewSort is the sort the engine's view is in (null: capture order). */
+  viewSort: ViewSort | null;
+  /** sortRequest is the last sort asked for (it may still be computing); null: capture order. */
+  sortRequest: ViewSort | null;
+  /** sorting: the sort being computed and its progress (0..1), while the engine reports one. */
+  sorting: (ViewSort & { progress: number }) | null;
+  /** sortBy cycles a column: ascending, then descending, then back to capture order. */
+  sortBy(column: SortColumn): Promise<void>;
+  /** applySort asks the engine for a sort (null: capture order). */
+  applySort(sort: ViewSort | null): Promise<void>;
+  /** onSortState handles `view.onSort`. */
+  onSortState(state: SortState): void;
 }
+
+/** nextSort is the sort after a click on `column`'s header (Wireshark's three-click cycle). */
+export function nextSort(current: ViewSort | null, column: SortColumn): ViewSort | null {
+  if (current?.column !== column) return { column, descending: false };
+  return current.descending ? null : { column, descending: true };
+}
+
+const sameSort = (a: ViewSort | null, b: ViewSort | null) =>
+  a === b || (a !== null && b !== null && a.column === b.column && a.descending === b.descending);
 
 export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
   let generation = 0;
@@ -75,7 +101,46 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
     }
   };
 
+  /** orderChanged: the rows moved; drop them and find the selected frame's new row. */
+  const orderChanged = async () => {
+    get().resetRows();
+    const selected = get().selectedFrame;
+    if (selected === null) return;
+    const index = await get().client['view.indexOf'](selected).catch(() => -1);
+    if (get().selectedFrame !== selected) return;
+    if (index < 0) get().clearSelection();
+    else set({ selectedIndex: index });
+  };
+
   return {
+    viewSort: null,
+    sortRequest: null,
+    sorting: null,
+    async sortBy(column) {
+      await get().applySort(nextSort(get().sortRequest, column));
+    },
+    async applySort(sort) {
+      set({ sortRequest: sort });
+      try {
+        const feedback = await get().client['view.sort'](sort?.column ?? 'none', sort?.descending ?? false);
+        if (feedback.cancelled) return;
+        // The event normally arrived first; this covers a transport that delivers it later.
+        get().onSortState({ sort: feedback.sort });
+      } catch (error) {
+        set({ sortRequest: get().viewSort, sorting: null });
+        get().notify('error', errorText(error));
+      }
+    },
+    onSortState(state) {
+      const before = get().viewSort;
+      const sorting = state.sorting ?? null;
+      if (sorting) {
+        set({ sorting });
+        return;
+      }
+      set({ viewSort: state.sort, sorting: null, ...(state.dropped ? { sortRequest: null } : {}) });
+      if (!sameSort(before, state.sort) || state.dropped) void orderChanged();
+    },
     counts: { frames: 0, displayed: 0, marked: 0 },
     rowCache: new Map(),
     rowBlocks: new Map(),
