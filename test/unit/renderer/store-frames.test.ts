@@ -14,16 +14,21 @@ beforeEach(() => {
 });
 
 describe('frames slice', () => {
-  it('fetches only the blocks covering the requested window, once', async () => {
+  it('fetches the blocks covering the requested window and one block ahead, once', async () => {
     store.getState().ensureRows(500_000, 500_040);
     store.getState().ensureRows(500_000, 500_040);
     await settle();
     const calls = client.mock('view.rows').mock.calls;
-    expect(calls).toEqual([[Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK, ROW_BLOCK]]);
+    const start = Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK;
+    expect(calls).toEqual([
+      [start, ROW_BLOCK],
+      [start + ROW_BLOCK, ROW_BLOCK],
+    ]);
     expect(store.getState().rowAt(500_010)?.number).toBe(500_011);
+    expect(store.getState().rowAt(start + ROW_BLOCK + 5)?.number).toBe(start + ROW_BLOCK + 6);
     store.getState().ensureRows(500_000, 500_040);
     await settle();
-    expect(client.mock('view.rows').mock.calls).toHaveLength(1);
+    expect(client.mock('view.rows').mock.calls).toHaveLength(2);
   });
 
   it('updates the store once per fetched block, not once per row', async () => {
@@ -31,8 +36,44 @@ describe('frames slice', () => {
     store.subscribe(() => updates++);
     store.getState().ensureRows(0, ROW_BLOCK * 3 - 1);
     await settle();
-    expect(updates).toBe(3);
-    expect(store.getState().rowCache.size).toBe(ROW_BLOCK * 3);
+    // three visible blocks and the one prefetched below them
+    expect(updates).toBe(4);
+    expect(store.getState().rowCache.size).toBe(ROW_BLOCK * 4);
+  });
+
+  it('prefetches in the direction of scrolling, so wheel scrolling finds its rows cached', async () => {
+    const calls = () => client.mock('view.rows').mock.calls.map(([start]) => start / ROW_BLOCK);
+    const window = 40;
+    // Scrolling down a few rows at a time through two blocks: the next block is asked for before the
+    // window reaches it, and every block is asked for once.
+    for (let first = 10 * ROW_BLOCK; first < 12 * ROW_BLOCK; first += 5) {
+      store.getState().ensureRows(first, first + window);
+      await settle();
+      const lastBlock = Math.floor((first + window) / ROW_BLOCK);
+      expect(store.getState().rowBlocks.has(lastBlock + 1)).toBe(true);
+    }
+    expect(calls()).toEqual([10, 11, 12, 13]);
+    // Now upwards from block 20: block 19 comes before the window gets there.
+    client.mock('view.rows').mockClear();
+    store.getState().ensureRows(20 * ROW_BLOCK + 10, 20 * ROW_BLOCK + 10 + window);
+    await settle();
+    store.getState().ensureRows(20 * ROW_BLOCK + 5, 20 * ROW_BLOCK + 5 + window);
+    await settle();
+    expect(calls()).toEqual([20, 21, 19]);
+    expect(store.getState().rowAt(19 * ROW_BLOCK)?.number).toBe(19 * ROW_BLOCK + 1);
+  });
+
+  it('prefetches nothing beyond either end of the view', async () => {
+    store.getState().setCounts({ frames: 1000, displayed: 1000, marked: 0 });
+    store.getState().ensureRows(960, 999);
+    await settle();
+    store.getState().ensureRows(0, 40);
+    await settle();
+    store.getState().ensureRows(0, 39);
+    await settle();
+    const starts = client.mock('view.rows').mock.calls.map(([start]) => start);
+    expect(starts).toEqual([896, 0, 128]);
+    expect(starts.every((s) => s < 1000)).toBe(true);
   });
 
   it('keeps at most MAX_BLOCKS blocks, evicting the least recently used', async () => {

@@ -1,8 +1,9 @@
 /**
  * Frames-view slice: the displayed view as the Packet List sees it. Rows live in the engine; the list
  * asks for the visible window with {@link FramesSlice.ensureRows} and this slice fetches the missing
- * blocks of ROW_BLOCK rows with `view.rows(start, count)`, keeping at most MAX_BLOCKS blocks (least
- * recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
+ * blocks of ROW_BLOCK rows with `view.rows(start, count)`, then prefetches the next block in the
+ * direction the window moved (so wheel scrolling finds its rows cached), keeping at most MAX_BLOCKS
+ * blocks (least recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
  * that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
  * and a new display filter drop everything; a generation counter discards answers that arrive after.
  */
@@ -46,6 +47,8 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
   let generation = 0;
   const inflight = new Set<number>();
   const changedFrames = new Set<number>();
+  /** the window's first row at the last ensureRows, to tell the scrolling direction */
+  let lastFirst = 0;
   let changedTimer: ReturnType<typeof setTimeout> | undefined;
 
   const fetchBlock = async (block: number): Promise<void> => {
@@ -87,11 +90,16 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
       if (total === 0 || last < first) return;
       const from = Math.max(0, Math.floor(first / ROW_BLOCK));
       const to = Math.floor(Math.min(last, total - 1) / ROW_BLOCK);
-      for (let block = from; block <= to; block++) {
+      const fetchIfMissing = (block: number) => {
         const expected = Math.min(ROW_BLOCK, total - block * ROW_BLOCK);
         const loaded = get().rowBlocks.get(block);
         if ((loaded === undefined || loaded < expected) && !inflight.has(block)) void fetchBlock(block);
-      }
+      };
+      for (let block = from; block <= to; block++) fetchIfMissing(block);
+      // Prefetch one block ahead in the direction of scrolling (down when the window did not move).
+      const ahead = first < lastFirst ? from - 1 : to + 1;
+      lastFirst = first;
+      if (ahead >= 0 && ahead * ROW_BLOCK < total && !get().rowBlocks.has(ahead)) fetchIfMissing(ahead);
     },
     setCounts(counts) {
       const before = get().counts;
