@@ -22,9 +22,12 @@ if (!capture || !existsSync(capture)) {
   process.exit(2);
 }
 // The newest build wins: out/renderer (npm run bench builds it) or the e2e tests' build.
-const rendererDir = [resolve('out/renderer'), resolve('test-artifacts/e2e-build/renderer')]
+// UI_PERF_RENDERER names another build (e.g. of an older commit, for a before/after comparison).
+const rendererDir = [process.env.UI_PERF_RENDERER ?? resolve('out/renderer'), resolve('test-artifacts/e2e-build/renderer')]
   .filter((d) => existsSync(resolve(d, 'index.html')))
-  .sort((a, b) => statSync(resolve(b, 'index.html')).mtimeMs - statSync(resolve(a, 'index.html')).mtimeMs)[0];
+  .sort((a, b) => statSync(resolve(b, 'index.html')).mtimeMs - statSync(resolve(a, 'index.html')).mtimeMs)
+  .sort((a, b) => Number(b === process.env.UI_PERF_RENDERER) - Number(a === process.env.UI_PERF_RENDERER))[0];
+console.log(`renderer build: ${rendererDir}`);
 if (!rendererDir) {
   console.error('ui-perf: the renderer is not built (npm run build)');
   process.exit(2);
@@ -36,8 +39,8 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
-const workbench = new Workbench({ labServer: false });
-const host = await startWebHost({ service: workbench, events: workbench.events, rendererDir });
+let workbench = new Workbench({ labServer: false });
+let host = await startWebHost({ service: workbench, events: workbench.events, rendererDir });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   // Scrollbars stay visible in headless mode so the benchmark can drag the list's thumb.
@@ -69,8 +72,8 @@ try {
   };
   // Opening starts at the click on the dialog's Open button (page clock). The page records when the
   // engine's first events and the first `view.rows` answer arrive (a wrapped WebSocket), and when row 2
-  // is painted (the rAF after it is in the DOM). Opened OPEN_RUNS times, each in a fresh page; a new
-  // open cancels the previous load, and only the last one is left to finish.
+  // is painted (the rAF after it is in the DOM). Opened UI_PERF_OPEN_RUNS (3) times, each in a fresh
+  // page against a fresh engine; only the last load is left to finish.
   const instrument = `(() => {
     const w = (window.__uiPerf = { t0: 0, firstRows: 0, loaded: 0, reset: 0, counts: 0, rowsSent: 0, rowsBack: 0 });
     const Native = window.WebSocket;
@@ -108,6 +111,16 @@ try {
   const firstRows: number[] = [];
   let open: OpenTimes | undefined;
   for (let run = 1; run <= openRuns; run++) {
+    if (run > 1) {
+      // Each open starts from an idle engine, as a student's does: the previous run's engine (still
+      // loading) is stopped and a new Workbench and web host serve a fresh page. The process, and so
+      // V8's compiled code, is the same: run 1 is the cold start.
+      await page.goto('about:blank');
+      await host.close();
+      await workbench.stop();
+      workbench = new Workbench({ labServer: false });
+      host = await startWebHost({ service: workbench, events: workbench.events, rendererDir });
+    }
     await page.goto(host.url);
     await page.getByRole('grid').waitFor();
     if (run === 1) console.log(`renderer JS heap, empty: ${(await heapMb()).toFixed(1)} MB`);

@@ -136,6 +136,10 @@ export class Workbench implements Service {
 
   /** stop closes everything start() opened. */
   async stop(): Promise<void> {
+    // A file still loading stops too (its file.open resolves with what was read).
+    this.loadGeneration++;
+    this.loadAbort?.abort();
+    this.loadAbort = null;
     await this.live?.stop();
     this.live = null;
     for (const session of this.consoles.values()) session.close();
