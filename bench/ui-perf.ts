@@ -75,7 +75,7 @@ try {
   // is painted (the rAF after it is in the DOM). Opened UI_PERF_OPEN_RUNS (3) times, each in a fresh
   // page against a fresh engine; only the last load is left to finish.
   const instrument = `(() => {
-    const w = (window.__uiPerf = { t0: 0, firstRows: 0, loaded: 0, reset: 0, counts: 0, rowsSent: 0, rowsBack: 0 });
+    const w = (window.__uiPerf = { t0: 0, firstRows: 0, loaded: 0, reset: 0, pushed: 0, counts: 0, rowsSent: 0, rowsBack: 0 });
     const Native = window.WebSocket;
     window.WebSocket = class extends Native {
       constructor(...a) {
@@ -84,6 +84,7 @@ try {
           if (!w.t0 || typeof e.data !== 'string') return;
           const now = performance.now();
           if (!w.reset && e.data.includes('"view.onReset"')) w.reset = now;
+          if (w.reset && !w.pushed && e.data.includes('"view.onRows"')) w.pushed = now;
           if (w.reset && !w.counts && e.data.includes('"view.onCounts"') && !e.data.includes('"frames":0')) w.counts = now;
           if (w.rowsSent && !w.rowsBack && e.data.includes('"number"')) w.rowsBack = now;
         });
@@ -106,7 +107,7 @@ try {
     }).observe(document, { subtree: true, childList: true });
   })()`;
   await page.addInitScript(instrument);
-  type OpenTimes = { t0: number; firstRows: number; loaded: number; reset: number; counts: number; rowsSent: number; rowsBack: number };
+  type OpenTimes = { t0: number; firstRows: number; loaded: number; reset: number; pushed: number; counts: number; rowsSent: number; rowsBack: number };
   const openRuns = Math.max(1, Number(process.env.UI_PERF_OPEN_RUNS ?? 3));
   const firstRows: number[] = [];
   let open: OpenTimes | undefined;
@@ -137,7 +138,8 @@ try {
     firstRows.push(open.firstRows - open.t0);
     console.log(
       `open run ${run}: first rows painted ${ms(open.firstRows - open.t0)} ` +
-        `(view.onReset ${at(open.reset)}, first counts ${at(open.counts)}, rows asked ${at(open.rowsSent)}, rows back ${at(open.rowsBack)} ms)`,
+        `(view.onReset ${at(open.reset)}, rows pushed ${at(open.pushed)}, first counts ${at(open.counts)}, ` +
+        `first view.rows asked ${at(open.rowsSent)}, answered ${at(open.rowsBack)} ms)`,
     );
   }
   if (process.env.UI_PERF_ONLY === 'open') {

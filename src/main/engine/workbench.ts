@@ -63,6 +63,13 @@ export const FILTER_TIMEOUT_MS = 30_000;
 export const LOAD_SLICE_MS = 10;
 export const LOAD_CHUNK_MIN = 4 * 1024;
 export const LOAD_CHUNK_MAX = 1024 * 1024;
+/**
+ * The first rows of a load are pushed (`view.onRows`, then `view.onCounts`) when the first chunk is in,
+ * or earlier, mid-chunk, once FIRST_ROWS_MS have passed since its first frame (the cold first pass may
+ * need ~2 ms per frame): FIRST_PAGE rows at most, the client's block size.
+ */
+export const FIRST_ROWS_MS = 25;
+export const FIRST_PAGE = 128;
 
 /** nextLoadChunk sizes the next read from the last one's size and how long its first pass took. */
 export function nextLoadChunk(lastSize: number, lastMs: number): number {
@@ -228,25 +235,31 @@ export class Workbench implements Service {
     const store = this.store;
     const abort = new AbortController();
     this.loadAbort = abort;
-    // The first chunk's counts go out as soon as that chunk is in (a microtask runs when the reader
-    // awaits its next read), not with the first frame and not a throttle window later: the client asks
-    // for the first page of rows on that event and gets a full one.
+    // The first page of rows and the first counts go out as soon as the first chunk is in (a microtask
+    // runs when the reader awaits its next read) or FIRST_ROWS_MS after the first frame, not with the
+    // first frame alone and not a throttle window later; the client paints them without asking.
     this.countsHeld = true;
     let chunkSize = LOAD_CHUNK_MIN;
     let chunkStarted = -1;
+    let firstFrameAt = -1;
+    const releaseFirstRows = () => {
+      if (!this.countsHeld || generation !== this.loadGeneration) return;
+      this.countsHeld = false;
+      const counts = this.counts();
+      this.events.emit('view.onRows', { start: 0, rows: this['view.rows'](0, Math.min(FIRST_PAGE, counts.displayed)) });
+      this.events.emitThrottled('view.onCounts', counts);
+    };
     const onRecord = (rec: CaptureRecord) => {
       if (generation !== this.loadGeneration) return;
       if (chunkStarted < 0) {
         chunkStarted = performance.now();
-        if (this.countsHeld) {
-          queueMicrotask(() => {
-            if (generation !== this.loadGeneration) return;
-            this.countsHeld = false;
-            this.events.emitThrottled('view.onCounts', this.counts());
-          });
+        if (firstFrameAt < 0) {
+          firstFrameAt = chunkStarted;
+          queueMicrotask(releaseFirstRows);
         }
       }
       this.appendRecord(rec);
+      if (this.countsHeld && performance.now() - firstFrameAt >= FIRST_ROWS_MS) releaseFirstRows();
     };
     // Asked before every read: the previous chunk has been handed to onRecord by then.
     const sizeNextChunk = () => {

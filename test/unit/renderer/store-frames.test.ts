@@ -1,6 +1,6 @@
 /** Frames-view slice: rows fetched by block for the visible window only, cache bounds and invalidation. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
+import { bindIpcToStore, createAppStore, type AppStore } from '../../../src/renderer/src/store/index';
 import { MAX_BLOCKS, ROW_BLOCK, ROWS_CHANGED_DELAY_MS } from '../../../src/renderer/src/store/slices/frames';
 import { fakeClient, row, settle, type FakeClient } from './fake-client';
 
@@ -61,6 +61,29 @@ describe('frames slice', () => {
     await settle();
     expect(calls()).toEqual([20, 21, 19]);
     expect(store.getState().rowAt(19 * ROW_BLOCK)?.number).toBe(19 * ROW_BLOCK + 1);
+  });
+
+  it('keeps pushed rows (view.onRows) as a loaded block: painted without asking, refetched when more exist', async () => {
+    store = createAppStore(client);
+    const unbind = bindIpcToStore(client, store);
+    await settle();
+    client.emit('view.onReset', { source: 'file', unsaved: false, counts: { frames: 0, displayed: 0, marked: 0 } });
+    client.mock('view.rows').mockClear();
+    client.emit('view.onRows', { start: 0, rows: Array.from({ length: 40 }, (_, i) => row(i + 1)) });
+    client.emit('view.onCounts', { frames: 40, displayed: 40, marked: 0 });
+    expect(store.getState().rowAt(39)?.number).toBe(40);
+    store.getState().ensureRows(0, 39);
+    await settle();
+    expect(client.mock('view.rows')).not.toHaveBeenCalled();
+    // More frames loaded: the partial block is asked for again.
+    client.emit('view.onCounts', { frames: 300, displayed: 300, marked: 0 });
+    store.getState().ensureRows(0, 39);
+    await settle();
+    expect(client.mock('view.rows').mock.calls[0]).toEqual([0, ROW_BLOCK]);
+    // Rows that do not start a block are not kept (a block must be whole from its first row).
+    client.emit('view.onRows', { start: 5, rows: [row(6)] });
+    expect(store.getState().rowBlocks.has(0)).toBe(true);
+    unbind();
   });
 
   it('prefetches nothing beyond either end of the view', async () => {

@@ -110,6 +110,7 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
       s().scheduleLabRefresh();
     }),
     client.on('view.onRowsChanged', (frames) => s().rowsChanged(frames)),
+    client.on('view.onRows', ({ start, rows }) => s().pushRows(start, rows)),
     client.on('view.onReset', (info) => {
       s().onReset(info);
       s().clearLab();

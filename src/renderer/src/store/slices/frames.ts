@@ -3,8 +3,9 @@
  * asks for the visible window with {@link FramesSlice.ensureRows} and this slice fetches the missing
  * blocks of ROW_BLOCK rows with `view.rows(start, count)`, then prefetches the next block in the
  * direction the window moved (so wheel scrolling finds its rows cached), keeping at most MAX_BLOCKS
- * blocks (least recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
- * that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
+ * blocks (least recently used go first). Rows the engine pushes (`view.onRows`, the first page of a
+ * loading file) fill the cache the same way, so the first rows are painted without a round trip. One
+ * fetch is one `set` (never one per row); `rowsVersion` tells subscribers that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
  * and a new display filter drop everything; a generation counter discards answers that arrive after.
  */
 import type { ViewCounts } from '../../../../shared/contract';
@@ -34,6 +35,8 @@ export interface FramesSlice {
   rowAt(index: number): FrameSummary | undefined;
   ensureRows(first: number, last: number): void;
   setCounts(counts: ViewCounts): void;
+  /** pushRows handles `view.onRows`: rows the engine sent unasked (the first page of a loading file). */
+  pushRows(start: number, rows: FrameSummary[]): void;
   /** rowsChanged handles `view.onRowsChanged`: the summaries of these frames changed (coalesced). */
   rowsChanged(frames: number[]): void;
   /** flushRowsChanged drops the cached rows of every frame reported since the last flush. */
@@ -100,6 +103,21 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
       const ahead = first < lastFirst ? from - 1 : to + 1;
       lastFirst = first;
       if (ahead >= 0 && ahead * ROW_BLOCK < total && !get().rowBlocks.has(ahead)) fetchIfMissing(ahead);
+    },
+    pushRows(start, rows) {
+      // Only whole blocks from their first row: a block is then loaded (maybe partly, like a live view's
+      // last block) and refetched by ensureRows when more rows exist.
+      if (rows.length === 0 || start % ROW_BLOCK !== 0) return;
+      const rowCache = new Map(get().rowCache);
+      const rowBlocks = new Map(get().rowBlocks);
+      rows.forEach((row, i) => rowCache.set(start + i, row));
+      for (let at = 0; at < rows.length; at += ROW_BLOCK) {
+        const block = (start + at) / ROW_BLOCK;
+        if (inflight.has(block)) continue;
+        rowBlocks.delete(block);
+        rowBlocks.set(block, Math.min(ROW_BLOCK, rows.length - at));
+      }
+      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
     },
     setCounts(counts) {
       const before = get().counts;
