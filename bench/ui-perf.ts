@@ -2,13 +2,17 @@
  * UI performance with a big capture (`npm run bench`; not a test): the real renderer (out/renderer) in
  * headless Chromium against a Workbench and the web host in this process. Measures, for the capture given
  * as the first argument (bench/run.mjs passes the 1M-frame synthetic capture from bench/gen-capture):
- * - open → first rows painted (rows appear while the engine is still loading) and open → load finished;
- * - scroll frame times: requestAnimationFrame deltas while the list is flung and while it jumps;
+ * - open → first rows painted, from the click on Open (median of UI_PERF_OPEN_RUNS opens, each in a fresh
+ *   page against a fresh engine; the first is a cold process), with when the engine's events arrived, and
+ *   open → load finished;
+ * - scrolling with real input: wheel notches, a drag of the scrollbar thumb through most of the list, and
+ *   random jumps; per frame the rAF delta, the main thread's work and long-animation-frame entries;
  * - select → tree: click a row until its detail tree is shown (median of several rows);
  * - renderer JS heap after load and after scrolling (CDP Performance metrics, after a GC);
  * - display filter apply: Enter in the filter bar until the list shows the new count.
  *
- * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap
+ * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens;
+ *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's)
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -99,7 +103,7 @@ try {
     }, true);
     new MutationObserver(() => {
       if (!w.t0) return;
-      if (!w.firstRows && document.querySelector('[role="row"][aria-rowindex="2"] .col-no')) {
+      if (!w.firstRows && document.querySelector('[role="row"][aria-rowindex="2"][data-frame] .col-no')) {
         w.firstRows = -1;
         requestAnimationFrame(() => (w.firstRows = performance.now()));
       }
@@ -261,6 +265,7 @@ try {
     const row = page.locator('[role="row"][aria-selected="true"]');
     await row.waitFor();
     const next = Number(await row.getAttribute('aria-rowindex')) + 1;
+    await page.locator(`[role="row"][aria-rowindex="${next}"][data-frame]`).waitFor({ timeout: 30_000 });
     const elapsed = (await page.evaluate(`new Promise((done) => {
       const row = document.querySelector('[role="row"][aria-rowindex="${next}"]');
       const frame = row?.getAttribute('data-frame');

@@ -14,21 +14,23 @@ beforeEach(() => {
 });
 
 describe('frames slice', () => {
-  it('fetches the blocks covering the requested window and one block ahead, once', async () => {
-    store.getState().ensureRows(500_000, 500_040);
+  it('fetches only the blocks covering the window after a jump, once, then one block ahead', async () => {
     store.getState().ensureRows(500_000, 500_040);
     await settle();
     const calls = client.mock('view.rows').mock.calls;
     const start = Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK;
-    expect(calls).toEqual([
+    expect(calls).toEqual([[start, ROW_BLOCK]]);
+    expect(store.getState().rowAt(500_010)?.number).toBe(500_011);
+    // Staying there (or scrolling on) asks for the next block, once; the window's block is not asked again.
+    store.getState().ensureRows(500_000, 500_040);
+    store.getState().ensureRows(500_001, 500_041);
+    store.getState().ensureRows(500_001, 500_041);
+    await settle();
+    expect(client.mock('view.rows').mock.calls).toEqual([
       [start, ROW_BLOCK],
       [start + ROW_BLOCK, ROW_BLOCK],
     ]);
-    expect(store.getState().rowAt(500_010)?.number).toBe(500_011);
     expect(store.getState().rowAt(start + ROW_BLOCK + 5)?.number).toBe(start + ROW_BLOCK + 6);
-    store.getState().ensureRows(500_000, 500_040);
-    await settle();
-    expect(client.mock('view.rows').mock.calls).toHaveLength(2);
   });
 
   it('updates the store once per fetched block, not once per row', async () => {
@@ -46,20 +48,22 @@ describe('frames slice', () => {
     const window = 40;
     // Scrolling down a few rows at a time through two blocks: the next block is asked for before the
     // window reaches it, and every block is asked for once.
-    for (let first = 10 * ROW_BLOCK; first < 12 * ROW_BLOCK; first += 5) {
+    store.getState().ensureRows(10 * ROW_BLOCK, 10 * ROW_BLOCK + window); // the jump there
+    for (let first = 10 * ROW_BLOCK + 5; first < 12 * ROW_BLOCK; first += 5) {
       store.getState().ensureRows(first, first + window);
       await settle();
       const lastBlock = Math.floor((first + window) / ROW_BLOCK);
       expect(store.getState().rowBlocks.has(lastBlock + 1)).toBe(true);
     }
     expect(calls()).toEqual([10, 11, 12, 13]);
-    // Now upwards from block 20: block 19 comes before the window gets there.
+    // Now upwards from block 20 (a jump: nothing prefetched): block 19 comes before the window gets there.
     client.mock('view.rows').mockClear();
     store.getState().ensureRows(20 * ROW_BLOCK + 10, 20 * ROW_BLOCK + 10 + window);
     await settle();
+    expect(calls()).toEqual([20]);
     store.getState().ensureRows(20 * ROW_BLOCK + 5, 20 * ROW_BLOCK + 5 + window);
     await settle();
-    expect(calls()).toEqual([20, 21, 19]);
+    expect(calls()).toEqual([20, 19]);
     expect(store.getState().rowAt(19 * ROW_BLOCK)?.number).toBe(19 * ROW_BLOCK + 1);
   });
 

@@ -37,8 +37,23 @@ export function PacketList() {
       filtered: s.appliedFilter !== '',
     })),
   );
-  // Subscribing to the version re-renders the list once per fetched block (or dropped rows).
-  const rowsVersion = useApp((s) => s.rowsVersion);
+  // Fetched blocks (or dropped rows) re-render the list at most once per animation frame: blocks that
+  // arrive together while the thumb is dragged are painted in one render, in the frame's rAF.
+  const [rowsVersion, setRowsVersion] = useState(() => store.getState().rowsVersion);
+  useEffect(() => {
+    let frame = 0;
+    const off = store.subscribe((state, previous) => {
+      if (state.rowsVersion === previous.rowsVersion || frame !== 0) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setRowsVersion(store.getState().rowsVersion);
+      });
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+    };
+  }, [store]);
   const rowAt = useApp((s) => s.rowAt);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);

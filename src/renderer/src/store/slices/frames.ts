@@ -61,8 +61,9 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
     try {
       const rows = await get().client['view.rows'](start, ROW_BLOCK);
       if (gen !== generation) return;
-      const rowCache = new Map(get().rowCache);
-      const rowBlocks = new Map(get().rowBlocks);
+      // The cache is updated in place (copying up to MAX_BLOCKS × ROW_BLOCK entries per block cost
+      // milliseconds per frame while dragging); `rowsVersion` is what tells subscribers.
+      const { rowCache, rowBlocks } = get();
       rowBlocks.delete(block);
       rowBlocks.set(block, rows.length);
       rows.forEach((row, i) => rowCache.set(start + i, row));
@@ -73,7 +74,7 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
         for (let i = oldStart; i < oldStart + ROW_BLOCK; i++) rowCache.delete(i);
         rowBlocks.delete(old);
       }
-      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+      set((s) => ({ rowsVersion: s.rowsVersion + 1 }));
     } catch (error) {
       if (gen === generation) get().notify('error', errorText(error));
     } finally {
@@ -99,17 +100,18 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
         if ((loaded === undefined || loaded < expected) && !inflight.has(block)) void fetchBlock(block);
       };
       for (let block = from; block <= to; block++) fetchIfMissing(block);
-      // Prefetch one block ahead in the direction of scrolling (down when the window did not move).
+      // Prefetch one block ahead in the direction of scrolling (down when the window did not move), but
+      // not after a jump (a dragged thumb, Go to packet): the rows beyond a jump are rarely wanted next.
       const ahead = first < lastFirst ? from - 1 : to + 1;
+      const jumped = Math.abs(first - lastFirst) > ROW_BLOCK;
       lastFirst = first;
-      if (ahead >= 0 && ahead * ROW_BLOCK < total && !get().rowBlocks.has(ahead)) fetchIfMissing(ahead);
+      if (!jumped && ahead >= 0 && ahead * ROW_BLOCK < total && !get().rowBlocks.has(ahead)) fetchIfMissing(ahead);
     },
     pushRows(start, rows) {
       // Only whole blocks from their first row: a block is then loaded (maybe partly, like a live view's
       // last block) and refetched by ensureRows when more rows exist.
       if (rows.length === 0 || start % ROW_BLOCK !== 0) return;
-      const rowCache = new Map(get().rowCache);
-      const rowBlocks = new Map(get().rowBlocks);
+      const { rowCache, rowBlocks } = get();
       rows.forEach((row, i) => rowCache.set(start + i, row));
       for (let at = 0; at < rows.length; at += ROW_BLOCK) {
         const block = (start + at) / ROW_BLOCK;
@@ -117,7 +119,7 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
         rowBlocks.delete(block);
         rowBlocks.set(block, Math.min(ROW_BLOCK, rows.length - at));
       }
-      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+      set((s) => ({ rowsVersion: s.rowsVersion + 1 }));
     },
     setCounts(counts) {
       const before = get().counts;
