@@ -340,6 +340,11 @@ export interface Events {
   'view.onCounts': ViewCounts;
   /** rows whose summary changed (frame numbers), e.g. a later frame completed their PDU */
   'view.onRowsChanged': number[];
+  /**
+   * rows pushed before the client asks for them: the first page of a file that starts loading, sent
+   * just before the `view.onCounts` that first shows rows (one round trip less before rows are painted)
+   */
+  'view.onRows': { start: number; rows: FrameSummary[] };
   'view.onReset': CaptureInfo;
   /** the view's order changed (sorted, back to capture order, dropped) or a long sort made progress */
   'view.onSort': SortState;
@@ -484,6 +489,7 @@ export const METHODS: { readonly [M in MethodName]: readonly ArgSpec[] } = {
 export const EVENTS: readonly EventName[] = [
   'view.onCounts',
   'view.onRowsChanged',
+  'view.onRows',
   'view.onReset',
   'view.onSort',
   'capture.onStatus',

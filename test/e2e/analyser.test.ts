@@ -80,7 +80,8 @@ async function scrollToRow(index: number): Promise<Locator> {
     el.scrollTop = top;
   }, Math.max(0, index * ROW_HEIGHT - 40));
   const locator = row(index + 2);
-  await locator.locator('[role="gridcell"]').first().waitFor({ timeout: 10_000 });
+  // A row waiting for its block has empty cells; `data-frame` appears with its summary.
+  await grid().locator(`[role="row"][aria-rowindex="${index + 2}"][data-frame]`).waitFor({ timeout: 10_000 });
   return locator;
 }
 
@@ -129,6 +130,7 @@ describe('analyser UI in Chromium', () => {
     await openThroughDialog(handout.file);
     await waitRowCount(handout.frames);
     await expect.poll(() => h.page.getByTestId('count-frames').textContent()).toBe(`Packets: ${handout.frames}`);
+    await grid().locator('[role="row"][aria-rowindex="2"][data-frame]').waitFor();
     const first = await row(2).locator('[role="gridcell"]').allTextContents();
     expect(first[0]).toBe('1');
     expect(first[1]).toBe('0.000000');

@@ -68,6 +68,14 @@ export class EngineEvents {
     this.timers.set(event, timer);
   }
 
+  /** cancel drops a throttled event's pending payload and window: the next emitThrottled goes out at once. */
+  cancel(event: EventName): void {
+    clearTimeout(this.timers.get(event));
+    this.timers.delete(event);
+    this.pending.delete(event);
+    this.lastSent.delete(event);
+  }
+
   /** flush delivers pending throttled events now (end of a load, tests). */
   flush(): void {
     for (const [event, timer] of this.timers) {

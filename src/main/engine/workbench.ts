@@ -65,10 +65,28 @@ const FILTER_CHUNK = 20_000;
 /** FILTER_TIMEOUT_MS ends a filter that runs too long (a pathological regex) with a clear result. */
 export const FILTER_TIMEOUT_MS = 30_000;
 /**
- * LOAD_CHUNK is the read size while loading a file: about 300 frames of the first pass per turn of the
- * event loop, so the process owning the engine (Electron's main process) keeps answering.
+ * Loading a file reads chunks sized so that the first pass over one chunk takes about LOAD_SLICE_MS, so
+ * the process owning the engine (Electron's main process) keeps answering: the first pass costs ~100×
+ * more per frame while its code is still cold (a fixed 64 KiB chunk held the loop for 260 ms at the
+ * start of a load) than once it is optimised. The first read is LOAD_CHUNK_MIN, so the first rows can be
+ * shown at once; later chunks grow (at most doubling) or shrink toward the time target.
  */
-const LOAD_CHUNK = 64 * 1024;
+export const LOAD_SLICE_MS = 10;
+export const LOAD_CHUNK_MIN = 4 * 1024;
+export const LOAD_CHUNK_MAX = 1024 * 1024;
+/**
+ * The first rows of a load are pushed (`view.onRows`, then `view.onCounts`) when the first chunk is in,
+ * or earlier, mid-chunk, once FIRST_ROWS_MS have passed since its first frame (the cold first pass may
+ * need ~2 ms per frame): FIRST_PAGE rows at most, the client's block size.
+ */
+export const FIRST_ROWS_MS = 25;
+export const FIRST_PAGE = 128;
+
+/** nextLoadChunk sizes the next read from the last one's size and how long its first pass took. */
+export function nextLoadChunk(lastSize: number, lastMs: number): number {
+  const scaled = lastMs > 0 ? (lastSize * LOAD_SLICE_MS) / lastMs : lastSize * 2;
+  return Math.round(Math.max(LOAD_CHUNK_MIN, Math.min(LOAD_CHUNK_MAX, lastSize * 2, scaled)));
+}
 /**
  * LOCALE_PREF selects the language of Packet Details labels (`en`, `zh-CN`). It is a GUI preference the
  * Workbench owns, not a dissector preference: setting it never re-dissects; only `frame.detail` reads it.
@@ -122,6 +140,10 @@ export class Workbench implements Service {
   private readonly modules: readonly ProtocolModule[];
   private readonly filterTimeoutMs: number;
   private loadGeneration = 0;
+  /** loadAbort stops the file load in progress when another file or a capture replaces it. */
+  private loadAbort: AbortController | null = null;
+  /** countsHeld: the first chunk of a load is still being read; its counts go out when it ends. */
+  private countsHeld = false;
   private labServer: LabServer | null = null;
   private labServerError: string | undefined;
   private live: LiveCapture | null = null;
@@ -157,6 +179,10 @@ export class Workbench implements Service {
    * Electron host's "unsaved capture" prompt at quit).
    */
   async stop(options: { discardUnsaved?: boolean } = {}): Promise<void> {
+    // A file still loading stops too (its file.open resolves with what was read).
+    this.loadGeneration++;
+    this.loadAbort?.abort();
+    this.loadAbort = null;
     await this.live?.stop();
     this.live = null;
     if (this.spoolPath !== null) {
@@ -187,6 +213,12 @@ export class Workbench implements Service {
 
   /** reset replaces the store with an empty one for a new file or capture. */
   private reset(source: CaptureInfo['source'], extra: Partial<CaptureInfo> = {}): PacketStore {
+    this.loadAbort?.abort();
+    this.loadAbort = null;
+    this.countsHeld = false;
+    // Counts of the replaced view still waiting in the throttle are stale; the new view's first counts
+    // must not wait for the old view's throttle window.
+    this.events.cancel('view.onCounts');
     this.store = new PacketStore(this.modules, { prefs: this.prefs });
     this.displayed = null;
     this.displayedCount = 0;
@@ -223,7 +255,7 @@ export class Workbench implements Service {
     if (shown) this.dropSort();
     const changed = this.takeRowUpdates();
     if (changed.length > 0) this.events.emit('view.onRowsChanged', changed);
-    this.events.emitThrottled('view.onCounts', this.counts());
+    if (!this.countsHeld) this.events.emitThrottled('view.onCounts', this.counts());
   }
 
   private takeRowUpdates(): number[] {
@@ -262,14 +294,50 @@ export class Workbench implements Service {
     const generation = ++this.loadGeneration;
     this.reset('file', recovered ? { path, fileName: basename(path), unsaved: true, recovered: true } : { path, fileName: basename(path) });
     const store = this.store;
-    // readCaptureFile reads 1 MiB chunks asynchronously, so the event loop runs between chunks.
-    const result = await readCaptureFile(
-      path,
-      (rec) => {
-        if (generation === this.loadGeneration) this.appendRecord(rec);
-      },
-      { chunkSize: LOAD_CHUNK },
-    );
+    const abort = new AbortController();
+    this.loadAbort = abort;
+    // The first page of rows and the first counts go out as soon as the first chunk is in (a microtask
+    // runs when the reader awaits its next read) or FIRST_ROWS_MS after the first frame, not with the
+    // first frame alone and not a throttle window later; the client paints them without asking.
+    this.countsHeld = true;
+    let chunkSize = LOAD_CHUNK_MIN;
+    let chunkStarted = -1;
+    let firstFrameAt = -1;
+    const releaseFirstRows = () => {
+      if (!this.countsHeld || generation !== this.loadGeneration) return;
+      this.countsHeld = false;
+      const counts = this.counts();
+      this.events.emit('view.onRows', { start: 0, rows: this['view.rows'](0, Math.min(FIRST_PAGE, counts.displayed)) });
+      this.events.emitThrottled('view.onCounts', counts);
+    };
+    const onRecord = (rec: CaptureRecord) => {
+      if (generation !== this.loadGeneration) return;
+      if (chunkStarted < 0) {
+        chunkStarted = performance.now();
+        if (firstFrameAt < 0) {
+          firstFrameAt = chunkStarted;
+          queueMicrotask(releaseFirstRows);
+        }
+      }
+      this.appendRecord(rec);
+      if (this.countsHeld && performance.now() - firstFrameAt >= FIRST_ROWS_MS) releaseFirstRows();
+    };
+    // Asked before every read: the previous chunk has been handed to onRecord by then.
+    const sizeNextChunk = () => {
+      if (chunkStarted >= 0) chunkSize = nextLoadChunk(chunkSize, performance.now() - chunkStarted);
+      chunkStarted = -1;
+      return chunkSize;
+    };
+    let result: Awaited<ReturnType<typeof readCaptureFile>>;
+    try {
+      result = await readCaptureFile(path, onRecord, { chunkSize: sizeNextChunk, signal: abort.signal });
+    } catch (err) {
+      if (generation !== this.loadGeneration) return this.fileInfoNow();
+      throw err;
+    } finally {
+      if (this.loadAbort === abort) this.loadAbort = null;
+      if (generation === this.loadGeneration) this.countsHeld = false;
+    }
     if (generation !== this.loadGeneration) return this.fileInfoNow();
     store.interfaceNames = result.info?.interfaces.map((i) => i.name) ?? [];
     this.info = {

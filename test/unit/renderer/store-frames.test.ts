@@ -14,16 +14,23 @@ beforeEach(() => {
 });
 
 describe('frames slice', () => {
-  it('fetches only the blocks covering the requested window, once', async () => {
-    store.getState().ensureRows(500_000, 500_040);
+  it('fetches only the blocks covering the window after a jump, once, then one block ahead', async () => {
     store.getState().ensureRows(500_000, 500_040);
     await settle();
     const calls = client.mock('view.rows').mock.calls;
-    expect(calls).toEqual([[Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK, ROW_BLOCK]]);
+    const start = Math.floor(500_000 / ROW_BLOCK) * ROW_BLOCK;
+    expect(calls).toEqual([[start, ROW_BLOCK]]);
     expect(store.getState().rowAt(500_010)?.number).toBe(500_011);
+    // Staying there (or scrolling on) asks for the next block, once; the window's block is not asked again.
     store.getState().ensureRows(500_000, 500_040);
+    store.getState().ensureRows(500_001, 500_041);
+    store.getState().ensureRows(500_001, 500_041);
     await settle();
-    expect(client.mock('view.rows').mock.calls).toHaveLength(1);
+    expect(client.mock('view.rows').mock.calls).toEqual([
+      [start, ROW_BLOCK],
+      [start + ROW_BLOCK, ROW_BLOCK],
+    ]);
+    expect(store.getState().rowAt(start + ROW_BLOCK + 5)?.number).toBe(start + ROW_BLOCK + 6);
   });
 
   it('updates the store once per fetched block, not once per row', async () => {
@@ -31,8 +38,69 @@ describe('frames slice', () => {
     store.subscribe(() => updates++);
     store.getState().ensureRows(0, ROW_BLOCK * 3 - 1);
     await settle();
-    expect(updates).toBe(3);
-    expect(store.getState().rowCache.size).toBe(ROW_BLOCK * 3);
+    // three visible blocks and the one prefetched below them
+    expect(updates).toBe(4);
+    expect(store.getState().rowCache.size).toBe(ROW_BLOCK * 4);
+  });
+
+  it('prefetches in the direction of scrolling, so wheel scrolling finds its rows cached', async () => {
+    const calls = () => client.mock('view.rows').mock.calls.map(([start]) => start / ROW_BLOCK);
+    const window = 40;
+    // Scrolling down a few rows at a time through two blocks: the next block is asked for before the
+    // window reaches it, and every block is asked for once.
+    store.getState().ensureRows(10 * ROW_BLOCK, 10 * ROW_BLOCK + window); // the jump there
+    for (let first = 10 * ROW_BLOCK + 5; first < 12 * ROW_BLOCK; first += 5) {
+      store.getState().ensureRows(first, first + window);
+      await settle();
+      const lastBlock = Math.floor((first + window) / ROW_BLOCK);
+      expect(store.getState().rowBlocks.has(lastBlock + 1)).toBe(true);
+    }
+    expect(calls()).toEqual([10, 11, 12, 13]);
+    // Now upwards from block 20 (a jump: nothing prefetched): block 19 comes before the window gets there.
+    client.mock('view.rows').mockClear();
+    store.getState().ensureRows(20 * ROW_BLOCK + 10, 20 * ROW_BLOCK + 10 + window);
+    await settle();
+    expect(calls()).toEqual([20]);
+    store.getState().ensureRows(20 * ROW_BLOCK + 5, 20 * ROW_BLOCK + 5 + window);
+    await settle();
+    expect(calls()).toEqual([20, 19]);
+    expect(store.getState().rowAt(19 * ROW_BLOCK)?.number).toBe(19 * ROW_BLOCK + 1);
+  });
+
+  it('keeps pushed rows (view.onRows) as a loaded block: painted without asking, refetched when more exist', async () => {
+    store = createAppStore(client);
+    const unbind = bindIpcToStore(client, store);
+    await settle();
+    client.emit('view.onReset', { source: 'file', unsaved: false, counts: { frames: 0, displayed: 0, marked: 0 } });
+    client.mock('view.rows').mockClear();
+    client.emit('view.onRows', { start: 0, rows: Array.from({ length: 40 }, (_, i) => row(i + 1)) });
+    client.emit('view.onCounts', { frames: 40, displayed: 40, marked: 0 });
+    expect(store.getState().rowAt(39)?.number).toBe(40);
+    store.getState().ensureRows(0, 39);
+    await settle();
+    expect(client.mock('view.rows')).not.toHaveBeenCalled();
+    // More frames loaded: the partial block is asked for again.
+    client.emit('view.onCounts', { frames: 300, displayed: 300, marked: 0 });
+    store.getState().ensureRows(0, 39);
+    await settle();
+    expect(client.mock('view.rows').mock.calls[0]).toEqual([0, ROW_BLOCK]);
+    // Rows that do not start a block are not kept (a block must be whole from its first row).
+    client.emit('view.onRows', { start: 5, rows: [row(6)] });
+    expect(store.getState().rowBlocks.has(0)).toBe(true);
+    unbind();
+  });
+
+  it('prefetches nothing beyond either end of the view', async () => {
+    store.getState().setCounts({ frames: 1000, displayed: 1000, marked: 0 });
+    store.getState().ensureRows(960, 999);
+    await settle();
+    store.getState().ensureRows(0, 40);
+    await settle();
+    store.getState().ensureRows(0, 39);
+    await settle();
+    const starts = client.mock('view.rows').mock.calls.map(([start]) => start);
+    expect(starts).toEqual([896, 0, 128]);
+    expect(starts.every((s) => s < 1000)).toBe(true);
   });
 
   it('keeps at most MAX_BLOCKS blocks, evicting the least recently used', async () => {

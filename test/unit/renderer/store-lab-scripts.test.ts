@@ -47,6 +47,21 @@ describe('lab slice', () => {
     expect(s().labSteps).toEqual([]);
     unbind();
   });
+
+  it('waits a full LAB_REFRESH_MS after a new view before its first refresh (first rows go first)', async () => {
+    vi.useFakeTimers();
+    for (const m of ['lab.steps', 'mail.credentials', 'mail.transcripts', 'mail.messages'] as const) mockOf(m).mockImplementation(async () => []);
+    const unbind = bindIpcToStore(client, store);
+    await vi.advanceTimersByTimeAsync(LAB_REFRESH_MS * 2);
+    const before = mockOf('lab.steps').mock.calls.length;
+    client.emit('view.onReset', { source: 'file', unsaved: false, counts: { frames: 0, displayed: 0, marked: 0 } });
+    client.emit('view.onCounts', { frames: 300, displayed: 300, marked: 0 });
+    await vi.advanceTimersByTimeAsync(LAB_REFRESH_MS - 50);
+    expect(mockOf('lab.steps').mock.calls.length).toBe(before);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(mockOf('lab.steps').mock.calls.length).toBe(before + 1);
+    unbind();
+  });
 });
 
 describe('scripts', () => {

@@ -825,11 +825,14 @@ function gzipError(error: unknown, offset: number): CaptureFileError {
 export async function readCaptureFile(
   path: string,
   onRecord: (record: CaptureRecord) => void,
-  opts: { signal?: AbortSignal; chunkSize?: number } = {},
+  opts: { signal?: AbortSignal; chunkSize?: number | (() => number) } = {},
 ): Promise<CaptureFileReadResult> {
   const signal = opts.signal;
   // A smaller chunk returns to the event loop more often (the GUI's process); the CLI keeps 1 MiB.
-  const chunkSize = Math.max(4096, Math.min(opts.chunkSize ?? READ_CHUNK_SIZE, 16 * READ_CHUNK_SIZE));
+  // A function is asked before every read, so a caller can size chunks by how long the last one took.
+  const sizeOption = opts.chunkSize;
+  const nextChunkSize = () =>
+    Math.max(4096, Math.min((typeof sizeOption === 'function' ? sizeOption() : sizeOption) || READ_CHUNK_SIZE, 16 * READ_CHUNK_SIZE));
   signal?.throwIfAborted();
   let handle;
   try {
@@ -840,6 +843,7 @@ export async function readCaptureFile(
   let fileOffset = 0;
   let readFailure: CaptureFileError | null = null;
   const readChunk = async (): Promise<Uint8Array | null> => {
+    const chunkSize = nextChunkSize();
     const buffer = Buffer.allocUnsafeSlow(chunkSize);
     let bytesRead: number;
     try {

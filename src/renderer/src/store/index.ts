@@ -115,6 +115,7 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
     }),
     client.on('view.onRowsChanged', (frames) => s().rowsChanged(frames)),
     client.on('view.onSort', (state) => s().onSortState(state)),
+    client.on('view.onRows', ({ start, rows }) => s().pushRows(start, rows)),
     client.on('view.onReset', (info) => {
       s().onReset(info);
       s().clearLab();

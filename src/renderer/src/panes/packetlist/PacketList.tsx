@@ -1,15 +1,19 @@
 /**
- * Packet List (role grid, "Packet list"): the displayed view, virtualised with @tanstack/react-virtual so
- * only the visible rows exist in the DOM and only their blocks are fetched (store `ensureRows`). Rows are
- * coloured by the engine's rule name. Keyboard: Up/Down/PageUp/PageDown/Home/End; Ctrl+M marks. During a
- * live capture the list follows new rows until the user scrolls away from the bottom.
+ * Packet List (role grid, "Packet list"): the displayed view, virtualised so only the visible rows exist
+ * in the DOM and only their blocks are fetched (store `ensureRows`, which also prefetches the next block
+ * in the direction of scrolling). Rows have one fixed height, so the visible range is two divisions of
+ * the scroll offset: no per-row measurements (a measured virtualiser rebuilt a 1M-entry array on every
+ * count update while a file loaded). The list re-renders only when the first visible row changes, and
+ * row elements are recycled by slot (`index % slots`), so scrolling by a row re-renders one row and a
+ * jump updates the existing elements' text instead of creating new ones. Rows are coloured by the
+ * engine's rule name. Keyboard: Up/Down/PageUp/PageDown/Home/End; Ctrl+M marks. During a live capture the
+ * list follows new rows until the user scrolls away from the bottom.
  *
  * Column headers sort the view in the engine (`sortBy`): a click, Enter or Space cycles ascending →
  * descending → capture order; the header carries `aria-sort` and an arrow, and a long sort shows its
  * progress over the list.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { ContextMenu } from '../../components/ContextMenu';
@@ -18,9 +22,12 @@ import { filterForSelection, followSelectedStream, applyOrPrepareFilter } from '
 import { useApp, useAppStore } from '../../store/index';
 import { COLUMNS, summaryText } from './columns';
 import { PacketRow } from './PacketRow';
+import { visibleRange } from './visible-range';
 
 /** ROW_HEIGHT in pixels (fixed, so 1M rows need no measuring). */
 export const ROW_HEIGHT = 20;
+/** OVERSCAN rows are rendered above and below the viewport. */
+const OVERSCAN = 8;
 
 export function PacketList() {
   const { t } = useTranslation();
@@ -36,36 +43,74 @@ export function PacketList() {
       sorting: s.sorting,
     })),
   );
-  // Subscribing to the version re-renders the list once per fetched block (or dropped rows).
-  const rowsVersion = useApp((s) => s.rowsVersion);
+  // Fetched blocks (or dropped rows) re-render the list at most once per animation frame: blocks that
+  // arrive together while the thumb is dragged are painted in one render, in the frame's rAF.
+  const [rowsVersion, setRowsVersion] = useState(() => store.getState().rowsVersion);
+  useEffect(() => {
+    let frame = 0;
+    const off = store.subscribe((state, previous) => {
+      if (state.rowsVersion === previous.rowsVersion || frame !== 0) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setRowsVersion(store.getState().rowsVersion);
+      });
+    });
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+    };
+  }, [store]);
   const rowAt = useApp((s) => s.rowAt);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  const virtualizer = useVirtualizer({
-    count: displayed,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  // The first row at the top of the viewport and the viewport's height: the only scroll state rendered.
+  const [topRow, setTopRow] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(ROW_HEIGHT * 10);
+  const range = visibleRange(topRow, viewportHeight, ROW_HEIGHT, displayed, OVERSCAN);
+  const { first, last, slots } = range;
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setViewportHeight(el.clientHeight);
+    const observer = new ResizeObserver(() => setViewportHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // A shorter view (a filter, a new file) can leave scrollTop past the end: read it back.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el) setTopRow(Math.floor(el.scrollTop / ROW_HEIGHT));
+  }, [displayed]);
 
   useEffect(() => {
-    store.getState().ensureRows(first, last);
-  }, [store, first, last, displayed, rowsVersion]);
+    store.getState().ensureRows(range.visibleFirst, range.visibleLast);
+  }, [store, range.visibleFirst, range.visibleLast, displayed, rowsVersion]);
+
+  const scrollToIndex = useCallback((index: number, align: 'auto' | 'end') => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const top = index * ROW_HEIGHT;
+    const bottom = top + ROW_HEIGHT - el.clientHeight;
+    if (align === 'end' || el.scrollTop < bottom) el.scrollTop = Math.max(0, bottom);
+    else if (el.scrollTop > top) el.scrollTop = top;
+  }, []);
 
   useEffect(() => {
-    if (capturing && followLive && displayed > 0) virtualizer.scrollToIndex(displayed - 1, { align: 'end' });
-  }, [capturing, followLive, displayed, virtualizer]);
+    if (capturing && followLive && displayed > 0) scrollToIndex(displayed - 1, 'end');
+  }, [capturing, followLive, displayed, scrollToIndex]);
 
   useEffect(() => {
-    if (selectedIndex >= 0 && selectedIndex < displayed) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, displayed, virtualizer]);
+    if (selectedIndex >= 0 && selectedIndex < displayed) scrollToIndex(selectedIndex, 'auto');
+  }, [selectedIndex, displayed, scrollToIndex]);
 
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
-    if (!el || store.getState().captureStatus.state !== 'capturing') return;
+    if (!el) return;
+    // Same first row, same rendering: most scroll events of a wheel notch change nothing.
+    setTopRow(Math.floor(el.scrollTop / ROW_HEIGHT));
+    if (store.getState().captureStatus.state !== 'capturing') return;
     store.getState().setFollow(el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2);
   }, [store]);
 
@@ -132,6 +177,7 @@ export function PacketList() {
     },
   ];
 
+  const loadingText = t('list.loading');
   const activeId = selectedIndex >= first && selectedIndex <= last ? `pl-row-${selectedIndex}` : undefined;
   return (
     <div
@@ -191,15 +237,15 @@ export function PacketList() {
           if (rowFromEvent(e) !== undefined) setMenu({ x: e.clientX, y: e.clientY });
         }}
       >
-        <div role="rowgroup" className="pl-body" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => (
+        <div role="rowgroup" className="pl-body" style={{ height: displayed * ROW_HEIGHT }}>
+          {rowIndexes(first, last).map((index) => (
             <PacketRow
-              key={item.index}
-              index={item.index}
-              top={item.start}
-              row={rowAt(item.index)}
-              selected={item.index === selectedIndex}
-              loadingText={t('list.loading')}
+              key={index % slots}
+              index={index}
+              top={index * ROW_HEIGHT}
+              row={rowAt(index)}
+              selected={index === selectedIndex}
+              loadingText={loadingText}
             />
           ))}
         </div>
@@ -214,4 +260,10 @@ export function PacketList() {
       {menu && <ContextMenu x={menu.x} y={menu.y} label={t('list.label')} items={menuItems} onClose={() => setMenu(null)} />}
     </div>
   );
+}
+
+function rowIndexes(first: number, last: number): number[] {
+  const out: number[] = [];
+  for (let i = first; i <= last; i++) out.push(i);
+  return out;
 }

@@ -1,4 +1,4 @@
-/** PacketRow: one virtualised row of the Packet List (memoised: it re-renders only when its row changes). */
+/** PacketRow: one virtualised row of the Packet List (memoised: it re-renders only when its props change). */
 import { memo } from 'react';
 import type { FrameSummary } from '../../../../shared/model';
 import { colourClass, COLUMNS } from './columns';
@@ -27,17 +27,13 @@ export const PacketRow = memo(function PacketRow({ row, index, top, selected, lo
       className={classes.join(' ')}
       style={{ transform: `translateY(${top}px)` }}
     >
-      {row
-        ? COLUMNS.map((c) => (
-            <div key={c.key} role="gridcell" className={`pl-cell col-${c.key}`} title={c.key === 'info' ? row.info : undefined}>
-              {c.text(row)}
-            </div>
-          ))
-        : (
-            <div role="gridcell" className="pl-cell col-loading">
-              {loadingText}
-            </div>
-          )}
+      {/* The same cells while loading (empty, the info cell saying so), so a recycled row element only
+          changes text when its rows arrive or it moves to another index. */}
+      {COLUMNS.map((c) => (
+        <div key={c.key} role="gridcell" className={`pl-cell col-${c.key}`} title={row && c.key === 'info' ? row.info : undefined}>
+          {row ? c.text(row) : c.key === 'info' ? loadingText : ''}
+        </div>
+      ))}
     </div>
   );
 });

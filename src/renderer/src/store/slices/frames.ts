@@ -1,9 +1,11 @@
 /**
  * Frames-view slice: the displayed view as the Packet List sees it. Rows live in the engine; the list
  * asks for the visible window with {@link FramesSlice.ensureRows} and this slice fetches the missing
- * blocks of ROW_BLOCK rows with `view.rows(start, count)`, keeping at most MAX_BLOCKS blocks (least
- * recently used go first). One fetch is one `set` (never one per row); `rowsVersion` tells subscribers
- * that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
+ * blocks of ROW_BLOCK rows with `view.rows(start, count)`, then prefetches the next block in the
+ * direction the window moved (so wheel scrolling finds its rows cached), keeping at most MAX_BLOCKS
+ * blocks (least recently used go first). Rows the engine pushes (`view.onRows`, the first page of a
+ * loading file) fill the cache the same way, so the first rows are painted without a round trip. One
+ * fetch is one `set` (never one per row); `rowsVersion` tells subscribers that the cache changed. `view.onRowsChanged` drops the rows of the frames it names, `view.onReset`
  * and a new display filter drop everything; a generation counter discards answers that arrive after.
  *
  * Sorting happens in the engine (`view.sort`): {@link FramesSlice.sortBy} cycles a column ascending →
@@ -38,6 +40,8 @@ export interface FramesSlice {
   rowAt(index: number): FrameSummary | undefined;
   ensureRows(first: number, last: number): void;
   setCounts(counts: ViewCounts): void;
+  /** pushRows handles `view.onRows`: rows the engine sent unasked (the first page of a loading file). */
+  pushRows(start: number, rows: FrameSummary[]): void;
   /** rowsChanged handles `view.onRowsChanged`: the summaries of these frames changed (coalesced). */
   rowsChanged(frames: number[]): void;
   /** flushRowsChanged drops the cached rows of every frame reported since the last flush. */
@@ -72,6 +76,8 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
   let generation = 0;
   const inflight = new Set<number>();
   const changedFrames = new Set<number>();
+  /** the window's first row at the last ensureRows, to tell the scrolling direction */
+  let lastFirst = 0;
   let changedTimer: ReturnType<typeof setTimeout> | undefined;
 
   const fetchBlock = async (block: number): Promise<void> => {
@@ -81,8 +87,9 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
     try {
       const rows = await get().client['view.rows'](start, ROW_BLOCK);
       if (gen !== generation) return;
-      const rowCache = new Map(get().rowCache);
-      const rowBlocks = new Map(get().rowBlocks);
+      // The cache is updated in place (copying up to MAX_BLOCKS × ROW_BLOCK entries per block cost
+      // milliseconds per frame while dragging); `rowsVersion` is what tells subscribers.
+      const { rowCache, rowBlocks } = get();
       rowBlocks.delete(block);
       rowBlocks.set(block, rows.length);
       rows.forEach((row, i) => rowCache.set(start + i, row));
@@ -93,7 +100,7 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
         for (let i = oldStart; i < oldStart + ROW_BLOCK; i++) rowCache.delete(i);
         rowBlocks.delete(old);
       }
-      set((s) => ({ rowCache, rowBlocks, rowsVersion: s.rowsVersion + 1 }));
+      set((s) => ({ rowsVersion: s.rowsVersion + 1 }));
     } catch (error) {
       if (gen === generation) get().notify('error', errorText(error));
     } finally {
@@ -152,11 +159,32 @@ export const createFramesSlice: SliceCreator<FramesSlice> = (set, get) => {
       if (total === 0 || last < first) return;
       const from = Math.max(0, Math.floor(first / ROW_BLOCK));
       const to = Math.floor(Math.min(last, total - 1) / ROW_BLOCK);
-      for (let block = from; block <= to; block++) {
+      const fetchIfMissing = (block: number) => {
         const expected = Math.min(ROW_BLOCK, total - block * ROW_BLOCK);
         const loaded = get().rowBlocks.get(block);
         if ((loaded === undefined || loaded < expected) && !inflight.has(block)) void fetchBlock(block);
+      };
+      for (let block = from; block <= to; block++) fetchIfMissing(block);
+      // Prefetch one block ahead in the direction of scrolling (down when the window did not move), but
+      // not after a jump (a dragged thumb, Go to packet): the rows beyond a jump are rarely wanted next.
+      const ahead = first < lastFirst ? from - 1 : to + 1;
+      const jumped = Math.abs(first - lastFirst) > ROW_BLOCK;
+      lastFirst = first;
+      if (!jumped && ahead >= 0 && ahead * ROW_BLOCK < total && !get().rowBlocks.has(ahead)) fetchIfMissing(ahead);
+    },
+    pushRows(start, rows) {
+      // Only whole blocks from their first row: a block is then loaded (maybe partly, like a live view's
+      // last block) and refetched by ensureRows when more rows exist.
+      if (rows.length === 0 || start % ROW_BLOCK !== 0) return;
+      const { rowCache, rowBlocks } = get();
+      rows.forEach((row, i) => rowCache.set(start + i, row));
+      for (let at = 0; at < rows.length; at += ROW_BLOCK) {
+        const block = (start + at) / ROW_BLOCK;
+        if (inflight.has(block)) continue;
+        rowBlocks.delete(block);
+        rowBlocks.set(block, Math.min(ROW_BLOCK, rows.length - at));
       }
+      set((s) => ({ rowsVersion: s.rowsVersion + 1 }));
     },
     setCounts(counts) {
       const before = get().counts;

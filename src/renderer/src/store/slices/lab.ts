@@ -85,6 +85,9 @@ export const createLabSlice: SliceCreator<LabSlice> = (set, get) => {
     },
     clearLab() {
       generation++;
+      // A new view's first refresh waits a full LAB_REFRESH_MS: while a file starts loading, the engine
+      // answers the first page of rows before it builds transcripts and the checklist.
+      last = Date.now();
       set((s) => ({ labSteps: [], credentials: [], transcripts: [], messages: [], labVersion: s.labVersion + 1 }));
     },
     setMaskPasswords: (maskPasswords) => set({ maskPasswords }),
