@@ -14,8 +14,9 @@
  * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens;
  *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's)
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Workbench } from '../src/main/engine/workbench';
 import { startWebHost } from '../src/main/web/server';
@@ -43,7 +44,9 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 
-let workbench = new Workbench({ labServer: false });
+// A spool folder of its own: a stale spool in the user's folder would open the Recover dialog over the list.
+const spoolDir = mkdtempSync(join(tmpdir(), 'wirelab-ui-perf-spool-'));
+let workbench = new Workbench({ labServer: false, capture: { spoolDir } });
 let host = await startWebHost({ service: workbench, events: workbench.events, rendererDir });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -123,7 +126,7 @@ try {
       await page.goto('about:blank');
       await host.close();
       await workbench.stop();
-      workbench = new Workbench({ labServer: false });
+      workbench = new Workbench({ labServer: false, capture: { spoolDir } });
       host = await startWebHost({ service: workbench, events: workbench.events, rendererDir });
     }
     await page.goto(host.url);

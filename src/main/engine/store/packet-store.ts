@@ -91,7 +91,11 @@ export class PacketStore {
   private readonly hotInterest: Set<string>;
   /** indexed: abbrevs of INDEXED_PROTOCOLS' fields (protocols included) */
   readonly indexed = new Set<string>();
-  private readonly cold = new Map<number, FieldOccurrence[]>();
+  /**
+   * cold[n]: frame n's indexed occurrences (undefined: none). A dense array in frame order, read by every
+   * filter over an indexed field for every frame: an index, not a hash lookup in a map of 10^5+ entries.
+   */
+  private readonly cold: (FieldOccurrence[] | undefined)[] = [undefined];
   /** coldSources: copies of reassembled data sources that indexed occurrences point into */
   private readonly coldSources = new Map<number, Map<number, Uint8Array>>();
   private readonly hotDefs = new Map<string, FieldDef>();
@@ -166,7 +170,8 @@ export class PacketStore {
         }
       }
     }
-    if (cold) this.cold.set(n, cold);
+    // Frames are appended in order (n = cold.length), so the array stays dense.
+    this.cold[n] = cold;
     const summary = this.toSummary(n, result);
     this.internColumns(n, summary);
     return summary;
@@ -329,6 +334,16 @@ export class PacketStore {
     return this.layerSets[this.layersId[n]];
   }
 
+  /** layersIdOf is the interned id of frame n's protocol stack (equal ids, equal stacks). */
+  layersIdOf(n: number): number {
+    return this.layersId[n];
+  }
+
+  /** layerSetById is the protocol stack an id stands for. */
+  layerSetById(id: number): ReadonlySet<string> {
+    return this.layerSets[id];
+  }
+
   /** summary re-dissects frame n (reading frozen state only) and returns its Packet List row. */
   summary(n: number): FrameSummary {
     const result = this.session.dissect(this.frameInput(n), { firstPass: false, mode: 'none' });
@@ -387,7 +402,7 @@ export class PacketStore {
 
   /** coldOccurrences returns the indexed occurrences of frame n kept from the first pass. */
   coldOccurrences(n: number): readonly FieldOccurrence[] | undefined {
-    return this.cold.get(n);
+    return this.cold[n];
   }
 
   /** coldSource returns a copy of a reassembled source an indexed protocol occurrence of frame n covers. */
@@ -453,12 +468,23 @@ function protocolOf(abbrev: string, isProtocol: (p: string) => boolean): string 
   }
 }
 
+/**
+ * FieldPlan is how a {@link StoreFrameFields} answers one field. `stacks` caches, per interned protocol
+ * stack id, whether the stack has the field's protocol (0 unknown, 1 no, 2 yes).
+ */
+type FieldPlan =
+  | { kind: 'hot'; def: FieldDef }
+  | { kind: 'cold' }
+  | { kind: 'frame'; def: FieldDef | undefined }
+  | { kind: 'proto'; proto: string; def: FieldDef; stacks: Uint8Array }
+  | { kind: 'dissect'; proto: string | undefined; stacks: Uint8Array };
+
 /** StoreFrameFields is the FrameFields a filter evaluates, positioned on one frame at a time. */
 export class StoreFrameFields implements FrameFields {
   private n = 0;
   private result: FrameResult | null = null;
   private grouped: Map<string, FieldOccurrence[]> | null = null;
-  private readonly protoOf = new Map<string, string | undefined>();
+  private readonly plans = new Map<string, FieldPlan>();
 
   constructor(
     private readonly store: PacketStore,
@@ -474,39 +500,68 @@ export class StoreFrameFields implements FrameFields {
   }
 
   get(abbrev: string): readonly FieldOccurrence[] | undefined {
+    const plan = this.plans.get(abbrev) ?? this.planFor(abbrev);
     const store = this.store;
     const n = this.n;
-    const hotDef = store.hotDef(abbrev);
-    if (hotDef) return this.hotOccurrences(abbrev, hotDef);
-    if (store.indexed.has(abbrev)) {
-      const cold = store.coldOccurrences(n);
-      if (!cold) return undefined;
-      let out: FieldOccurrence[] | undefined;
-      for (const occ of cold) if (occ.field.abbrev === abbrev) (out ??= []).push(occ);
-      return out;
-    }
-    if (FRAME_FIELDS.has(abbrev)) {
-      const def = store.session.registry.fields.get(abbrev);
-      if (!def) return undefined;
-      if (abbrev === 'frame') {
-        return [{ field: def, value: null, src: 0, start: 0, length: store.bytes(n).length }];
+    switch (plan.kind) {
+      case 'hot':
+        return this.hotOccurrences(abbrev, plan.def);
+      case 'cold': {
+        const cold = store.coldOccurrences(n);
+        if (!cold) return undefined;
+        let out: FieldOccurrence[] | undefined;
+        for (const occ of cold) if (occ.field.abbrev === abbrev) (out ??= []).push(occ);
+        return out;
       }
-      return [{ field: def, value: store.frameFieldValue(abbrev, n), src: 0, start: 0, length: 0 }];
+      case 'frame':
+        if (!plan.def) return undefined;
+        if (abbrev === 'frame') return [{ field: plan.def, value: null, src: 0, start: 0, length: store.bytes(n).length }];
+        return [{ field: plan.def, value: store.frameFieldValue(abbrev, n), src: 0, start: 0, length: 0 }];
+      default:
+        // Invariant: a dissector that adds items of protocol P pushes P to ctx.layers, so a field whose
+        // protocol is absent from the frame's stack cannot occur and needs no dissection.
+        if (plan.proto !== undefined && !this.stackHas(plan, store.layersIdOf(n))) return undefined;
+        // Protocol existence needs no dissection; its byte range is found only if a comparison reads it.
+        if (plan.kind === 'proto') return [new LazyOccurrence(this, abbrev, plan.def)];
+        return this.dissected().get(abbrev);
     }
-    let proto = this.protoOf.get(abbrev);
-    if (!this.protoOf.has(abbrev)) {
+  }
+
+  /**
+   * planFor decides once per field how this view answers it (a filter asks the same fields for every
+   * frame): from a hot column, the cold index, the frame's own data, or — when the frame's protocol stack
+   * has the field's protocol — a re-dissection. Per frame that is one map lookup, not five.
+   */
+  private planFor(abbrev: string): FieldPlan {
+    const store = this.store;
+    let plan: FieldPlan;
+    const hotDef = store.hotDef(abbrev);
+    if (hotDef) plan = { kind: 'hot', def: hotDef };
+    else if (store.indexed.has(abbrev)) plan = { kind: 'cold' };
+    else if (FRAME_FIELDS.has(abbrev)) plan = { kind: 'frame', def: store.session.registry.fields.get(abbrev) };
+    else {
       const reg = store.session.registry.fields;
-      proto = protocolOf(abbrev, (p) => reg.protocol(p) !== undefined);
-      this.protoOf.set(abbrev, proto);
+      const found = protocolOf(abbrev, (p) => reg.protocol(p) !== undefined);
+      const proto = found === 'frame' ? undefined : found;
+      plan =
+        proto !== undefined && proto === abbrev
+          ? { kind: 'proto', proto, def: reg.get(abbrev)!, stacks: new Uint8Array(16) }
+          : { kind: 'dissect', proto, stacks: new Uint8Array(16) };
     }
-    // Invariant: a dissector that adds items of protocol P pushes P to ctx.layers, so a field whose
-    // protocol is absent from the frame's stack cannot occur and needs no dissection.
-    if (proto !== undefined && proto !== 'frame' && !store.layers(n).has(proto)) return undefined;
-    if (proto === abbrev && proto !== undefined) {
-      // Protocol existence needs no dissection; its byte range is found only if a comparison reads it.
-      return [new LazyOccurrence(this, abbrev, store.session.registry.fields.get(abbrev)!)];
+    this.plans.set(abbrev, plan);
+    return plan;
+  }
+
+  /** stackHas tells whether protocol stack `id` contains the plan's protocol (cached per stack id). */
+  private stackHas(plan: FieldPlan & { stacks: Uint8Array; proto?: string }, id: number): boolean {
+    if (id >= plan.stacks.length) {
+      const grown = new Uint8Array(Math.max(id + 1, plan.stacks.length * 2));
+      grown.set(plan.stacks);
+      plan.stacks = grown;
     }
-    return this.dissected().get(abbrev);
+    let known = plan.stacks[id];
+    if (known === 0) known = plan.stacks[id] = this.store.layerSetById(id).has(plan.proto!) ? 2 : 1;
+    return known === 2;
   }
 
   private hotOccurrences(abbrev: string, def: FieldDef): FieldOccurrence[] | undefined {
