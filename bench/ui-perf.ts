@@ -12,7 +12,8 @@
  * - display filter apply: Enter in the filter bar until the list shows the new count.
  *
  * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens;
- *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's)
+ *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's;
+ *        UI_PERF_TRACE=FILE writes a Chromium timeline trace of the thumb drag, for chrome://tracing)
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -228,6 +229,7 @@ try {
   from = await scrollTop();
   const thumbX = box.x + box.width - 5;
   await page.evaluate(startFrames);
+  if (process.env.UI_PERF_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   await page.mouse.move(thumbX, box.y + 20);
   await page.mouse.down();
   for (let i = 1; i <= 150; i++) {
@@ -235,6 +237,7 @@ try {
     await page.waitForTimeout(8);
   }
   await page.mouse.up();
+  if (process.env.UI_PERF_TRACE) (await import('node:fs')).writeFileSync(process.env.UI_PERF_TRACE, await browser.stopTracing());
   scrollResults.drag = await report('drag', from);
   // Jumps: a new random position every frame for 3 s.
   from = await scrollTop();
