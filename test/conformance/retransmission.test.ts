@@ -11,24 +11,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CliIO } from '../../src/main/cli/index';
-import { bytes, eth, ipv4, writePcap } from '../support/packets';
+import { eth, ipv4, tcp, writePcap } from '../support/packets';
 import { tsharkRaw } from '../support/tshark';
 
 const SYN = 0x02;
 const PSH = 0x08;
 const ACK = 0x10;
 
-function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, data: string): Uint8Array {
-  const h = Buffer.alloc(20);
-  h.writeUInt16BE(sport, 0);
-  h.writeUInt16BE(dport, 2);
-  h.writeUInt32BE(seq >>> 0, 4);
-  h.writeUInt32BE(ack >>> 0, 8);
-  h[12] = 5 << 4;
-  h[13] = flags;
-  h.writeUInt16BE(65535, 14);
-  return bytes(h, Buffer.from(data, 'latin1'));
-}
 
 /** One stream's segments: [side, relative seq, relative ack, flags, data]. */
 type Seg = ['c' | 's', number, number, number, string];
@@ -36,7 +25,8 @@ type Seg = ['c' | 's', number, number, number, string];
 function stream(port: number, isnC: number, isnS: number, segs: Seg[]): Uint8Array[] {
   return segs.map(([side, seq, ack, flags, data]) => {
     const fromClient = side === 'c';
-    const t = fromClient ? tcp(40000 + port, port, isnC + seq, isnS + ack, flags, data) : tcp(port, 40000 + port, isnS + seq, isnC + ack, flags, data);
+    const payload = Buffer.from(data, 'latin1');
+    const t = fromClient ? tcp(40000 + port, port, isnC + seq, isnS + ack, flags, payload) : tcp(port, 40000 + port, isnS + seq, isnC + ack, flags, payload);
     return eth('000000000002', '000000000001', 0x0800, fromClient ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
   });
 }

@@ -19,9 +19,8 @@ import { DissectionSession } from '../../src/main/engine/decode/session';
 import { readCaptureFileSync } from '../../src/main/engine/file/reader';
 import { DEFAULT_LIVE_LIMITS, type StreamTable } from '../../src/main/engine/reassembly/stream-table';
 import { toDetailNodes } from '../../src/main/engine/decode/detail';
-import type { DetailNode } from '../../src/shared/model';
-import { bytes, eth, ipv4, u16, u32, writePcap, MAC_A, MAC_B } from '../support/packets';
-import { frameInputs } from '../support/dissect';
+import { eth, ipv4, tcp, writePcap, MAC_A, MAC_B } from '../support/packets';
+import { findNode, frameInputs } from '../support/dissect';
 import { tsharkFields } from '../support/tshark';
 
 const SYN = 0x02;
@@ -37,40 +36,12 @@ function client(i: number): string {
   return `10.1.${(i >> 8) & 255}.${i & 255}`;
 }
 
-function tcpSegment(
-  src: string,
-  dst: string,
-  sport: number,
-  dport: number,
-  seq: number,
-  ack: number,
-  flags: number,
-  payload: Uint8Array,
-): Uint8Array {
-  const header = bytes(
-    u16(sport),
-    u16(dport),
-    u32(seq >>> 0),
-    u32(ack >>> 0),
-    [0x50, flags],
-    u16(65535),
-    u16(0),
-    u16(0),
-  );
-  return eth(MAC_B, MAC_A, 0x0800, ipv4(src, dst, 6, bytes(header, payload)));
+function tcpSegment(src: string, dst: string, sport: number, dport: number, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
+  return eth(MAC_B, MAC_A, 0x0800, ipv4(src, dst, 6, tcp(sport, dport, seq, ack, flags, payload)));
 }
 
 function isnOf(i: number): number {
   return (i * 2654435761 + 12345) >>> 0;
-}
-
-function find(nodes: DetailNode[] | undefined, pred: (n: DetailNode) => boolean): DetailNode | undefined {
-  for (const n of nodes ?? []) {
-    if (pred(n)) return n;
-    const c = find(n.children, pred);
-    if (c) return c;
-  }
-  return undefined;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wirelab-halfopen-'));
@@ -195,14 +166,14 @@ describe('half-open streams beyond the live-state cap', () => {
   it('labels the frames whose bytes an eviction dropped, and they still decode', () => {
     const partial = session.dissect(inputs[1], { firstPass: false, mode: 'full' }); // stream 0, "EHLO half"
     const nodes = toDetailNodes(partial.tree);
-    const label = find(nodes, (n) => n.field === 'tcp.reassembly.evicted');
+    const label = findNode(nodes, (n) => n.field === 'tcp.reassembly.evicted');
     expect(label?.label).toContain(`${FIRST.length} bytes of this segment were dropped unreassembled`);
-    expect(find(nodes, (n) => n.field === 'tcp.reassembled_in')).toBeUndefined();
+    expect(findNode(nodes, (n) => n.field === 'tcp.reassembled_in')).toBeUndefined();
     expect(partial.layers).toContain('tcp');
     expect(partial.columns.info).toContain('[TCP segment of a reassembled PDU]');
     const outOfOrder = session.dissect(inputs[2], { firstPass: false, mode: 'full' });
     expect(
-      find(toDetailNodes(outOfOrder.tree), (n) => n.field === 'tcp.reassembly.evicted')?.label,
+      findNode(toDetailNodes(outOfOrder.tree), (n) => n.field === 'tcp.reassembly.evicted')?.label,
     ).toContain(`${LATER.length} bytes of this segment`);
     // Re-dissection reads frozen data only: the same tree in any order.
     const again = session.dissect(inputs[1], { firstPass: false, mode: 'full' });
@@ -214,28 +185,28 @@ describe('half-open streams beyond the live-state cap', () => {
     // A stream that stayed live kept its partial line: no label.
     const livePartial = session.dissect(inputs[3 * last + 1], { firstPass: false, mode: 'full' });
     expect(
-      find(toDetailNodes(livePartial.tree), (n) => n.field === 'tcp.reassembly.evicted'),
+      findNode(toDetailNodes(livePartial.tree), (n) => n.field === 'tcp.reassembly.evicted'),
     ).toBeUndefined();
   });
 
   it('resumes an evicted stream after what it had sent, labelled, and dissects its next line', () => {
     const r = session.dissect(inputs[resumeFrame - 1], { firstPass: false, mode: 'full' });
     const nodes = toDetailNodes(r.tree);
-    expect(find(nodes, (n) => n.field === 'tcp.stream')?.value).toBe('0');
-    expect(find(nodes, (n) => n.field === 'tcp.reassembly.evicted')?.label).toContain(
+    expect(findNode(nodes, (n) => n.field === 'tcp.stream')?.value).toBe('0');
+    expect(findNode(nodes, (n) => n.field === 'tcp.reassembly.evicted')?.label).toContain(
       'Reassembly resumes here',
     );
-    expect(find(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('QUIT');
+    expect(findNode(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('QUIT');
     expect(r.columns.info).toBe('C: QUIT');
   });
 
   it('completes the pending line of a stream that stayed live', () => {
     const r = session.dissect(inputs[fillFrame - 1], { firstPass: false, mode: 'full' });
     const nodes = toDetailNodes(r.tree);
-    expect(find(nodes, (n) => n.field === 'tcp.segment.count')?.value).toBe('3');
-    expect(find(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('EHLO');
+    expect(findNode(nodes, (n) => n.field === 'tcp.segment.count')?.value).toBe('3');
+    expect(findNode(nodes, (n) => n.field === 'smtp.req.command')?.value).toBe('EHLO');
     const earlier = session.dissect(inputs[3 * last + 1], { firstPass: false, mode: 'full' });
-    expect(find(toDetailNodes(earlier.tree), (n) => n.field === 'tcp.reassembled_in')?.value).toBe(
+    expect(findNode(toDetailNodes(earlier.tree), (n) => n.field === 'tcp.reassembled_in')?.value).toBe(
       String(fillFrame),
     );
   });

@@ -10,6 +10,7 @@ import { allModules } from '../../src/main/engine/modules';
 import type { FrameInput } from '../../src/main/engine/decode/protocol';
 import { DissectionSession, type FrameResult, type SessionOptions } from '../../src/main/engine/decode/session';
 import type { TreeMode } from '../../src/main/engine/decode/tree';
+import type { DetailNode } from '../../src/shared/model';
 
 /** DissectFileOptions select the tree mode, session options and an optional field interest set. */
 export interface DissectFileOptions extends SessionOptions {
@@ -70,4 +71,14 @@ export function dissectFile(path: string, options: DissectFileOptions = {}): Dis
     frames,
     redissect: (number, m = mode) => session.dissect(inputs[number - 1], { firstPass: false, mode: m, interest: options.interest }),
   };
+}
+
+/** findNode finds the first detail node (depth first) that `pred` accepts. */
+export function findNode(nodes: DetailNode[] | undefined, pred: (n: DetailNode) => boolean): DetailNode | undefined {
+  for (const n of nodes ?? []) {
+    if (pred(n)) return n;
+    const c = findNode(n.children, pred);
+    if (c) return c;
+  }
+  return undefined;
 }

@@ -95,6 +95,11 @@ export function ipv6(src: string, dst: string, nxt: number, payload: Uint8Array,
   return bytes(u32((6 << 28) | flow), u16(payload.length), nxt, hlim, ip6(src), ip6(dst), payload);
 }
 
+/** tcp builds a TCP segment with a 20-byte header (window 65535, checksum 0, no options). */
+export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
+  return bytes(u16(sport), u16(dport), u32(seq >>> 0), u32(ack >>> 0), [0x50, flags], u16(65535), u16(0), u16(0), payload);
+}
+
 /** udp builds a UDP datagram (checksum 0 = none unless given). */
 export function udp(sport: number, dport: number, payload: Uint8Array, sum = 0): Uint8Array {
   return bytes(u16(sport), u16(dport), u16(8 + payload.length), u16(sum), payload);

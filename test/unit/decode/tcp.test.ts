@@ -11,9 +11,9 @@ import { expert } from '../../../src/main/engine/decode/expert';
 import { tcp, flagString, flagNames, MAX_PENDING_PDU } from '../../../src/main/engine/decode/tcp';
 import { DissectionSession } from '../../../src/main/engine/decode/session';
 import { toDetailNodes } from '../../../src/main/engine/decode/detail';
-import type { DetailNode } from '../../../src/shared/model';
 import type { FrameInput } from '../../../src/main/engine/decode/protocol';
 import { frameInput, lines, tcpSegment, testIp, type TcpSegmentSpec } from '../../support/tcp-test-modules';
+import { findNode } from '../../support/dissect';
 
 const SYN = 0x002;
 const ACK = 0x010;
@@ -26,15 +26,6 @@ function session(): DissectionSession {
 
 function frames(specs: TcpSegmentSpec[]): FrameInput[] {
   return specs.map((s, i) => frameInput(i + 1, tcpSegment(s), i * 10, Math.max(0, i - 1) * 10));
-}
-
-function find(nodes: DetailNode[] | undefined, pred: (n: DetailNode) => boolean): DetailNode | undefined {
-  for (const n of nodes ?? []) {
-    if (pred(n)) return n;
-    const c = find(n.children, pred);
-    if (c) return c;
-  }
-  return undefined;
 }
 
 /** A client (port 40000) typing `text` one key per segment to port 25 after a handshake. */
@@ -57,10 +48,10 @@ describe('TCP header', () => {
     for (const x of f) s.dissect(x, { firstPass: true, mode: 'none' });
     const r = s.dissect(f[0], { firstPass: false, mode: 'full' });
     const nodes = toDetailNodes(r.tree);
-    const top = find(nodes, (n) => n.field === 'tcp')!;
+    const top = findNode(nodes, (n) => n.field === 'tcp')!;
     expect(top.label).toBe('Transmission Control Protocol, Src Port: 40000, Dst Port: 25, Seq: 0, Len: 0');
     expect([top.start, top.length]).toEqual([8, 40]);
-    const at = (field: string) => find([top], (n) => n.field === field)!;
+    const at = (field: string) => findNode([top], (n) => n.field === field)!;
     expect([at('tcp.srcport').start, at('tcp.srcport').length, at('tcp.srcport').label]).toEqual([8, 2, 'Source Port: 40000']);
     expect([at('tcp.seq').start, at('tcp.seq').label]).toEqual([12, 'Sequence Number: 0    (relative sequence number)']);
     expect(at('tcp.seq_raw').value).toBe('1000');
@@ -77,7 +68,7 @@ describe('TCP header', () => {
     expect([at('tcp.options.mss_val').start, at('tcp.options.mss_val').length]).toEqual([30, 2]);
     expect(at('tcp.options.wscale').label).toBe('TCP Option - Window scale: 7 (multiply by 128)');
     expect(at('tcp.options.timestamp').label).toBe('TCP Option - Timestamps: TSval 1, TSecr 0');
-    expect(find([top], (n) => n.label.startsWith('[Expert Info (Chat/Sequence): Connection establish request (SYN): server port 25]'))).toBeTruthy();
+    expect(findNode([top], (n) => n.label.startsWith('[Expert Info (Chat/Sequence): Connection establish request (SYN): server port 25]'))).toBeTruthy();
     expect(r.columns.info).toBe('40000 → 25 [SYN] Seq=0 Win=512 Len=0 MSS=65495 SACK_PERM TSval=1 TSecr=0 WS=128');
   });
 
@@ -125,9 +116,9 @@ describe('TCP desegmentation', () => {
     expect(first[10].columns.protocol).toBe('SMTP');
     expect(s.takeRowUpdates()).toEqual([4, 5, 6, 7, 8, 9, 10]);
     const mid = toDetailNodes(s.dissect(f[4], { firstPass: false, mode: 'full' }).tree);
-    const inFrame = find(mid, (n) => n.field === 'tcp.reassembled_in')!;
+    const inFrame = findNode(mid, (n) => n.field === 'tcp.reassembled_in')!;
     expect([inFrame.label, inFrame.frameRef]).toEqual(['[Reassembled PDU in frame: 11]', 11]);
-    expect(find(mid, (n) => n.field === 'tcp.segment_data')!.label).toBe('TCP segment data (1 byte)');
+    expect(findNode(mid, (n) => n.field === 'tcp.segment_data')!.label).toBe('TCP segment data (1 byte)');
     const last = s.dissect(f[10], { firstPass: false, mode: 'full' });
     const nodes = toDetailNodes(last.tree);
     const segs = nodes.find((n) => n.field === 'tcp.segments')!;

@@ -15,6 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { openCaptureWriter, type CaptureWriter } from '../file/writer';
 import { readCaptureFile } from '../file/reader';
 import type { CaptureRecord } from '../file/types';
+import type { RecoverableCapture } from '../../../shared/contract';
 
 /** SPOOL_FLUSH_MS is the longest time a captured record stays in memory only. */
 export const SPOOL_FLUSH_MS = 100;
@@ -73,18 +74,11 @@ function writeOwner(marker: string, owner: SpoolOwner): void {
   writeFileSync(marker, JSON.stringify(owner));
 }
 
-/** RecoverableSpool is a spool left behind by a process that is gone. */
-export interface RecoverableSpool {
-  path: string;
-  bytes: number;
-  /** last write (about when the capture ended) */
-  modified: string;
-  /** when the capture started (the owner marker), if known */
-  started?: string;
-  iface?: string;
-  /** complete records, counted for spools up to COUNT_LIMIT_BYTES */
-  packets?: number;
-}
+/**
+ * RecoverableSpool is a spool left behind by a process that is gone: the contract's RecoverableCapture
+ * (`packets` is counted for spools up to COUNT_LIMIT_BYTES).
+ */
+export type RecoverableSpool = RecoverableCapture;
 
 /** isStale tells whether the spool at `path` (in `dir`) was left by a process that is gone. */
 function isStale(path: string): { stale: boolean; owner?: SpoolOwner } {

@@ -54,6 +54,32 @@ export function protocolField(proto: ProtocolDef): FieldDef {
   return Object.freeze(numberField({ abbrev: proto.abbrev, name: proto.name, type: 'protocol' as const }));
 }
 
+/** conversationKey names a dissector's conversation: `<proto>:tcp:<stream>`, else the address/port pair. */
+export function conversationKey(ctx: DissectCtx, proto: string): string {
+  if (ctx.tcp) return `${proto}:tcp:${ctx.tcp.stream}`;
+  const a = `${JSON.stringify(ctx.netSrc)}:${ctx.srcPort}`;
+  const b = `${JSON.stringify(ctx.netDst)}:${ctx.dstPort}`;
+  return `${proto}:${a < b ? a + '|' + b : b + '|' + a}`;
+}
+
+/**
+ * streamConversation is a payload dissector's state for the current conversation ({@link conversationKey}). On the first pass over TCP it lives in the stream's state
+ * (dropped when the stream is evicted, docs/reassembly.md); a first pass without TCP keeps it in the
+ * session's conversations; a re-dissection gets a fresh, unstored one (what it needs was frozen per frame).
+ */
+export function streamConversation<T>(ctx: DissectCtx, proto: string, create: (key: string, stream: number) => T): T {
+  const key = conversationKey(ctx, proto);
+  const stream = ctx.tcp ? ctx.tcp.stream : -1;
+  const bag = ctx.tcp?.streamState;
+  if (bag !== undefined) {
+    let conv = bag.get(key) as T | undefined;
+    if (conv === undefined) bag.set(key, (conv = create(key, stream)));
+    return conv;
+  }
+  if (!ctx.firstPass) return create(key, stream);
+  return ctx.conversation<T>(key, () => create(key, stream));
+}
+
 /** PrefDef declares a preference such as `smtp.decryption` (set with `-o smtp.decryption:TRUE`). */
 export interface PrefDef {
   name: string;

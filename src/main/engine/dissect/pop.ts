@@ -23,6 +23,7 @@ import {
   type DissectCtx,
   type DissectorTables,
   type ProtocolModule,
+  streamConversation,
 } from '../decode/protocol';
 import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
@@ -96,26 +97,7 @@ interface PopConversation {
 }
 
 function conversation(ctx: DissectCtx): PopConversation {
-  let key: string;
-  let stream = -1;
-  if (ctx.tcp) {
-    key = `pop:tcp:${ctx.tcp.stream}`;
-    stream = ctx.tcp.stream;
-  } else {
-    const a = `${JSON.stringify(ctx.netSrc)}:${ctx.srcPort}`;
-    const b = `${JSON.stringify(ctx.netDst)}:${ctx.dstPort}`;
-    key = `pop:${a < b ? a + '|' + b : b + '|' + a}`;
-  }
-  // First pass: the TCP stream's state (dropped when it is evicted, docs/reassembly.md); re-dissection
-  // gets a fresh, unstored one (what it needs was frozen per frame).
-  const bag = ctx.tcp?.streamState;
-  if (bag !== undefined) {
-    let conv = bag.get(key) as PopConversation | undefined;
-    if (conv === undefined) bag.set(key, (conv = newConversation(key, stream)));
-    return conv;
-  }
-  if (!ctx.firstPass) return newConversation(key, stream);
-  return ctx.conversation<PopConversation>(key, () => newConversation(key, stream));
+  return streamConversation(ctx, 'pop', newConversation);
 }
 
 function newConversation(key: string, stream: number): PopConversation {

@@ -25,6 +25,8 @@ import {
   type DissectCtx,
   type DissectorTables,
   type ProtocolModule,
+  conversationKey,
+  streamConversation,
 } from '../decode/protocol';
 import type { TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
@@ -176,28 +178,9 @@ interface SmtpConversation {
   credential: Credential | undefined;
 }
 
-function conversationKey(ctx: DissectCtx): { key: string; stream: number } {
-  if (ctx.tcp) return { key: `smtp:tcp:${ctx.tcp.stream}`, stream: ctx.tcp.stream };
-  const a = `${JSON.stringify(ctx.netSrc)}:${ctx.srcPort}`;
-  const b = `${JSON.stringify(ctx.netDst)}:${ctx.dstPort}`;
-  return { key: `smtp:${a < b ? a + '|' + b : b + '|' + a}`, stream: -1 };
-}
-
-/**
- * conversation is the SMTP state of the current stream. On the first pass it lives in the TCP stream's
- * state (dropped with it when the stream is evicted, docs/reassembly.md); re-dissection gets a fresh,
- * unstored one: everything it needs was frozen per frame.
- */
+/** conversation is the SMTP state of the current stream (see streamConversation). */
 function conversation(ctx: DissectCtx): SmtpConversation {
-  const { key, stream } = conversationKey(ctx);
-  const bag = ctx.tcp?.streamState;
-  if (bag !== undefined) {
-    let conv = bag.get(key) as SmtpConversation | undefined;
-    if (conv === undefined) bag.set(key, (conv = newConversation(key, stream)));
-    return conv;
-  }
-  if (!ctx.firstPass) return newConversation(key, stream);
-  return ctx.conversation<SmtpConversation>(key, () => newConversation(key, stream));
+  return streamConversation(ctx, 'smtp', newConversation);
 }
 
 function newConversation(key: string, stream: number): SmtpConversation {
@@ -863,8 +846,7 @@ function heuristicSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
     if (serverPort === undefined) return 0;
   } else {
     const bag = ctx.tcp?.streamState;
-    const { key } = conversationKey(ctx);
-    const heurKey = `smtp-heur:${key}`;
+    const heurKey = `smtp-heur:${conversationKey(ctx, 'smtp')}`;
     const known = bag !== undefined ? (bag.get(heurKey) as number | undefined) : ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort;
     serverPort = known;
     if (serverPort === undefined) {
