@@ -43,6 +43,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/electron/index.ts'),
           cli: resolve(root, 'src/main/cli/index.ts'),
+          'cli-worker': resolve(root, 'src/main/cli/worker.ts'),
         },
         external: MAIN_EXTERNALS,
         output: {

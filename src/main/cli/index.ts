@@ -10,22 +10,20 @@
  * that cannot be read or is damaged (after printing every readable frame), 2 an invalid filter, 1 a live
  * capture that cannot start or fails (`-i`, see ./capture.ts).
  */
-import { fstatSync, realpathSync, writeSync } from 'node:fs';
+import { fstatSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { pathToFileURL } from 'node:url';
-import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
-import { DissectionSession, parsePrefValue } from '../engine/decode/session';
-import { fieldNeedsTcpPayload } from '../engine/decode/tcp';
-import type { TreeMode } from '../engine/decode/tree';
+import type { DissectionSession } from '../engine/decode/session';
 import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
 import { CaptureError } from '../engine/capture/types';
-import { allModules } from '../engine/modules';
-import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import { parseArgs, USAGE, type CliOptions } from './args';
-import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
+import { OutputBuffer, jsonFrame, type FrameView, type Sink } from './output';
+import { parallelRefusal, runParallel, workerCount, workerFile } from './parallel';
+import { frameText, planRun } from './plan';
 import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
 import type { CaptureTarget, LiveResult } from './capture';
-import { credentialsReport, followReport, parseStats, type StatsRequest } from './stats';
+import { credentialsReport, followReport } from './stats';
 
 const VERSION = '0.1.0';
 
@@ -33,6 +31,8 @@ const VERSION = '0.1.0';
 export interface CliIO {
   /** stdout sink; may throw {@link BrokenPipe} to stop the run quietly. */
   stdout: Sink;
+  /** stdout for UTF-8 bytes (the parallel reader's output); without it bytes are decoded for `stdout`. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
   stderr: (text: string) => void;
   /**
    * true when stdout and stderr are the same file (a terminal, `2>&1`): tshark then separates the
@@ -51,10 +51,9 @@ export class BrokenPipe extends Error {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** fdSink writes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
-function fdSink(fd: number): Sink {
-  return (chunk: string) => {
-    const bytes = Buffer.from(chunk, 'utf8');
+/** fdBytes writes bytes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
+function fdBytes(fd: number): (bytes: Uint8Array) => void {
+  return (bytes) => {
     let offset = 0;
     while (offset < bytes.length) {
       try {
@@ -72,6 +71,12 @@ function fdSink(fd: number): Sink {
   };
 }
 
+/** fdSink writes text synchronously to a file descriptor (see {@link fdBytes}). */
+function fdSink(fd: number): Sink {
+  const write = fdBytes(fd);
+  return (chunk: string) => write(Buffer.from(chunk, 'utf8'));
+}
+
 function sameFile(a: number, b: number): boolean {
   try {
     const x = fstatSync(a);
@@ -87,6 +92,7 @@ export function processIO(): CliIO {
   const stderr = fdSink(2);
   return {
     stdout: fdSink(1),
+    stdoutBytes: fdBytes(1),
     stderr: (text) => {
       try {
         stderr(text);
@@ -148,6 +154,23 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
 }
 
+/** bytesOut is a byte sink that follows what `out` buffered so far (text written before stays first). */
+function bytesOut(out: OutputBuffer, io: CliIO): (bytes: Uint8Array) => void {
+  out.flush();
+  if (io.stdoutBytes) return io.stdoutBytes;
+  const decoder = new StringDecoder('utf8');
+  return (bytes) => io.stdout(decoder.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+}
+
+/** fileSize is the size of a file to read, 0 when it cannot be told (reading reports why). */
+function fileSize(path: string | undefined): number {
+  try {
+    return path === undefined ? 0 : statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** fail prints `wirelab: message` and returns the exit code. */
 function fail(io: CliIO, message: string, code: number): number {
   io.stderr(`wirelab: ${message}\n`);
@@ -166,8 +189,6 @@ function fileErrorMessage(path: string, error: CaptureFileError): string {
   return `The file "${path}" appears to be damaged or corrupt.\n(${error.message})`;
 }
 
-const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype', 'sll.ltype'];
-
 async function run(o: CliOptions, io: CliIO): Promise<number> {
   // Live capture: `-i` is a name or the number `-D` prints (resolved first, as tshark's option loop does).
   let live: CaptureTarget | undefined;
@@ -177,90 +198,14 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
     live = target;
   }
   // The registry, preferences, decode-as rules, fields and filters are checked before reading.
-  const probe = new DissectionSession(allModules);
-  const registry = probe.registry;
-  const prefs: Record<string, string | number | boolean> = {};
-  for (const p of o.prefs) {
-    if (!registry.prefDefs.has(p.name)) return fail(io, `-o flag "${p.raw}" specifies unknown preference`, 1);
-    try {
-      prefs[p.name] = parsePrefValue(registry, p.name, p.value);
-    } catch (error) {
-      return fail(io, error instanceof Error ? error.message : String(error), 1);
-    }
-  }
-  for (const rule of o.decodeAs) {
-    if (!KNOWN_TABLES.includes(rule.table) && registry.tables.values(rule.table).length === 0) {
-      return fail(io, `Unknown layer type -- ${rule.table}\nValid layer types are:\n${KNOWN_TABLES.map((t) => `\t${t}`).join('\n')}`, 1);
-    }
-    if (!registry.tables.module(rule.proto)?.dissect) {
-      const valid = registry.modules
-        .filter((m) => m.dissect !== undefined && m.proto.abbrev !== 'frame')
-        .map((m) => `\t${m.proto.abbrev} (${m.proto.name})`)
-        .sort();
-      return fail(io, `Unknown protocol -- "${rule.proto}"\nValid protocols for layer type "${rule.table}" are:\n${valid.join('\n')}`, 1);
-    }
-  }
-  let stats: StatsRequest[];
-  try {
-    stats = parseStats(o.stats);
-  } catch (error) {
-    return fail(io, (error as Error).message, 1);
-  }
-
-  const lookup = (abbrev: string) => registry.fields.get(abbrev);
-  let printer: FieldsPrinter | undefined;
-  if (o.outputFormat === 'fields') {
-    const invalid = FieldsPrinter.invalidFields(o.fields, lookup);
-    if (invalid.length > 0) return fail(io, `Some fields aren't valid:\n${invalid.map((f) => `\t${f}`).join('\n')}`, 1);
-    printer = new FieldsPrinter(o.fields, lookup, o.fieldsOptions);
-  }
-  const compile = (text: string | undefined): CompiledFilter | string | undefined => {
-    if (text === undefined) return undefined;
-    const compiled = compileFilter(text, registry.fields);
-    return compiled.ok ? compiled.filter : formatFilterError(text, compiled.error);
-  };
-  const readFilter = compile(o.readFilter);
-  if (typeof readFilter === 'string') return fail(io, readFilter, 2);
-  const displayFilter = compile(o.displayFilter);
-  if (typeof displayFilter === 'string') return fail(io, displayFilter, 2);
-
-  // What to print and therefore how much tree to build.
-  const printing = !o.quiet && (o.writeFile === undefined || o.printSummary);
-  const text = o.outputFormat === 'text';
-  const summary = printing && text && (o.printSummary || (!o.verbose && !o.hex));
-  const verbose = printing && text && o.verbose;
-  const hex = printing && text && o.hex;
-  const json = printing && o.outputFormat === 'json';
-  const fields = printing && printer !== undefined ? printer : undefined;
-  let mode: TreeMode = 'none';
-  const interest = new Set<string>();
-  if (verbose || hex || json) mode = 'full';
-  else {
-    if (fields) for (const f of fields.interest()) interest.add(f);
-    for (const f of readFilter?.fields ?? []) interest.add(f);
-    for (const f of displayFilter?.fields ?? []) interest.add(f);
-    if (interest.size > 0) mode = 'fields';
-  }
-  // Only the summary and `_ws.col.*` read the columns (-V, -x and json print them too).
-  const columns = summary || verbose || hex || json || (fields?.usesColumns() ?? false);
-  // Demand-driven: when nothing printed or filtered depends on TCP payloads (and no -z report reads
-  // them), a one-pass run skips their reassembly and dissection (docs/cli.md).
-  const tcpPayloads = mode !== 'fields' || columns || o.twoPass || stats.length > 0 || [...interest].some(fieldNeedsTcpPayload);
+  const planned = planRun(o);
+  if (!planned.ok) return fail(io, planned.message, planned.code);
+  const plan = planned.plan;
+  const { readFilter, displayFilter, stats, printing, json, fields, mode, interest, columns } = plan;
 
   const out = new OutputBuffer(io.stdout);
   let sessionUsed: DissectionSession | undefined;
-  const makeSession = (): DissectionSession => {
-    sessionUsed = new DissectionSession(allModules, {
-      prefs,
-      decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
-      keepFrameData: o.twoPass,
-      trackRowUpdates: false,
-      tcpPayloads,
-    });
-    // Nothing here reads mail transcripts (`-z credentials` reads credentials, which stay collected).
-    setMailTranscripts(sessionUsed, false);
-    return sessionUsed;
-  };
+  const makeSession = (): DissectionSession => (sessionUsed = plan.makeSession());
 
   let writer: CaptureWriter | undefined;
   let writerError: string | undefined;
@@ -313,21 +258,8 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       }
     }
     if (!printing) return;
-    if (fields) {
-      out.write(fields.row(v));
-    } else if (json) {
-      out.write((jsonCount++ === 0 ? '  ' : ',\n  ') + jsonFrame(v));
-    } else {
-      if (summary) out.write(summaryLine(columnsOf(v)) + '\n');
-      if (verbose) {
-        out.write(detailText(v, o.onlyProtocols));
-        if (!hex) out.write('\n');
-      }
-      if (hex) {
-        if (summary || verbose) out.write('\n');
-        out.write(hexText(v.result.sources) + '\n');
-      }
-    }
+    if (json) out.write((jsonCount++ === 0 ? '  ' : ',\n  ') + jsonFrame(v));
+    else out.write(frameText(plan, v, o.onlyProtocols));
     // Live capture prints every frame as it arrives.
     if (o.lineBuffered || live !== undefined) out.flush();
   };
@@ -358,7 +290,13 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       if (captured.failure !== undefined) throw captured.failure;
       result = { info: captured.info, error: null, read: captured.status.packets, displayed: captured.displayed };
     } else {
-      result = await runPipeline(spec);
+      // Big files are sharded across worker threads when nothing printed depends on other shards.
+      const workers = parallelRefusal(o, plan) === undefined ? workerCount(fileSize(o.readFile)) : 0;
+      const file = workers > 0 ? workerFile(import.meta.url) : undefined;
+      result =
+        file !== undefined
+          ? await runParallel({ path: spec.path, file, workers, options: o, count: o.count, onInfo: spec.onInfo, out: bytesOut(out, io) })
+          : await runPipeline(spec);
     }
   } catch (error) {
     writer?.abort();

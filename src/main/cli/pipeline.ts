@@ -41,8 +41,11 @@ export interface ReadOutcome {
   records: number;
 }
 
-/** BatchHandler processes one chunk's records; returning false stops reading. */
-type BatchHandler = (records: CaptureRecord[], info: CaptureFileInfo) => boolean;
+/**
+ * BatchHandler processes one chunk's records; returning false stops reading. It may return a promise
+ * (the parallel reader waits there while its workers are busy) and the next chunk is read after it.
+ */
+type BatchHandler = (records: CaptureRecord[], info: CaptureFileInfo) => boolean | Promise<boolean>;
 
 function openFailure(path: string, error: unknown): OpenError {
   const code = (error as { code?: string }).code;
@@ -89,10 +92,10 @@ export async function streamRecords(path: string, onBatch: BatchHandler): Promis
     const parser = new CaptureParser({ compressed });
     let records = 0;
     let stopped = false;
-    const deliver = (chunk: Uint8Array): boolean => {
+    const deliver = async (chunk: Uint8Array): Promise<boolean> => {
       const batch = parser.push(chunk);
       records += batch.length;
-      if (batch.length > 0 && !onBatch(batch, parser.info!)) {
+      if (batch.length > 0 && !(await onBatch(batch, parser.info!))) {
         stopped = true;
         return false;
       }
@@ -100,12 +103,12 @@ export async function streamRecords(path: string, onBatch: BatchHandler): Promis
     };
     let streamFailure: CaptureFileError | null = null;
     if (!compressed) {
-      for (let chunk: Uint8Array | null = first; chunk !== null; chunk = read()) if (!deliver(chunk)) break;
+      for (let chunk: Uint8Array | null = first; chunk !== null; chunk = read()) if (!(await deliver(chunk))) break;
     } else {
       close();
       const gunzip = createReadStream(path).pipe(createGunzip({ chunkSize: READ_CHUNK_SIZE }));
       try {
-        for await (const chunk of gunzip as AsyncIterable<Buffer>) if (!deliver(chunk)) break;
+        for await (const chunk of gunzip as AsyncIterable<Buffer>) if (!(await deliver(chunk))) break;
       } catch (error) {
         const code = (error as { code?: string }).code;
         streamFailure =
@@ -181,6 +184,15 @@ class FrameClock {
     this.firstNsec = rec.tsNsec;
   }
 
+  /** setTimes fixes the first and previous record's times (a shard's reader knows them, not the shard). */
+  setTimes(first: { sec: number; nsec: number }, prev: { sec: number; nsec: number }): void {
+    this.started = this.firstSet = true;
+    this.firstSec = first.sec;
+    this.firstNsec = first.nsec;
+    this.prevSec = prev.sec;
+    this.prevNsec = prev.nsec;
+  }
+
   frameInput(number: number, rec: CaptureRecord, info: CaptureFileInfo): FrameInput {
     if (!this.started) {
       this.started = true;
@@ -254,6 +266,16 @@ export class SinglePass {
   constructor(private readonly spec: FrameSpec) {
     this.session = spec.makeSession();
     this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true };
+  }
+
+  /**
+   * pushShard dissects a record of one shard of a file (./parallel.ts): its frame number and the times
+   * of the file's first record and of the record before it come from the reader, which saw them all.
+   */
+  pushShard(rec: CaptureRecord, info: CaptureFileInfo, number: number, first: { sec: number; nsec: number }, prev: { sec: number; nsec: number }): void {
+    this.clock.setTimes(first, prev);
+    this.read = number - 1;
+    this.push(rec, info);
   }
 
   /** push dissects the next record, with `info` the facts of its file (or live interface). */

@@ -1,0 +1,290 @@
+/**
+ * Parallel one-pass reading of a capture file: the main thread reads records and deals them out to
+ * dissection workers (./worker.ts) by the unordered pair of their IP addresses
+ * ({@link addressPairHash}); each worker runs its own session over its shard, in frame order, filters
+ * and formats its displayed frames; the main thread writes the texts back in frame order.
+ *
+ * Why this gives the same output as one thread: every piece of state a dissector keeps between frames
+ * (TCP streams and reassembly, IP fragments, UDP/DNS/ICMP transactions, SMTP/POP sessions) is keyed by
+ * a conversation that includes both addresses, so a shard holds every frame that state can see. What is
+ * NOT shard-local is refused up front by {@link parallelRefusal}: stream indexes numbered across the whole
+ * file (`tcp.stream`, `udp.stream`), the previous *displayed* frame's time, -V/-x/json trees (they print
+ * that time), -w, -2, -z reports and live capture all run on one thread. Frames the peek cannot place
+ * (ARP, other EtherTypes) all go to the first worker. The frame number and the times of the file's first
+ * record and of the previous record travel with every record.
+ *
+ * Flow control: at most {@link MAX_IN_FLIGHT} chunks (1 MiB of records each) are out at once, so memory
+ * stays flat however big the file is.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { addressPairHash } from '../engine/decode/flow-peek';
+import type { CaptureFileInfo, CaptureRecord } from '../engine/file/types';
+import type { CliOptions } from './args';
+import { streamRecords, type PipelineResult } from './pipeline';
+import type { RunPlan } from './plan';
+
+/** fields whose values depend on frames outside a shard */
+const ORDER_DEPENDENT_FIELDS = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
+/** chunks in flight at once */
+const MAX_IN_FLIGHT = 4;
+/** files smaller than this are read on one thread (starting workers costs more than it saves) */
+const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
+/** semi-space size of every isolate once workers run (MiB) */
+const WORKER_SEMI_SPACE_MB = 32;
+/** numbers per record in a batch's meta array */
+export const META = 9;
+
+/** BatchMessage is one chunk's records for one worker. */
+export interface BatchMessage {
+  id: number;
+  info: CaptureFileInfo;
+  first: { sec: number; nsec: number };
+  /** per record: number, tsSec, tsNsec, prevSec, prevNsec, origLen, linktype, interfaceId, end of its data */
+  meta: Float64Array;
+  data: Uint8Array;
+  /** pcapng packet comments by record index in this batch */
+  comments: Record<number, string> | null;
+}
+
+/**
+ * BatchReply is a worker's output for one batch: the UTF-8 text of its displayed records back to back,
+ * and per record whether it was displayed and where its text ends in `bytes`.
+ */
+export interface BatchReply {
+  id: number;
+  bytes: Uint8Array;
+  shown: Uint8Array;
+  ends: Int32Array;
+}
+
+/** WorkerSetup is what a worker is started with. */
+export interface WorkerSetup {
+  options: CliOptions;
+}
+
+/**
+ * parallelRefusal says why a run cannot be sharded (undefined when it can). The caller also needs the
+ * built worker file and a big enough file (see {@link workerCount}).
+ */
+export function parallelRefusal(o: CliOptions, plan: RunPlan): string | undefined {
+  if (o.readFile === undefined || o.iface !== undefined) return 'not reading a file';
+  if (o.twoPass) return '-2 needs every frame in one session';
+  if (o.writeFile !== undefined) return '-w writes records in the reader';
+  if (plan.stats.length > 0) return '-z reports read one session';
+  if (plan.verbose || plan.hex || plan.json) return 'detail trees print the previous displayed frame time';
+  if (!plan.printing) return 'nothing printed';
+  if (o.lineBuffered) return '-l flushes every frame';
+  for (const f of plan.interest) if (ORDER_DEPENDENT_FIELDS.has(f)) return `${f} is numbered across the whole file`;
+  return undefined;
+}
+
+/**
+ * workerCount is how many workers to start for a file of `bytes`: WIRELAB_WORKERS when set (0 or 1 =
+ * one thread; tests force small files through the workers with it), otherwise the CPUs (at most 4,
+ * the reader needs little) for files of 8 MiB or more, and 0 on a single CPU.
+ */
+export function workerCount(bytes: number, env: string | undefined = process.env.WIRELAB_WORKERS): number {
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    return Number.isInteger(n) && n >= 2 ? Math.min(n, 16) : 0;
+  }
+  const cpus = availableParallelism();
+  return cpus >= 2 && bytes >= MIN_PARALLEL_BYTES ? Math.min(cpus, 4) : 0;
+}
+
+/** workerFile is the built worker next to the CLI bundle (absent when running from sources). */
+export function workerFile(cliUrl: string): URL | undefined {
+  for (const rel of ['./cli-worker.js', '../cli-worker.js']) {
+    const url = new URL(rel, cliUrl);
+    if (url.protocol === 'file:' && existsSync(url)) return url;
+  }
+  return undefined;
+}
+
+/** Pending is one chunk out at the workers. */
+interface Pending {
+  /** worker of each record */
+  route: Uint8Array;
+  replies: (BatchReply | undefined)[];
+  waiting: number;
+}
+
+/** output is written in chunks of about this many bytes */
+const OUT_CHUNK = 256 * 1024;
+
+/**
+ * runParallel reads `path` with `workers` workers started from `file` and writes the text of every
+ * displayed frame to `out`, in frame order, in chunks; `out` must be done with a chunk when it returns
+ * (the buffer is reused). Rejects when a worker fails.
+ */
+export async function runParallel(spec: {
+  path: string;
+  file: URL;
+  workers: number;
+  options: CliOptions;
+  count?: number;
+  out: (bytes: Uint8Array) => void;
+  onInfo?: (info: CaptureFileInfo) => void;
+}): Promise<PipelineResult> {
+  const n = spec.workers;
+  const setup: WorkerSetup = { options: spec.options };
+  // Semi-spaces of 32 MiB instead of the one-thread CLI's 64 MiB (bin/wirelab.js): each isolate has its
+  // own young generation, and together they must stay well under tshark's memory. The flag is
+  // process-wide and read when a heap is set up or grows (resourceLimits cannot lower it). An explicit
+  // --max-semi-space-size on the node command line or in NODE_OPTIONS wins.
+  if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('semi-space'))) {
+    setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+  }
+  const workers = Array.from({ length: n }, () => new Worker(spec.file, { workerData: setup }));
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let doneId = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let displayed = 0;
+  const outBuf = new Uint8Array(OUT_CHUNK);
+  let outLen = 0;
+  const emit = (bytes: Uint8Array, start: number, end: number): void => {
+    if (outLen + end - start > OUT_CHUNK) {
+      if (outLen > 0) spec.out(outBuf.subarray(0, outLen));
+      outLen = 0;
+      if (end - start > OUT_CHUNK) return spec.out(bytes.subarray(start, end));
+    }
+    outBuf.set(bytes.subarray(start, end), outLen);
+    outLen += end - start;
+  };
+  const flush = (): void => {
+    // Write out every leading chunk whose replies are all in, copying runs of consecutive texts.
+    for (let p = pending.get(doneId); p !== undefined && p.waiting === 0; p = pending.get(doneId)) {
+      pending.delete(doneId++);
+      const next = new Int32Array(n);
+      let run: BatchReply | undefined;
+      let runStart = 0;
+      let runEnd = 0;
+      for (let i = 0; i < p.route.length; i++) {
+        const w = p.route[i];
+        const reply = p.replies[w]!;
+        const k = next[w]++;
+        if (reply.shown[k] === 0) continue;
+        displayed++;
+        const start = k === 0 ? 0 : reply.ends[k - 1];
+        if (reply === run && start === runEnd) {
+          runEnd = reply.ends[k];
+          continue;
+        }
+        if (run !== undefined) emit(run.bytes, runStart, runEnd);
+        run = reply;
+        runStart = start;
+        runEnd = reply.ends[k];
+      }
+      if (run !== undefined) emit(run.bytes, runStart, runEnd);
+    }
+  };
+  workers.forEach((worker, w) => {
+    worker.on('message', (reply: BatchReply) => {
+      const p = pending.get(reply.id)!;
+      p.replies[w] = reply;
+      p.waiting--;
+      try {
+        flush();
+      } catch (error) {
+        failure ??= error as Error;
+      }
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failure ??= new Error(`a dissection worker failed: ${error.message}`, { cause: error });
+      wake?.();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) failure ??= new Error(`a dissection worker exited with code ${code}`);
+      wake?.();
+    });
+  });
+  const waitUntil = async (done: () => boolean): Promise<void> => {
+    while (!done()) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    if (failure) throw failure;
+  };
+
+  const count = spec.count ?? Infinity;
+  let read = 0;
+  let first: { sec: number; nsec: number } | undefined;
+  const prev = { sec: 0, nsec: 0 };
+  try {
+    const outcome = await streamRecords(spec.path, async (records, info) => {
+      spec.onInfo?.(info);
+      const take = Math.min(records.length, count - read);
+      const route = new Uint8Array(take);
+      const counts = new Int32Array(n);
+      const bytes = new Float64Array(n);
+      for (let i = 0; i < take; i++) {
+        const r = records[i];
+        const h = addressPairHash(r.linktype, r.data);
+        const w = h < 0 ? 0 : h % n;
+        route[i] = w;
+        counts[w]++;
+        bytes[w] += r.data.length;
+      }
+      const metas = Array.from({ length: n }, (_, w) => new Float64Array(counts[w] * META));
+      const datas = Array.from({ length: n }, (_, w) => new Uint8Array(bytes[w]));
+      const comments: (Record<number, string> | null)[] = new Array(n).fill(null);
+      const fill = new Int32Array(n);
+      const offset = new Float64Array(n);
+      for (let i = 0; i < take; i++) {
+        const r: CaptureRecord = records[i];
+        first ??= { sec: r.tsSec, nsec: r.tsNsec };
+        if (read === 0) {
+          prev.sec = r.tsSec;
+          prev.nsec = r.tsNsec;
+        }
+        const w = route[i];
+        const k = fill[w]++;
+        const m = metas[w];
+        const at = k * META;
+        datas[w].set(r.data, offset[w]);
+        offset[w] += r.data.length;
+        m[at] = ++read;
+        m[at + 1] = r.tsSec;
+        m[at + 2] = r.tsNsec;
+        m[at + 3] = prev.sec;
+        m[at + 4] = prev.nsec;
+        m[at + 5] = r.origLen;
+        m[at + 6] = r.linktype;
+        m[at + 7] = r.interfaceId;
+        m[at + 8] = offset[w];
+        if (r.comment !== undefined) (comments[w] ??= {})[k] = r.comment;
+        prev.sec = r.tsSec;
+        prev.nsec = r.tsNsec;
+      }
+      if (take > 0) {
+        const id = nextId++;
+        const p: Pending = { route, replies: new Array(n), waiting: 0 };
+        pending.set(id, p);
+        for (let w = 0; w < n; w++) {
+          if (counts[w] === 0) continue;
+          p.waiting++;
+          const message: BatchMessage = { id, info, first: first!, meta: metas[w], data: datas[w], comments: comments[w] };
+          workers[w].postMessage(message, [metas[w].buffer, datas[w].buffer]);
+        }
+        flush();
+      }
+      await waitUntil(() => nextId - doneId < MAX_IN_FLIGHT);
+      return read < count;
+    });
+    await waitUntil(() => doneId === nextId);
+    if (outLen > 0) spec.out(outBuf.subarray(0, outLen));
+    return { info: outcome.info, error: outcome.error, read, displayed };
+  } finally {
+    for (const worker of workers) {
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }
+  }
+}

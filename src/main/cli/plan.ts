@@ -1,0 +1,153 @@
+/**
+ * planRun turns parsed command-line options into what a file run needs: checked preferences and
+ * "decode as" rules, compiled filters, the fields printer, the tree mode and interest set, whether
+ * columns and TCP payloads are needed, and a session factory. The main thread and the parallel
+ * workers (./parallel.ts) both build their sessions from the same plan, so a worker dissects, filters
+ * and prints exactly as a single-threaded run would. {@link frameText} is the one place that lays out
+ * a displayed frame's text for the text and fields formats.
+ */
+import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
+import { DissectionSession, parsePrefValue } from '../engine/decode/session';
+import { fieldNeedsTcpPayload } from '../engine/decode/tcp';
+import type { TreeMode } from '../engine/decode/tree';
+import { allModules } from '../engine/modules';
+import { setMailTranscripts } from '../engine/dissect/mailinfo';
+import type { CliOptions } from './args';
+import { FieldsPrinter, columnsOf, detailText, hexText, summaryLine, type FrameView } from './output';
+import { parseStats, type StatsRequest } from './stats';
+
+const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype', 'sll.ltype'];
+
+/** RunPlan is everything a run derives from its options before reading the first record. */
+export interface RunPlan {
+  readFilter?: CompiledFilter;
+  displayFilter?: CompiledFilter;
+  stats: StatsRequest[];
+  /** something is printed per frame (not -q, and not only -w without -P). */
+  printing: boolean;
+  summary: boolean;
+  verbose: boolean;
+  hex: boolean;
+  json: boolean;
+  /** the `-T fields` printer, when printing fields. */
+  fields?: FieldsPrinter;
+  mode: TreeMode;
+  /** fields kept in `fields` mode (printed fields plus filter fields). */
+  interest: Set<string>;
+  /** only the summary and `_ws.col.*` read the columns (-V, -x and json print them too). */
+  columns: boolean;
+  tcpPayloads: boolean;
+  /** makeSession returns a fresh session configured by the options. */
+  makeSession: () => DissectionSession;
+}
+
+/** PlanResult is a plan, or the message and exit code of a bad option. */
+export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; message: string; code: number };
+
+/** planRun checks and plans a run of `o` (the registry, preferences, decode-as rules, fields, filters). */
+export function planRun(o: CliOptions): PlanResult {
+  const fail = (message: string, code: number): PlanResult => ({ ok: false, message, code });
+  const registry = new DissectionSession(allModules).registry;
+  const prefs: Record<string, string | number | boolean> = {};
+  for (const p of o.prefs) {
+    if (!registry.prefDefs.has(p.name)) return fail(`-o flag "${p.raw}" specifies unknown preference`, 1);
+    try {
+      prefs[p.name] = parsePrefValue(registry, p.name, p.value);
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error), 1);
+    }
+  }
+  for (const rule of o.decodeAs) {
+    if (!KNOWN_TABLES.includes(rule.table) && registry.tables.values(rule.table).length === 0) {
+      return fail(`Unknown layer type -- ${rule.table}\nValid layer types are:\n${KNOWN_TABLES.map((t) => `\t${t}`).join('\n')}`, 1);
+    }
+    if (!registry.tables.module(rule.proto)?.dissect) {
+      const valid = registry.modules
+        .filter((m) => m.dissect !== undefined && m.proto.abbrev !== 'frame')
+        .map((m) => `\t${m.proto.abbrev} (${m.proto.name})`)
+        .sort();
+      return fail(`Unknown protocol -- "${rule.proto}"\nValid protocols for layer type "${rule.table}" are:\n${valid.join('\n')}`, 1);
+    }
+  }
+  let stats: StatsRequest[];
+  try {
+    stats = parseStats(o.stats);
+  } catch (error) {
+    return fail((error as Error).message, 1);
+  }
+
+  const lookup = (abbrev: string) => registry.fields.get(abbrev);
+  let printer: FieldsPrinter | undefined;
+  if (o.outputFormat === 'fields') {
+    const invalid = FieldsPrinter.invalidFields(o.fields, lookup);
+    if (invalid.length > 0) return fail(`Some fields aren't valid:\n${invalid.map((f) => `\t${f}`).join('\n')}`, 1);
+    printer = new FieldsPrinter(o.fields, lookup, o.fieldsOptions);
+  }
+  const compile = (text: string | undefined): CompiledFilter | string | undefined => {
+    if (text === undefined) return undefined;
+    const compiled = compileFilter(text, registry.fields);
+    return compiled.ok ? compiled.filter : formatFilterError(text, compiled.error);
+  };
+  const readFilter = compile(o.readFilter);
+  if (typeof readFilter === 'string') return fail(readFilter, 2);
+  const displayFilter = compile(o.displayFilter);
+  if (typeof displayFilter === 'string') return fail(displayFilter, 2);
+
+  // What to print and therefore how much tree to build.
+  const printing = !o.quiet && (o.writeFile === undefined || o.printSummary);
+  const text = o.outputFormat === 'text';
+  const summary = printing && text && (o.printSummary || (!o.verbose && !o.hex));
+  const verbose = printing && text && o.verbose;
+  const hex = printing && text && o.hex;
+  const json = printing && o.outputFormat === 'json';
+  const fields = printing && printer !== undefined ? printer : undefined;
+  let mode: TreeMode = 'none';
+  const interest = new Set<string>();
+  if (verbose || hex || json) mode = 'full';
+  else {
+    if (fields) for (const f of fields.interest()) interest.add(f);
+    for (const f of readFilter?.fields ?? []) interest.add(f);
+    for (const f of displayFilter?.fields ?? []) interest.add(f);
+    if (interest.size > 0) mode = 'fields';
+  }
+  const columns = summary || verbose || hex || json || (fields?.usesColumns() ?? false);
+  // Demand-driven: when nothing printed or filtered depends on TCP payloads (and no -z report reads
+  // them), a one-pass run skips their reassembly and dissection (docs/cli.md).
+  const tcpPayloads = mode !== 'fields' || columns || o.twoPass || stats.length > 0 || [...interest].some(fieldNeedsTcpPayload);
+
+  const makeSession = (): DissectionSession => {
+    const session = new DissectionSession(allModules, {
+      prefs,
+      decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
+      keepFrameData: o.twoPass,
+      trackRowUpdates: false,
+      tcpPayloads,
+    });
+    // Nothing here reads mail transcripts (`-z credentials` reads credentials, which stay collected).
+    setMailTranscripts(session, false);
+    return session;
+  };
+  return {
+    ok: true,
+    plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, makeSession },
+  };
+}
+
+/**
+ * frameText is the printed text of one displayed frame in the text and fields formats (json frames are
+ * joined by the caller, which knows their separators).
+ */
+export function frameText(plan: RunPlan, v: FrameView, onlyProtocols: readonly string[] | undefined): string {
+  if (plan.fields) return plan.fields.row(v);
+  let text = '';
+  if (plan.summary) text += summaryLine(columnsOf(v)) + '\n';
+  if (plan.verbose) {
+    text += detailText(v, onlyProtocols);
+    if (!plan.hex) text += '\n';
+  }
+  if (plan.hex) {
+    if (plan.summary || plan.verbose) text += '\n';
+    text += hexText(v.result.sources) + '\n';
+  }
+  return text;
+}

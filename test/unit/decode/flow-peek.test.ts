@@ -1,0 +1,52 @@
+/**
+ * addressPairHash (the parallel reader's shard key): the same for both directions of a conversation on
+ * every link type the engine reads, different for other address pairs, and -1 where there is no IP header.
+ */
+import { describe, expect, it } from 'vitest';
+import { addressPairHash } from '../../../src/main/engine/decode/flow-peek';
+import { arp, bytes, eth, ipv4, ipv6, tcp, udp } from '../../support/packets';
+
+const MAC_A = '02:00:00:00:00:01';
+const MAC_B = '02:00:00:00:00:02';
+const v4 = (src: string, dst: string) => ipv4(src, dst, 6, tcp(40000, 25, 1, 1, 0x18, new Uint8Array(3)));
+const v6 = (src: string, dst: string) => ipv6(src, dst, 17, udp(5353, 53, new Uint8Array(4)));
+const vlan = (payload: Uint8Array) => bytes([2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00], payload);
+const sll = (payload: Uint8Array, proto = 0x0800) => bytes([0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, proto >> 8, proto & 255], payload);
+const sll2 = (payload: Uint8Array, proto = 0x0800) => bytes([proto >> 8, proto & 255, 0, 0, 0, 0, 0, 1, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0], payload);
+const nullLoop = (payload: Uint8Array) => bytes([2, 0, 0, 0], payload);
+
+describe('addressPairHash', () => {
+  it('is symmetric and tells address pairs apart on every link type', () => {
+    const cases: [string, number, (p: Uint8Array) => Uint8Array][] = [
+      ['ethernet', 1, (p) => eth(MAC_A, MAC_B, 0x0800, p)],
+      ['802.1Q', 1, vlan],
+      ['sll', 113, sll],
+      ['sll2', 276, sll2],
+      ['null', 0, nullLoop],
+      ['raw', 101, (p) => p],
+      ['ipv4', 228, (p) => p],
+    ];
+    for (const [name, linktype, wrap] of cases) {
+      const ab = addressPairHash(linktype, wrap(v4('192.168.1.2', '10.0.0.25')));
+      const ba = addressPairHash(linktype, wrap(v4('10.0.0.25', '192.168.1.2')));
+      const other = addressPairHash(linktype, wrap(v4('192.168.1.3', '10.0.0.25')));
+      expect(ab, name).toBeGreaterThanOrEqual(0);
+      expect(ba, name).toBe(ab);
+      expect(other, name).not.toBe(ab);
+    }
+    const a = addressPairHash(1, eth(MAC_A, MAC_B, 0x86dd, v6('2001:db8::1', '2001:db8::35')));
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(addressPairHash(1, eth(MAC_B, MAC_A, 0x86dd, v6('2001:db8::35', '2001:db8::1')))).toBe(a);
+    expect(addressPairHash(229, v6('2001:db8::35', '2001:db8::1'))).toBe(a);
+    expect(addressPairHash(1, eth(MAC_B, MAC_A, 0x86dd, v6('2001:db8::35', '2001:db8::2')))).not.toBe(a);
+  });
+
+  it('returns -1 without an IP header it can read', () => {
+    expect(addressPairHash(1, eth(MAC_A, MAC_B, 0x0806, arp(1, MAC_A, '10.0.0.1', '00:00:00:00:00:00', '10.0.0.2')))).toBe(-1);
+    expect(addressPairHash(1, eth(MAC_A, MAC_B, 0x0800, new Uint8Array(10)))).toBe(-1);
+    expect(addressPairHash(1, new Uint8Array(5))).toBe(-1);
+    expect(addressPairHash(113, sll(v4('10.0.0.1', '10.0.0.2'), 0x0806))).toBe(-1);
+    expect(addressPairHash(276, sll2(new Uint8Array(3)))).toBe(-1);
+    expect(addressPairHash(147, v4('10.0.0.1', '10.0.0.2'))).toBe(-1);
+  });
+});
