@@ -4,6 +4,8 @@
  *  - `-r F` summaries (full first pass incl. reassembly and SMTP/POP/IMF): ≤ 1/4 time, ≤ 1/2 RSS;
  *  - `-Y "tcp.port==25"`: ≤ 1/4 time.
  * Both tools write to a pipe that is counted and discarded, measured with GNU time in the same run.
+ * Wirelab runs as installed (sharded across worker threads on a multi-core machine, docs/cli.md) and
+ * again on one thread (WIRELAB_WORKERS=0) for reference.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,11 @@ console.log(`capture: ${capture}`);
 for (const c of cases) {
   const ours = measure(process.execPath, [cli, '-r', capture, ...c.args]);
   const theirs = measure('tshark', ['-r', capture, '-o', 'tcp.desegment_tcp_streams:TRUE', ...c.args]);
+  // The same run on one thread (the parallel reader turned off), for reference.
+  const one = measure(process.execPath, [cli, '-r', capture, ...c.args], { WIRELAB_WORKERS: '0' });
   console.log(compareRow(c.what, ours, theirs, c.time, c.mem));
-  console.log(`${''.padEnd(44)} output bytes: wirelab ${ours.stdoutBytes}, tshark ${theirs.stdoutBytes}`);
+  console.log(
+    `${''.padEnd(44)} one thread: ${one.wallSeconds.toFixed(2)} s ${one.peakRssMb.toFixed(0)} MB; ` +
+      `output bytes: wirelab ${ours.stdoutBytes} (one thread ${one.stdoutBytes}), tshark ${theirs.stdoutBytes}`,
+  );
 }
