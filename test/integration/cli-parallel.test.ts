@@ -18,7 +18,7 @@ import { buildCli } from '../support/cli-build';
 import type { LabCapture } from '../support/lab-captures';
 import { run, type RunResult } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
-import { parallelRefusal, workerCount } from '../../src/main/cli/parallel';
+import { parallelRefusal, shardCount } from '../../src/main/cli/parallel';
 import { parseArgs, type CliOptions } from '../../src/main/cli/args';
 import { planRun } from '../../src/main/cli/plan';
 
@@ -171,10 +171,10 @@ describe('when the reader shards', () => {
   });
 
   it('starts workers only for big files on several CPUs, or when told', () => {
-    expect(workerCount(1_000_000, undefined)).toBe(0);
-    expect(workerCount(100_000_000, '0')).toBe(0);
-    expect(workerCount(100, '2')).toBe(2);
-    expect(workerCount(100, '64')).toBe(16);
-    expect(workerCount(100, 'lots')).toBe(0);
+    expect(shardCount(1_000_000, undefined)).toBe(0);
+    expect(shardCount(100_000_000, '0')).toBe(0);
+    expect(shardCount(100, '2')).toBe(2);
+    expect(shardCount(100, '64')).toBe(16);
+    expect(shardCount(100, 'lots')).toBe(0);
   });
 });

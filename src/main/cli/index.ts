@@ -19,7 +19,7 @@ import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../e
 import { CaptureError } from '../engine/capture/types';
 import { parseArgs, USAGE, type CliOptions } from './args';
 import { OutputBuffer, jsonFrame, type FrameView, type Sink } from './output';
-import { parallelRefusal, runParallel, workerCount, workerFile } from './parallel';
+import { parallelRefusal, runParallel, shardCount, workerFile } from './parallel';
 import { frameText, planRun } from './plan';
 import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
 import type { CaptureTarget, LiveResult } from './capture';
@@ -291,11 +291,11 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       result = { info: captured.info, error: null, read: captured.status.packets, displayed: captured.displayed };
     } else {
       // Big files are sharded across worker threads when nothing printed depends on other shards.
-      const workers = parallelRefusal(o, plan) === undefined ? workerCount(fileSize(o.readFile)) : 0;
-      const file = workers > 0 ? workerFile(import.meta.url) : undefined;
+      const shards = parallelRefusal(o, plan) === undefined ? shardCount(fileSize(o.readFile)) : 0;
+      const file = shards > 0 ? workerFile(import.meta.url) : undefined;
       result =
         file !== undefined
-          ? await runParallel({ path: spec.path, file, workers, options: o, count: o.count, onInfo: spec.onInfo, out: bytesOut(out, io) })
+          ? await runParallel({ path: spec.path, file, shards, plan, options: o, count: o.count, onInfo: spec.onInfo, out: bytesOut(out, io) })
           : await runPipeline(spec);
     }
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * Parallel one-pass reading of a capture file: the main thread reads records and deals them out to
- * dissection workers (./worker.ts) by the unordered pair of their IP addresses
- * ({@link addressPairHash}); each worker runs its own session over its shard, in frame order, filters
- * and formats its displayed frames; the main thread writes the texts back in frame order.
+ * shards by the unordered pair of their IP addresses ({@link addressPairHash}); every shard runs its own
+ * session over its records in frame order, filters and formats its displayed frames
+ * ({@link ShardDissector}); the main thread dissects the first shard itself, worker threads
+ * (./worker.ts) the others, and the main thread writes the texts back in frame order.
  *
  * Why this gives the same output as one thread: every piece of state a dissector keeps between frames
  * (TCP streams and reassembly, IP fragments, UDP/DNS/ICMP transactions, SMTP/POP sessions) is keyed by
@@ -10,7 +11,7 @@
  * NOT shard-local is refused up front by {@link parallelRefusal}: stream indexes numbered across the whole
  * file (`tcp.stream`, `udp.stream`), the previous *displayed* frame's time, -V/-x/json trees (they print
  * that time), -w, -2, -z reports and live capture all run on one thread. Frames the peek cannot place
- * (ARP, other EtherTypes) all go to the first worker. The frame number and the times of the file's first
+ * (ARP, other EtherTypes) all go to the first shard. The frame number and the times of the file's first
  * record and of the previous record travel with every record.
  *
  * Flow control: at most {@link MAX_IN_FLIGHT} chunks (1 MiB of records each) are out at once, so memory
@@ -25,6 +26,7 @@ import type { CaptureFileInfo, CaptureRecord } from '../engine/file/types';
 import type { CliOptions } from './args';
 import { streamRecords, type PipelineResult } from './pipeline';
 import type { RunPlan } from './plan';
+import { META, ShardDissector, type BatchMessage, type BatchReply } from './shard';
 
 /** fields whose values depend on frames outside a shard */
 const ORDER_DEPENDENT_FIELDS = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
@@ -34,37 +36,6 @@ const MAX_IN_FLIGHT = 4;
 const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
 /** semi-space size of every isolate once workers run (MiB) */
 const WORKER_SEMI_SPACE_MB = 32;
-/** numbers per record in a batch's meta array */
-export const META = 9;
-
-/** BatchMessage is one chunk's records for one worker. */
-export interface BatchMessage {
-  id: number;
-  info: CaptureFileInfo;
-  first: { sec: number; nsec: number };
-  /** per record: number, tsSec, tsNsec, prevSec, prevNsec, origLen, linktype, interfaceId, end of its data */
-  meta: Float64Array;
-  data: Uint8Array;
-  /** pcapng packet comments by record index in this batch */
-  comments: Record<number, string> | null;
-}
-
-/**
- * BatchReply is a worker's output for one batch: the UTF-8 text of its displayed records back to back,
- * and per record whether it was displayed and where its text ends in `bytes`.
- */
-export interface BatchReply {
-  id: number;
-  bytes: Uint8Array;
-  shown: Uint8Array;
-  ends: Int32Array;
-}
-
-/** WorkerSetup is what a worker is started with. */
-export interface WorkerSetup {
-  options: CliOptions;
-}
-
 /**
  * parallelRefusal says why a run cannot be sharded (undefined when it can). The caller also needs the
  * built worker file and a big enough file (see {@link workerCount}).
@@ -82,11 +53,11 @@ export function parallelRefusal(o: CliOptions, plan: RunPlan): string | undefine
 }
 
 /**
- * workerCount is how many workers to start for a file of `bytes`: WIRELAB_WORKERS when set (0 or 1 =
- * one thread; tests force small files through the workers with it), otherwise the CPUs (at most 4,
- * the reader needs little) for files of 8 MiB or more, and 0 on a single CPU.
+ * shardCount is how many shards (the main thread plus worker threads) to use for a file of `bytes`:
+ * WIRELAB_WORKERS when set (0 or 1 = one thread; tests force small files through the workers with
+ * it), otherwise one per CPU (at most 4) for files of 8 MiB or more, and 0 on a single CPU.
  */
-export function workerCount(bytes: number, env: string | undefined = process.env.WIRELAB_WORKERS): number {
+export function shardCount(bytes: number, env: string | undefined = process.env.WIRELAB_WORKERS): number {
   if (env !== undefined && env !== '') {
     const n = Number(env);
     return Number.isInteger(n) && n >= 2 ? Math.min(n, 16) : 0;
@@ -104,9 +75,9 @@ export function workerFile(cliUrl: string): URL | undefined {
   return undefined;
 }
 
-/** Pending is one chunk out at the workers. */
+/** Pending is one chunk out at the shards. */
 interface Pending {
-  /** worker of each record */
+  /** shard of each record */
   route: Uint8Array;
   replies: (BatchReply | undefined)[];
   waiting: number;
@@ -116,21 +87,22 @@ interface Pending {
 const OUT_CHUNK = 256 * 1024;
 
 /**
- * runParallel reads `path` with `workers` workers started from `file` and writes the text of every
- * displayed frame to `out`, in frame order, in chunks; `out` must be done with a chunk when it returns
- * (the buffer is reused). Rejects when a worker fails.
+ * runParallel reads `path` in `shards` shards — the first dissected on this thread, the others by worker
+ * threads started from `file` — and writes the text of every displayed frame to `out`, in frame order,
+ * in chunks; `out` must be done with a chunk when it returns (the buffer is reused). Rejects when a
+ * worker fails.
  */
 export async function runParallel(spec: {
   path: string;
   file: URL;
-  workers: number;
+  shards: number;
+  plan: RunPlan;
   options: CliOptions;
   count?: number;
   out: (bytes: Uint8Array) => void;
   onInfo?: (info: CaptureFileInfo) => void;
 }): Promise<PipelineResult> {
-  const n = spec.workers;
-  const setup: WorkerSetup = { options: spec.options };
+  const n = spec.shards;
   // Semi-spaces of 32 MiB instead of the one-thread CLI's 64 MiB (bin/wirelab.js): each isolate has its
   // own young generation, and together they must stay well under tshark's memory. The flag is
   // process-wide and read when a heap is set up or grows (resourceLimits cannot lower it). An explicit
@@ -138,7 +110,8 @@ export async function runParallel(spec: {
   if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('semi-space'))) {
     setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
   }
-  const workers = Array.from({ length: n }, () => new Worker(spec.file, { workerData: setup }));
+  const workers = Array.from({ length: n - 1 }, () => new Worker(spec.file, { workerData: { options: spec.options } }));
+  const local = new ShardDissector(spec.plan, spec.options);
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let doneId = 0;
@@ -183,18 +156,19 @@ export async function runParallel(spec: {
       if (run !== undefined) emit(run.bytes, runStart, runEnd);
     }
   };
+  const received = (shard: number, reply: BatchReply): void => {
+    const p = pending.get(reply.id)!;
+    p.replies[shard] = reply;
+    p.waiting--;
+    try {
+      flush();
+    } catch (error) {
+      failure ??= error as Error;
+    }
+    wake?.();
+  };
   workers.forEach((worker, w) => {
-    worker.on('message', (reply: BatchReply) => {
-      const p = pending.get(reply.id)!;
-      p.replies[w] = reply;
-      p.waiting--;
-      try {
-        flush();
-      } catch (error) {
-        failure ??= error as Error;
-      }
-      wake?.();
-    });
+    worker.on('message', (reply: BatchReply) => received(w + 1, reply));
     worker.on('error', (error) => {
       failure ??= new Error(`a dissection worker failed: ${error.message}`, { cause: error });
       wake?.();
@@ -265,15 +239,12 @@ export async function runParallel(spec: {
       }
       if (take > 0) {
         const id = nextId++;
-        const p: Pending = { route, replies: new Array(n), waiting: 0 };
+        const p: Pending = { route, replies: new Array(n), waiting: n };
         pending.set(id, p);
-        for (let w = 0; w < n; w++) {
-          if (counts[w] === 0) continue;
-          p.waiting++;
-          const message: BatchMessage = { id, info, first: first!, meta: metas[w], data: datas[w], comments: comments[w] };
-          workers[w].postMessage(message, [metas[w].buffer, datas[w].buffer]);
-        }
-        flush();
+        const message = (w: number): BatchMessage => ({ id, info, first: first!, meta: metas[w], data: datas[w], comments: comments[w] });
+        // The workers' records go out first, then this thread dissects its own while they work.
+        for (let w = 1; w < n; w++) workers[w - 1].postMessage(message(w), [metas[w].buffer, datas[w].buffer]);
+        received(0, local.process(message(0)));
       }
       await waitUntil(() => nextId - doneId < MAX_IN_FLIGHT);
       return read < count;
