@@ -22,7 +22,7 @@ const cases: { what: string; args: string[]; time: number; mem: number }[] = [
   { what: '-Y "tcp.port==25"', args: ['-Y', 'tcp.port==25'], time: 0.25, mem: 1 },
 ];
 console.log(`capture: ${capture}`);
-/** best runs both tools `repeat` times, alternating, and keeps each one's fastest run (noise only adds time). */
+/** best runs a command `repeat` times and keeps its fastest run (noise on a shared machine only adds time). */
 function best(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof measure> {
   let fastest: ReturnType<typeof measure> | undefined;
   for (let i = 0; i < repeat; i++) {
