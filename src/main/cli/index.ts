@@ -22,7 +22,7 @@ import { CaptureError } from '../engine/capture/types';
 import { allModules } from '../engine/modules';
 import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import { parseArgs, USAGE, type CliOptions } from './args';
-import { FieldsPrinter, OutputBuffer, columnsOf, detailText, hexText, jsonFrame, summaryLine, type FrameView, type Sink } from './output';
+import { FieldsPrinter, OutputBuffer, detailText, hexText, jsonFrame, type ByteSink, type FrameView, type Sink } from './output';
 import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
 import type { CaptureTarget, LiveResult } from './capture';
 import { credentialsReport, followReport, parseStats, type StatsRequest } from './stats';
@@ -33,6 +33,8 @@ const VERSION = '0.1.0';
 export interface CliIO {
   /** stdout sink; may throw {@link BrokenPipe} to stop the run quietly. */
   stdout: Sink;
+  /** the same stdout for bytes already encoded as UTF-8 (optional: without it, output goes to `stdout`). */
+  stdoutBytes?: ByteSink;
   stderr: (text: string) => void;
   /**
    * true when stdout and stderr are the same file (a terminal, `2>&1`): tshark then separates the
@@ -51,10 +53,15 @@ export class BrokenPipe extends Error {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** fdSink writes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
+/** fdSink writes text synchronously to a file descriptor (see fdBytesSink). */
 function fdSink(fd: number): Sink {
-  return (chunk: string) => {
-    const bytes = Buffer.from(chunk, 'utf8');
+  const write = fdBytesSink(fd);
+  return (chunk: string) => write(Buffer.from(chunk, 'utf8'));
+}
+
+/** fdBytesSink writes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
+function fdBytesSink(fd: number): ByteSink {
+  return (bytes: Uint8Array) => {
     let offset = 0;
     while (offset < bytes.length) {
       try {
@@ -87,6 +94,7 @@ export function processIO(): CliIO {
   const stderr = fdSink(2);
   return {
     stdout: fdSink(1),
+    stdoutBytes: fdBytesSink(1),
     stderr: (text) => {
       try {
         stderr(text);
@@ -247,7 +255,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   // them), a one-pass run skips their reassembly and dissection (docs/cli.md).
   const tcpPayloads = mode !== 'fields' || columns || o.twoPass || stats.length > 0 || [...interest].some(fieldNeedsTcpPayload);
 
-  const out = new OutputBuffer(io.stdout);
+  const out = new OutputBuffer(io.stdout, io.stdoutBytes);
   let sessionUsed: DissectionSession | undefined;
   const makeSession = (): DissectionSession => {
     sessionUsed = new DissectionSession(allModules, {
@@ -314,11 +322,11 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
     }
     if (!printing) return;
     if (fields) {
-      out.write(fields.row(v));
+      fields.writeRow(out, v);
     } else if (json) {
       out.write((jsonCount++ === 0 ? '  ' : ',\n  ') + jsonFrame(v));
     } else {
-      if (summary) out.write(summaryLine(columnsOf(v)) + '\n');
+      if (summary) out.writeSummary(v);
       if (verbose) {
         out.write(detailText(v, o.onlyProtocols));
         if (!hex) out.write('\n');

@@ -9,13 +9,14 @@
  *  - `-V`: the detail tree, four spaces per level, hidden items skipped, generated items in brackets;
  *  - `-x`: the hex dump of every data source, with "Name (N bytes):" headers when there are several;
  *  - `-T json`: Wirelab's own JSON (docs/cli.md), one frame object per line inside one array.
- * Everything goes through {@link OutputBuffer}, which builds big strings and hands them to the sink in
- * chunks of about 64 KiB (one write syscall per chunk, not per line).
+ * Everything goes through {@link OutputBuffer}, which encodes into a reused 64 KiB buffer and hands it to
+ * the sink when full (one write syscall per chunk, not per line).
  */
 import { formatFieldValue } from '../../shared/format';
 import type { FieldDef } from '../../shared/fields';
 import type { DataSource, DetailNode } from '../../shared/model';
 import { toDetailNodes } from '../engine/decode/detail';
+import { ipv4Text } from '../engine/decode/ipv4';
 import type { FrameInput } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
@@ -24,26 +25,231 @@ import type { FieldsOptions } from './args';
 /** Sink receives output chunks; it may throw (EPIPE) to stop the run. */
 export type Sink = (chunk: string) => void;
 
-const CHUNK = 64 * 1024;
+/**
+ * ByteSink receives output already encoded as UTF-8 (the process's stdout); the bytes are only valid
+ * during the call. It may throw (EPIPE) to stop the run.
+ */
+export type ByteSink = (bytes: Uint8Array) => void;
 
-/** OutputBuffer collects output text and flushes it to a sink in ~64 KiB chunks. */
+/** CAPACITY is the output buffer's size: one write syscall per ~64 KiB, not per line. */
+const CAPACITY = 64 * 1024;
+
+/** ARROW is ` → ` in UTF-8 (the summary line's separator between Source and Destination). */
+const ARROW = [0x20, 0xe2, 0x86, 0x92, 0x20] as const;
+
+/**
+ * OutputBuffer encodes output text into a reused 64 KiB byte buffer and hands it to the sink when full:
+ * no per-line strings are concatenated, flattened and re-encoded. The summary line and `-T fields` rows
+ * are laid out straight into the bytes ({@link OutputBuffer.writeSummary}, {@link FieldsPrinter.writeRow}).
+ * With a {@link ByteSink} the bytes go out as they are; otherwise each chunk is decoded for the string sink
+ * (tests that collect output in memory).
+ */
 export class OutputBuffer {
-  private text = '';
-  constructor(private readonly sink: Sink) {}
+  private readonly buf = Buffer.allocUnsafe(CAPACITY);
+  private pos = 0;
+  constructor(
+    private readonly sink: Sink,
+    private readonly bytes?: ByteSink,
+  ) {}
 
-  /** write appends text, flushing when the buffer is large. */
+  /** write appends text, flushing when the buffer is full. */
   write(s: string): void {
-    this.text += s;
-    if (this.text.length >= CHUNK) this.flush();
+    if (s.length * 3 > CAPACITY - this.pos) {
+      this.flush();
+      if (s.length * 3 > CAPACITY) {
+        // Too big for the buffer (a long -V tree): hand it over on its own.
+        if (this.bytes !== undefined) this.bytes(Buffer.from(s, 'utf8'));
+        else this.sink(s);
+        return;
+      }
+    }
+    this.put(s);
   }
 
   /** flush hands everything buffered to the sink. */
   flush(): void {
-    if (this.text.length === 0) return;
-    const t = this.text;
-    this.text = '';
-    this.sink(t);
+    if (this.pos === 0) return;
+    const n = this.pos;
+    this.pos = 0;
+    if (this.bytes !== undefined) this.bytes(this.buf.subarray(0, n));
+    else this.sink(this.buf.toString('utf8', 0, n));
   }
+
+  /** reserve makes room for `n` bytes (flushing first when they do not fit); false if they never fit. */
+  private reserve(n: number): boolean {
+    if (n <= CAPACITY - this.pos) return true;
+    this.flush();
+    return n <= CAPACITY;
+  }
+
+  /** put encodes `s` at the end (room checked by the caller: 3 bytes per UTF-16 unit) and returns its byte length. */
+  private put(s: string): number {
+    const n = s.length;
+    const buf = this.buf;
+    const at = this.pos;
+    if (n <= 32) {
+      // Short texts (addresses, ports, protocol names) are nearly always ASCII: copy them by hand.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        this.pos = at + n;
+        return n;
+      }
+    }
+    const written = buf.write(s, at);
+    this.pos = at + written;
+    return written;
+  }
+
+  private putSpaces(n: number): void {
+    if (n <= 0) return;
+    this.buf.fill(0x20, this.pos, this.pos + n);
+    this.pos += n;
+  }
+
+  /** putUint writes a non-negative integer in decimal. */
+  private putUint(value: number): number {
+    if (!(value >= 0 && value <= 0xffffffff) || !Number.isInteger(value)) return this.put(String(value));
+    const digits = decimalDigits(value);
+    const buf = this.buf;
+    let at = this.pos + digits;
+    this.pos = at;
+    do {
+      const q = Math.floor(value / 10);
+      buf[--at] = 0x30 + (value - q * 10);
+      value = q;
+    } while (value > 0);
+    return digits;
+  }
+
+  /** putRight writes `s` right-aligned in `width` bytes (a minimum, as tshark's columns). */
+  private putRight(s: string, width: number): void {
+    const start = this.pos;
+    const n = this.put(s);
+    if (n >= width) return;
+    const pad = width - n;
+    this.buf.copyWithin(start + pad, start, start + n);
+    this.buf.fill(0x20, start, start + pad);
+    this.pos = start + width;
+  }
+
+  /**
+   * putRelative writes formatRelative(sec, nsec, firstSec, firstNsec, digits) right-aligned in `width`
+   * bytes, without building the string.
+   */
+  private putRelative(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number, width: number): void {
+    let ds = sec - firstSec;
+    let dn = nsec - firstNsec;
+    let negative = false;
+    if (ds < 0 || (ds === 0 && dn < 0)) {
+      negative = true;
+      ds = -ds;
+      dn = -dn;
+    }
+    if (dn < 0) {
+      ds -= 1;
+      dn += 1e9;
+    }
+    if (!(ds <= 0xffffffff) || !(digits >= 0 && digits <= 9)) {
+      this.putRight(formatRelative(sec, nsec, firstSec, firstNsec, digits), width);
+      return;
+    }
+    const length = (negative ? 1 : 0) + decimalDigits(ds) + (digits === 0 ? 0 : 1 + digits);
+    this.putSpaces(width - length);
+    if (negative) this.buf[this.pos++] = 0x2d;
+    this.putUint(ds);
+    if (digits === 0) return;
+    this.buf[this.pos++] = 0x2e;
+    let frac = Math.floor(dn / POW10[digits]);
+    const buf = this.buf;
+    for (let at = this.pos + digits - 1; at >= this.pos; at--) {
+      const q = Math.floor(frac / 10);
+      buf[at] = 0x30 + (frac - q * 10);
+      frac = q;
+    }
+    this.pos += digits;
+  }
+
+  /** writeSummary appends tshark's one-line summary of a frame and its newline (as summaryLine). */
+  writeSummary(v: FrameView): void {
+    const f = v.frame;
+    const cols = v.result.columns;
+    const source = cols.source;
+    const destination = cols.destination;
+    const protocol = cols.protocol;
+    const info = cols.infoText();
+    const most = 64 + 3 * (source.length + destination.length + protocol.length + info.length);
+    if (!this.reserve(most)) {
+      this.write(summaryLine(columnsOf(v)) + '\n');
+      return;
+    }
+    const start = this.pos;
+    this.putUint(f.number);
+    if (this.pos - start < 5) {
+      const n = this.pos - start;
+      this.buf.copyWithin(start + 5 - n, start, start + n);
+      this.buf.fill(0x20, start, start + 5 - n);
+      this.pos = start + 5;
+    }
+    this.buf[this.pos++] = 0x20;
+    this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
+    this.buf[this.pos++] = 0x20;
+    this.putRight(source, 12);
+    const buf = this.buf;
+    for (let i = 0; i < ARROW.length; i++) buf[this.pos + i] = ARROW[i];
+    this.pos += ARROW.length;
+    this.putSpaces(12 - this.put(destination));
+    buf[this.pos++] = 0x20;
+    this.put(protocol);
+    buf[this.pos++] = 0x20;
+    this.putUint(f.origLen);
+    buf[this.pos++] = 0x20;
+    this.put(info);
+    buf[this.pos++] = 0x0a;
+  }
+
+  /**
+   * writeCells appends one `-T fields` row: cells joined by `sep`, each non-empty one quoted with
+   * `quote`, then a newline (undefined cells are absent values).
+   */
+  writeCells(cells: readonly (string | undefined)[], sep: string, quote: string): void {
+    let most = 1 + cells.length * (sep.length + 2 * quote.length) * 3;
+    for (let i = 0; i < cells.length; i++) most += 3 * (cells[i]?.length ?? 0);
+    if (!this.reserve(most)) {
+      let line = '';
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i];
+        if (i > 0) line += sep;
+        if (cell !== undefined && cell !== '') line += quote + cell + quote;
+      }
+      this.write(line + '\n');
+      return;
+    }
+    const simpleSep = sep.length === 1 && sep.charCodeAt(0) < 0x80 ? sep.charCodeAt(0) : -1;
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        if (simpleSep >= 0) this.buf[this.pos++] = simpleSep;
+        else this.put(sep);
+      }
+      const cell = cells[i];
+      // Empty cells are printed without quotes (as tshark does for unknown `_ws.col.*`).
+      if (cell === undefined || cell === '') continue;
+      if (quote !== '') this.put(quote);
+      this.put(cell);
+      if (quote !== '') this.put(quote);
+    }
+    this.buf[this.pos++] = 0x0a;
+  }
+}
+
+/** decimalDigits is the number of decimal digits of a non-negative integer below 2^32. */
+function decimalDigits(n: number): number {
+  if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 }
 
 /** utf8Length is strlen() of the UTF-8 encoding (tshark pads columns by bytes). */
@@ -181,6 +387,7 @@ export class FieldsPrinter {
   private readonly slots: FieldSlot[];
   private readonly slotOf = new Map<string, number[]>();
   private readonly values: string[][];
+  private readonly cells: (string | undefined)[];
   private readonly needColumns: boolean;
   private readonly sep: string;
   private readonly agg: string;
@@ -211,6 +418,7 @@ export class FieldsPrinter {
       return { kind: 'field', abbrev: name, def };
     });
     this.values = fields.map(() => []);
+    this.cells = fields.map(() => undefined);
     this.needColumns = this.slots.some((s) => s.kind === 'column');
     this.sep = options.separator;
     this.agg = options.aggregator;
@@ -249,14 +457,15 @@ export class FieldsPrinter {
       if (s === '') cache[value] = s = formatFieldValue(def, value);
       return s;
     }
+    if (def.type === 'ipv4' && typeof value === 'number') return ipv4Text(value);
     if (def.type === 'protocol') return item.labelText() ?? def.name;
     // A present FT_NONE field (tcp.analysis.flags, smtp.req…) has no value; tshark prints "1".
     if (def.type === 'none') return '1';
     return formatFieldValue(def, value);
   }
 
-  /** row formats one frame's line (with the newline). */
-  row(v: FrameView): string {
+  /** cellsOf computes one frame's cells into a reused array (undefined: the field has no value). */
+  private cellsOf(v: FrameView): (string | undefined)[] {
     const values = this.values;
     for (let i = 0; i < values.length; i++) values[i].length = 0;
     const occurrences = v.result.tree.occurrences;
@@ -268,24 +477,38 @@ export class FieldsPrinter {
       for (let t = 0; t < targets.length; t++) values[targets[t]].push(text);
     }
     const cols = this.needColumns ? columnsOf(v) : undefined;
+    const cells = this.cells;
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      if (slot.kind === 'column') {
+        cells[i] = columnText(cols!, slot.column);
+        continue;
+      }
+      const list = values[i];
+      if (list.length === 0) cells[i] = undefined;
+      else if (this.occurrence === 'a') cells[i] = list.length === 1 ? list[0] : list.join(this.agg);
+      else cells[i] = this.occurrence === 'f' ? list[0] : list[list.length - 1];
+    }
+    return cells;
+  }
+
+  /** row formats one frame's line (with the newline). */
+  row(v: FrameView): string {
+    const cells = this.cellsOf(v);
     let line = '';
     const q = this.quote;
-    for (let i = 0; i < this.slots.length; i++) {
+    for (let i = 0; i < cells.length; i++) {
       if (i > 0) line += this.sep;
-      const slot = this.slots[i];
-      let cell: string | undefined;
-      if (slot.kind === 'column') {
-        cell = columnText(cols!, slot.column);
-      } else {
-        const list = values[i];
-        if (list.length === 0) continue;
-        if (this.occurrence === 'a') cell = list.length === 1 ? list[0] : list.join(this.agg);
-        else cell = this.occurrence === 'f' ? list[0] : list[list.length - 1];
-      }
+      const cell = cells[i];
       // Empty cells are printed without quotes (as tshark does for unknown `_ws.col.*`).
-      if (cell !== '') line += q === '' ? cell : q + cell + q;
+      if (cell !== undefined && cell !== '') line += q === '' ? cell : q + cell + q;
     }
     return line + '\n';
+  }
+
+  /** writeRow appends one frame's line to `out` (the same bytes as {@link row}, without the string). */
+  writeRow(out: OutputBuffer, v: FrameView): void {
+    out.writeCells(this.cellsOf(v), this.sep, this.quote);
   }
 }
 
