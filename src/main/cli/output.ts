@@ -87,28 +87,26 @@ export class OutputBuffer {
     const n = s.length;
     const buf = this.buf;
     const at = this.pos;
-    if (n <= 32) {
-      // Short texts (addresses, ports, protocol names) are nearly always ASCII: copy them by hand.
-      let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[at + i] = c;
-      }
-      if (i === n) {
-        this.pos = at + n;
-        return n;
-      }
+    // Output is nearly always ASCII: copy it by hand (Buffer#write costs more per call than a short line).
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
     }
-    const written = buf.write(s, at);
+    if (i === n) {
+      this.pos = at + n;
+      return n;
+    }
+    const written = buf.write(s, at, 'utf8');
     this.pos = at + written;
     return written;
   }
 
   private putSpaces(n: number): void {
-    if (n <= 0) return;
-    this.buf.fill(0x20, this.pos, this.pos + n);
-    this.pos += n;
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[this.pos + i] = 0x20;
+    if (n > 0) this.pos += n;
   }
 
   /** putUint writes a non-negative integer in decimal. */
@@ -132,8 +130,9 @@ export class OutputBuffer {
     const n = this.put(s);
     if (n >= width) return;
     const pad = width - n;
-    this.buf.copyWithin(start + pad, start, start + n);
-    this.buf.fill(0x20, start, start + pad);
+    const buf = this.buf;
+    for (let i = n - 1; i >= 0; i--) buf[start + pad + i] = buf[start + i];
+    for (let i = 0; i < pad; i++) buf[start + i] = 0x20;
     this.pos = start + width;
   }
 
@@ -187,14 +186,11 @@ export class OutputBuffer {
       this.write(summaryLine(columnsOf(v)) + '\n');
       return;
     }
-    const start = this.pos;
-    this.putUint(f.number);
-    if (this.pos - start < 5) {
-      const n = this.pos - start;
-      this.buf.copyWithin(start + 5 - n, start, start + n);
-      this.buf.fill(0x20, start, start + 5 - n);
-      this.pos = start + 5;
-    }
+    const number = f.number;
+    if (number >= 0 && number <= 0xffffffff && Number.isInteger(number)) {
+      this.putSpaces(5 - decimalDigits(number));
+      this.putUint(number);
+    } else this.putRight(String(number), 5);
     this.buf[this.pos++] = 0x20;
     this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
     this.buf[this.pos++] = 0x20;
@@ -387,6 +383,7 @@ export class FieldsPrinter {
   private readonly slots: FieldSlot[];
   private readonly slotOf = new Map<string, number[]>();
   private readonly values: string[][];
+  private readonly counts: number[];
   private readonly cells: (string | undefined)[];
   private readonly needColumns: boolean;
   private readonly sep: string;
@@ -418,6 +415,7 @@ export class FieldsPrinter {
       return { kind: 'field', abbrev: name, def };
     });
     this.values = fields.map(() => []);
+    this.counts = fields.map(() => 0);
     this.cells = fields.map(() => undefined);
     this.needColumns = this.slots.some((s) => s.kind === 'column');
     this.sep = options.separator;
@@ -466,15 +464,20 @@ export class FieldsPrinter {
 
   /** cellsOf computes one frame's cells into a reused array (undefined: the field has no value). */
   private cellsOf(v: FrameView): (string | undefined)[] {
+    // values[i][0 … counts[i]) are slot i's texts; the arrays keep their capacity from frame to frame.
     const values = this.values;
-    for (let i = 0; i < values.length; i++) values[i].length = 0;
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) counts[i] = 0;
     const occurrences = v.result.tree.occurrences;
     for (let i = 0; i < occurrences.length; i++) {
       const item = occurrences[i];
       const targets = this.slotOf.get(item.field.abbrev);
       if (targets === undefined) continue;
       const text = this.format(item.field, item);
-      for (let t = 0; t < targets.length; t++) values[targets[t]].push(text);
+      for (let t = 0; t < targets.length; t++) {
+        const slot = targets[t];
+        values[slot][counts[slot]++] = text;
+      }
     }
     const cols = this.needColumns ? columnsOf(v) : undefined;
     const cells = this.cells;
@@ -485,9 +488,15 @@ export class FieldsPrinter {
         continue;
       }
       const list = values[i];
-      if (list.length === 0) cells[i] = undefined;
-      else if (this.occurrence === 'a') cells[i] = list.length === 1 ? list[0] : list.join(this.agg);
-      else cells[i] = this.occurrence === 'f' ? list[0] : list[list.length - 1];
+      const n = counts[i];
+      if (n === 0) cells[i] = undefined;
+      else if (this.occurrence === 'f') cells[i] = list[0];
+      else if (this.occurrence === 'l') cells[i] = list[n - 1];
+      else {
+        let joined = list[0];
+        for (let k = 1; k < n; k++) joined += this.agg + list[k];
+        cells[i] = joined;
+      }
     }
     return cells;
   }

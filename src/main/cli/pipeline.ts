@@ -253,7 +253,7 @@ export class SinglePass {
 
   constructor(private readonly spec: FrameSpec) {
     this.session = spec.makeSession();
-    this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true };
+    this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true, reuse: true };
   }
 
   /** push dissects the next record, with `info` the facts of its file (or live interface). */

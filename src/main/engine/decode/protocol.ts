@@ -198,7 +198,20 @@ export class Columns {
   private lazyDestination: Uint8Array | undefined = undefined;
   private lazyFormat: ((bytes: Uint8Array) => string) | undefined = undefined;
 
-  constructor(readonly enabled = true) {}
+  constructor(public enabled = true) {}
+
+  /** reset empties every column for the next frame (a session reusing its per-frame objects). */
+  reset(enabled: boolean): void {
+    this.enabled = enabled;
+    this.protocol = '';
+    this.info = '';
+    this.infoFence = 0;
+    this.sourceText = '';
+    this.destinationText = '';
+    this.lazySource = undefined;
+    this.lazyDestination = undefined;
+    this.lazyFormat = undefined;
+  }
 
   get source(): string {
     if (this.lazySource !== undefined) {
