@@ -42,24 +42,22 @@ export function splitLines(bytes: Uint8Array, start: number, end: number): LineE
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 
-/** CHARS_CHUNK bounds String.fromCharCode.apply's argument count. */
-const CHARS_CHUNK = 8192;
+/**
+ * latin1Slice is Node's native one-byte decoder (ISO-8859-1: byte n is U+00nn, unlike TextDecoder's
+ * "latin1", which is windows-1252); called on any Uint8Array it returns a flat string without copying
+ * through JS.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
-/** chars decodes bytes[start, end) one byte per UTF-16 unit, a run at a time (not a string per byte). */
 function chars(bytes: Uint8Array, start: number, end: number): string {
   if (end - start <= 16) {
     let out = '';
     for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
     return out;
   }
-  let out = '';
-  for (let at = start; at < end; at += CHARS_CHUNK) {
-    out += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(end, at + CHARS_CHUNK)) as unknown as number[]);
-  }
-  return out;
+  return latin1Slice.call(bytes, start, end);
 }
 
-/** escapeByte is format_text's text for an ASCII byte that is not printed as itself. */
 function escapeByte(b: number): string {
   if (b === 0x5c) return '\\\\';
   return ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
