@@ -208,10 +208,11 @@ class FrameClock {
       origLen: rec.origLen,
       linktype: rec.linktype,
       interfaceId: rec.interfaceId,
+      // Present even when undefined: every FrameInput has the same shape.
+      interfaceName: iface?.name,
+      comment: rec.comment,
       data: rec.data,
     };
-    if (iface?.name !== undefined) frame.interfaceName = iface.name;
-    if (rec.comment !== undefined) frame.comment = rec.comment;
     return frame;
   }
 

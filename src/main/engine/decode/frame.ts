@@ -99,7 +99,8 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
     const item = tree.add(top, F.comment, 0, 0, 0, comment, () => comment);
     addExpert(ctx, item, F['comment.expert'], 'comment', 'Comment', comment, 0, 0, 0);
   }
-  const top = building
+  // The label closure only when the frame item itself is kept (full mode, or `-e frame`).
+  const top = building && tree.wants(P)
     ? tree.add(null, P, 0, 0, frame.caplen, null, () =>
         `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
         `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`,

@@ -172,9 +172,12 @@ class FrameCtx implements DissectCtx, FrameResult {
     this.matchValue = undefined;
     this.tcp = undefined;
     this.desegment = undefined;
-    this.layers.length = 0;
-    this.sources.length = 0;
-    this.sources.push({ name: 'Frame', bytes: frame.data });
+    // Emptied by pops, not `length = 0`, which would drop the arrays' backing stores every frame.
+    const layers = this.layers;
+    while (layers.length > 0) layers.pop();
+    const sources = this.sources;
+    while (sources.length > 1) sources.pop();
+    sources[0] = { name: 'Frame', bytes: frame.data };
   }
 
   get tcpPayloads(): boolean {

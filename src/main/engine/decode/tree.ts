@@ -217,8 +217,11 @@ export class ProtoTree {
 
   /** reset empties the tree for the next frame (a session reusing its per-frame objects). */
   reset(mode: TreeMode, interest?: ReadonlySet<string>): void {
-    if (this.roots.length !== 0) this.roots.length = 0;
-    if (this.occurrences.length !== 0) this.occurrences.length = 0;
+    // Emptied by pops, not `length = 0`, which would drop the arrays' backing stores every frame.
+    const roots = this.roots;
+    while (roots.length > 0) roots.pop();
+    const occurrences = this.occurrences;
+    while (occurrences.length > 0) occurrences.pop();
     if (mode === this.modeValue && interest === this.interestValue && (mode !== 'fields' || this.mask.length === fieldsById.length)) return;
     this.modeValue = mode;
     this.interestValue = interest;
