@@ -339,24 +339,28 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     totalLength = view.reportedLength;
   }
   if (building) addHeaderItems(ctx, view, top);
-  const h = readIpv4Header(view);
+  // The fixed header is read field by field (readIpv4Header's object is only made for fragments).
+  view.check(0, MIN_HEADER_LENGTH);
   view.check(0, headerLength);
-  const srcText = ipv4Text(h.src);
-  const dstText = ipv4Text(h.dst);
-  if (!top.isNull) top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
-  const more = (h.flagsFrag & FLAG_MF) !== 0;
-  const fragOffset = (h.flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
+  const src = view.u32(IPV4_F.SRC);
+  const dst = view.u32(IPV4_F.DST);
+  const flagsFrag = view.u16(IPV4_F.FLAGS_FRAG);
+  const protocol = view.u8(IPV4_F.PROTOCOL);
+  if (!top.isNull) top.setLabel(() => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}`);
+  const more = (flagsFrag & FLAG_MF) !== 0;
+  const fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
 
-  if (!inErrorPacket(ctx)) setIpTtl(ctx, h.ttl);
-  ctx.netSrc = { type: 'ipv4', value: h.src };
-  ctx.netDst = { type: 'ipv4', value: h.dst };
-  ctx.columns.source = srcText;
-  ctx.columns.destination = dstText;
+  if (!inErrorPacket(ctx)) setIpTtl(ctx, view.u8(IPV4_F.TTL));
+  ctx.netSrc = { type: 'ipv4', value: src };
+  ctx.netDst = { type: 'ipv4', value: dst };
+  // Formatted only when a column is read.
+  ctx.columns.setAddressesLazy(src, dst, ipv4Text);
 
   const payloadLength = totalLength - headerLength;
   const payload = view.subClamped(headerLength, payloadLength, 'ip');
   if (more || fragOffset > 0) {
+    const h = readIpv4Header(view);
     const reassembled = reassemble(ctx, h, fragOffset, more, payload, top);
     if (reassembled === undefined) {
       ctx.columns.setInfo(`Fragmented IP protocol (proto=${protoName(h.protocol)} ${h.protocol}, off=${fragOffset}, ID=${h.id.toString(16).padStart(4, '0')})`);
@@ -366,7 +370,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     dissectPayload(ctx, reassembled, h.protocol, parent);
     return Math.min(totalLength, view.length);
   }
-  dissectPayload(ctx, payload, h.protocol, parent);
+  dissectPayload(ctx, payload, protocol, parent);
   return Math.min(totalLength, view.length);
 }
 
@@ -423,10 +427,8 @@ function reassemble(ctx: DissectCtx, h: Ipv4Header, fragOffset: number, more: bo
 function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
   const tree = ctx.tree;
   if (tree.wantsAny(HEADER_GROUP)) addFixedItems(ctx, view, top);
-  const src = view.u32(IPV4_F.SRC);
-  addAddress(ctx, view, top, IPV4_F.SRC, src, ipv4Text(src), F.src, F.src_host);
-  const dst = view.u32(IPV4_F.DST);
-  addAddress(ctx, view, top, IPV4_F.DST, dst, ipv4Text(dst), F.dst, F.dst_host);
+  addAddress(ctx, view, top, IPV4_F.SRC, view.u32(IPV4_F.SRC), F.src, F.src_host);
+  addAddress(ctx, view, top, IPV4_F.DST, view.u32(IPV4_F.DST), F.dst, F.dst_host);
 }
 
 /** addFixedItems adds the header items between the total length and the addresses. */
@@ -467,7 +469,6 @@ function addAddress(
   top: TreeItem,
   offset: number,
   value: number,
-  text: string,
   field: typeof F.src,
   hostField: typeof F.src_host,
 ): void {
@@ -476,6 +477,9 @@ function addAddress(
   const at = view.abs(offset);
   tree.add(top, field, s, at, 4, value);
   tree.add(top, F.addr, s, at, 4, value).setHidden();
+  // The host names (no resolution: the dotted quad) are only formatted when kept.
+  if (!tree.wants(hostField) && !tree.wants(F.host)) return;
+  const text = ipv4Text(value);
   tree.add(top, hostField, s, at, 4, text).setHidden();
   tree.add(top, F.host, s, at, 4, text).setHidden();
 }

@@ -194,9 +194,9 @@ export class Columns {
   private sourceText = '';
   private destinationText = '';
   /** addresses whose text is computed on first read (a later layer usually replaces them unread) */
-  private lazySource: Uint8Array | undefined = undefined;
-  private lazyDestination: Uint8Array | undefined = undefined;
-  private lazyFormat: ((bytes: Uint8Array) => string) | undefined = undefined;
+  private lazySource: Uint8Array | number | undefined = undefined;
+  private lazyDestination: Uint8Array | number | undefined = undefined;
+  private lazyFormat: ((address: Uint8Array | number) => string) | undefined = undefined;
 
   constructor(public enabled = true) {}
 
@@ -241,12 +241,13 @@ export class Columns {
 
   /**
    * setAddressesLazy sets Source and Destination to `format(src)` / `format(dst)`, computed only when
-   * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses.
+   * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses, and
+   * a run that prints no column (`-T fields`, frames a filter drops) never formats them.
    */
-  setAddressesLazy(src: Uint8Array, dst: Uint8Array, format: (bytes: Uint8Array) => string): void {
+  setAddressesLazy<T extends Uint8Array | number>(src: T, dst: T, format: (address: T) => string): void {
     this.lazySource = src;
     this.lazyDestination = dst;
-    this.lazyFormat = format;
+    this.lazyFormat = format as (address: Uint8Array | number) => string;
   }
 
   /** setInfo replaces the Info text after the fence. */

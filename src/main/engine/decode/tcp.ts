@@ -1194,7 +1194,8 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
   if (labelled) summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
-  if (withColumns) columns.setInfo(`${srcPort} \u2192 ${dstPort}`);
+  const ports = withColumns ? `${srcPort} \u2192 ${dstPort}` : '';
+  if (withColumns) columns.setInfo(ports);
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
@@ -1251,7 +1252,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (withColumns) {
     const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
     info =
-      `${srcPort} \u2192 ${dstPort} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
+      `${ports} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
       (ackFlag ? ` Ack=${frozen.relAck}` : '') +
       ` Win=${windowSize}${urg} Len=${seglen}` +
       optionsProbe.info +
