@@ -17,7 +17,7 @@ import type { FieldDef } from '../../shared/fields';
 import type { DataSource, DetailNode } from '../../shared/model';
 import { toDetailNodes } from '../engine/decode/detail';
 import { ipv4Text } from '../engine/decode/ipv4';
-import type { FrameInput } from '../engine/decode/protocol';
+import { COL_MAX_INFO_BYTES, type FrameInput } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
 import type { FieldsOptions } from './args';
@@ -82,25 +82,43 @@ export class OutputBuffer {
     return n <= CAPACITY;
   }
 
-  /** put encodes `s` at the end (room checked by the caller: 3 bytes per UTF-16 unit) and returns its byte length. */
-  private put(s: string): number {
+  /**
+   * put encodes `s` as UTF-8 at the end and returns its byte length; with `max`, only the characters that
+   * fit in `max` bytes (never half a character: tshark's Info column limit, see truncateUtf8). Room is
+   * checked by the caller (3 bytes per UTF-16 unit). Lone surrogates become U+FFFD, as Buffer does.
+   */
+  private put(s: string, max = Infinity): number {
     const n = s.length;
     const buf = this.buf;
-    const at = this.pos;
-    // Output is nearly always ASCII: copy it by hand (Buffer#write costs more per call than a short line).
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      buf[at + i] = c;
+    const start = this.pos;
+    let at = start;
+    const limit = start + max;
+    for (let i = 0; i < n; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (at + 1 > limit) break;
+        buf[at++] = c;
+      } else if (c < 0x800) {
+        if (at + 2 > limit) break;
+        buf[at++] = 0xc0 | (c >> 6);
+        buf[at++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        if (at + 4 > limit) break;
+        c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+        buf[at++] = 0xf0 | (c >> 18);
+        buf[at++] = 0x80 | ((c >> 12) & 0x3f);
+        buf[at++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[at++] = 0x80 | (c & 0x3f);
+      } else {
+        if (at + 3 > limit) break;
+        if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+        buf[at++] = 0xe0 | (c >> 12);
+        buf[at++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[at++] = 0x80 | (c & 0x3f);
+      }
     }
-    if (i === n) {
-      this.pos = at + n;
-      return n;
-    }
-    const written = buf.write(s, at, 'utf8');
-    this.pos = at + written;
-    return written;
+    this.pos = at;
+    return at - start;
   }
 
   private putSpaces(n: number): void {
@@ -180,8 +198,9 @@ export class OutputBuffer {
     const source = cols.source;
     const destination = cols.destination;
     const protocol = cols.protocol;
-    const info = cols.infoText();
-    const most = 64 + 3 * (source.length + destination.length + protocol.length + info.length);
+    // The Info column as shown (infoText): cut to COL_MAX_INFO_BYTES while it is encoded.
+    const info = cols.info;
+    const most = 64 + 3 * (source.length + destination.length + protocol.length) + Math.min(3 * info.length, COL_MAX_INFO_BYTES);
     if (!this.reserve(most)) {
       this.write(summaryLine(columnsOf(v)) + '\n');
       return;
@@ -204,7 +223,7 @@ export class OutputBuffer {
     buf[this.pos++] = 0x20;
     this.putUint(f.origLen);
     buf[this.pos++] = 0x20;
-    this.put(info);
+    this.put(info, COL_MAX_INFO_BYTES);
     buf[this.pos++] = 0x0a;
   }
 
