@@ -139,8 +139,9 @@ const F = defineFields('ip', {
   bogus_ip_version: { name: 'Bogus IP version', type: 'none' },
 });
 
-/** DS_GROUP / HEADER_GROUP: header items that `fields` mode may skip when none of them is kept. */
+/** DS_GROUP / ADDRESS_GROUP / HEADER_GROUP: header items that `fields` mode may skip when none of them is kept. */
 const DS_GROUP = new FieldGroup([F.dsfield, F['dsfield.dscp'], F['dsfield.ecn']]);
+const ADDRESS_GROUP = new FieldGroup([F.src, F.dst, F.addr, F.src_host, F.dst_host, F.host]);
 const HEADER_GROUP = new FieldGroup([F.id, F.flags, F['flags.rb'], F['flags.df'], F['flags.mf'], F.frag_offset, F.ttl, F.proto, F.checksum, F['checksum.status']]);
 
 /** ipv4Fields are the `ip.*` field handles. */
@@ -427,6 +428,7 @@ function reassemble(ctx: DissectCtx, h: Ipv4Header, fragOffset: number, more: bo
 function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
   const tree = ctx.tree;
   if (tree.wantsAny(HEADER_GROUP)) addFixedItems(ctx, view, top);
+  if (!tree.wantsAny(ADDRESS_GROUP)) return;
   addAddress(ctx, view, top, IPV4_F.SRC, view.u32(IPV4_F.SRC), F.src, F.src_host);
   addAddress(ctx, view, top, IPV4_F.DST, view.u32(IPV4_F.DST), F.dst, F.dst_host);
 }

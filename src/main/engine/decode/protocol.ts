@@ -258,14 +258,24 @@ export class Columns {
 
   /** appendInfo appends to Info. */
   appendInfo(text: string): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.infoFull()) return;
     this.info += text;
   }
 
   /** appendInfoSep appends with a separator when Info after the fence is not empty (col_append_sep_str). */
   appendInfoSep(separator: string, text: string): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.infoFull()) return;
     this.info += this.info.length > this.infoFence ? separator + text : text;
+  }
+
+  /**
+   * infoFull tells that appending to Info can no longer change what is shown: it already holds at least
+   * COL_MAX_INFO_BYTES UTF-16 units, so at least that many UTF-8 bytes, and {@link infoText} keeps only
+   * those. Appends are then dropped (a long mail body stops being formatted into Info); a later
+   * setInfo/clearInfo keeps the text before the fence, which still starts with everything shown.
+   */
+  infoFull(): boolean {
+    return this.info.length >= COL_MAX_INFO_BYTES;
   }
 
   /** clearInfo empties Info after the fence. */

@@ -760,10 +760,11 @@ function snapshot(ctx: DissectCtx): Snapshot {
 }
 
 function rollback(ctx: DissectCtx, s: Snapshot): void {
-  ctx.tree.roots.length = s.roots;
-  ctx.tree.occurrences.length = s.occurrences;
-  ctx.sources.length = s.sources;
-  ctx.layers.length = s.layers;
+  // Only shrink what grew (setting an array's length is not free, even to the same value).
+  if (ctx.tree.roots.length !== s.roots) ctx.tree.roots.length = s.roots;
+  if (ctx.tree.occurrences.length !== s.occurrences) ctx.tree.occurrences.length = s.occurrences;
+  if (ctx.sources.length !== s.sources) ctx.sources.length = s.sources;
+  if (ctx.layers.length !== s.layers) ctx.layers.length = s.layers;
   ctx.columns.info = s.info;
   ctx.columns.protocol = s.protocol;
 }
