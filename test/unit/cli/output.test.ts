@@ -10,6 +10,7 @@ import { Columns, type FrameInput } from '../../../src/main/engine/decode/protoc
 import type { FrameResult } from '../../../src/main/engine/decode/session';
 import { ProtoTree, TreeItem } from '../../../src/main/engine/decode/tree';
 import type { FieldDef } from '../../../src/shared/fields';
+import type { FieldsOptions } from '../../../src/main/cli/args';
 
 function frameView(number: number, cols: { source: string; destination: string; protocol: string; info: string }, digits = 6): FrameView {
   const columns = new Columns(true);
@@ -87,11 +88,12 @@ describe('OutputBuffer', () => {
       'ip.src': { abbrev: 'ip.src', name: 'Source Address', type: 'ipv4' },
       'smtp.req.parameter': { abbrev: 'smtp.req.parameter', name: 'Request parameter', type: 'string' },
     };
-    for (const options of [
+    const variants: FieldsOptions[] = [
       { separator: '\t', header: false, occurrence: 'a' as const, aggregator: ',', quote: '', bom: false },
       { separator: '→', header: false, occurrence: 'l' as const, aggregator: ';', quote: '"', bom: false },
       { separator: ' ', header: false, occurrence: 'f' as const, aggregator: ',', quote: "'", bom: false },
-    ]) {
+    ];
+    for (const options of variants) {
       const printer = new FieldsPrinter(['frame.number', 'ip.src', 'smtp.req.parameter', '_ws.col.Info', 'ip.src'], (a) => defs[a], options);
       const views: FrameView[] = [];
       for (let i = 0; i < 50; i++) {

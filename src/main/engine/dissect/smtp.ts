@@ -28,7 +28,7 @@ import {
   conversationKey,
   streamConversation,
 } from '../decode/protocol';
-import type { TreeItem } from '../decode/tree';
+import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
@@ -96,6 +96,10 @@ const F = defineFields('smtp', {
   line_too_long: { name: 'Line too long', type: 'none', abbrev: 'smtp.line_too_long', blurb: 'Wirelab: a line longer than 64 KiB; the stream resynchronises at the next line end' },
   encrypted: { name: 'Encrypted data', type: 'bytes', abbrev: 'smtp.encrypted', blurb: 'Wirelab: bytes after STARTTLS or on the SMTPS port' },
 });
+
+/** COMMAND_GROUP / RESPONSE_GROUP: the line items of a command and of a reply (skipped when none is kept). */
+const COMMAND_GROUP = new FieldGroup([F.req, F.command_line, F.req_command, F.req_parameter]);
+const RESPONSE_GROUP = new FieldGroup([F.rsp, F.response, F.rsp_parameter]);
 
 const P = protocolField(PROTO);
 
@@ -483,12 +487,13 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
   const lines = splitLines(bytes, view.base + start, view.base + pdu.end);
   const roles = pdu.roles ?? [];
   const decrypt = ctx.pref<boolean>('smtp.decryption');
+  const building = ctx.tree.wantsAny(COMMAND_GROUP);
   lines.forEach((line, i) => {
     const role = roles[i] ?? 'cmd';
     const ls = line.start;
     const le = line.start + line.length;
     ctx.columns.appendInfo(i === 0 ? 'C: ' : ' | ');
-    ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
+    if (building) ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
     const raw = latin1(bytes, ls, le);
     if (role === 'user' || role === 'pass') {
       const value = decrypt ? decodeForDisplay(ctx, raw) : asciiValue(bytes, ls, le);
@@ -500,19 +505,24 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
       addPlain(ctx, top, view.src, bytes, ls, le);
       return;
     }
-    const cmdLine = ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-      `Command Line: ${formatText(bytes, ls, line.next)}`,
-    );
-    if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
-    const cmdLen = Math.min(4, line.length);
-    ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
-      `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
-    );
-    if (line.length > 5) {
-      const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
-        `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+    // The command's items (and their values) only when the tree keeps one: Info needs none of them.
+    const cmdLine = !building
+      ? NULL_ITEM
+      : ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+          `Command Line: ${formatText(bytes, ls, line.next)}`,
+        );
+    if (building) {
+      if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
+      const cmdLen = Math.min(4, line.length);
+      ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
+        `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
       );
-      if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+      if (line.length > 5) {
+        const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
+          `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+        );
+        if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+      }
     }
     if (role === 'login_initial' && line.length > 11) {
       const userRaw = latin1(bytes, ls + 11, le);
@@ -557,7 +567,9 @@ function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Ar
 
 function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
   const bytes = view.bytes;
-  ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
+  // The reply's items (and their values) only when the tree keeps one: Info needs none of them.
+  const building = ctx.tree.wantsAny(RESPONSE_GROUP);
+  if (building) ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
   const decrypt = ctx.pref<boolean>('smtp.decryption');
   let open: TreeItem | null = null;
   let first = true;
@@ -571,17 +583,21 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
     if (open !== null) {
       // Continuation of a multi-line reply: only its parameter is shown (tshark 4.0).
       const paramStart = hasCode && line.length >= 4 ? ls + 4 : ls;
-      const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
-        `Response parameter: ${formatText(bytes, paramStart, le)}`,
-      );
-      if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+      if (building) {
+        const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
+          `Response parameter: ${formatText(bytes, paramStart, le)}`,
+        );
+        if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+      }
       ctx.columns.appendInfo(formatText(bytes, paramStart, le));
       if (!continues) open = null;
       continue;
     }
-    const item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-      `Response: ${formatText(bytes, ls, line.next)}`,
-    );
+    const item = !building
+      ? NULL_ITEM
+      : ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+          `Response: ${formatText(bytes, ls, line.next)}`,
+        );
     if (!hasCode) {
       ctx.columns.appendInfo(formatText(bytes, ls, le));
       continue;
@@ -590,7 +606,7 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
     ctx.tree.add(item, F.response_code, view.src, ls, 3, code);
     if (line.length >= 4) {
       let shown = formatText(bytes, ls + 4, le);
-      let value = asciiValue(bytes, ls + 4, le);
+      let value = building ? asciiValue(bytes, ls + 4, le) : '';
       if (decrypt && code === 334) {
         const decoded = base64Decode(latin1(bytes, ls + 4, le));
         if (decoded) {
@@ -598,7 +614,7 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
           shown = formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length);
         }
       }
-      ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
+      if (building) ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
       ctx.columns.appendInfo(`${code}${String.fromCharCode(bytes[ls + 3])}${shown}`);
     } else {
       ctx.columns.appendInfo(formatText(bytes, ls, le));
