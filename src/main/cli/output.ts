@@ -34,6 +34,12 @@ export type ByteSink = (bytes: Uint8Array) => void;
 /** CAPACITY is the output buffer's size: one write syscall per ~64 KiB, not per line. */
 const CAPACITY = 64 * 1024;
 
+/**
+ * utf8Write is Buffer's native UTF-8 encoder (Buffer#write without its argument checks): it writes whole
+ * characters up to the byte limit and lone surrogates as U+FFFD, as Buffer.from(text) does.
+ */
+const utf8Write = (Buffer.prototype as unknown as { utf8Write(this: Buffer, text: string, offset: number, length: number): number }).utf8Write;
+
 /** ARROW is ` → ` in UTF-8 (the summary line's separator between Source and Destination). */
 const ARROW = [0x20, 0xe2, 0x86, 0x92, 0x20] as const;
 
@@ -91,6 +97,13 @@ export class OutputBuffer {
     const n = s.length;
     const buf = this.buf;
     const start = this.pos;
+    if (n > 24) {
+      // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).
+      const written = utf8Write.call(buf, s, start, Math.min(max, CAPACITY - start));
+      this.pos = start + written;
+      return written;
+    }
+    // Short texts (addresses, ports, protocol names) are cheaper to encode by hand than a native call.
     let at = start;
     const limit = start + max;
     for (let i = 0; i < n; i++) {
