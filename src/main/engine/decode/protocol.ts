@@ -299,6 +299,22 @@ export class Columns {
   }
 }
 
+/** UINT_TEXT caches the decimal text of 0…65535 ('' = not made yet): ports, lengths, windows, small seqs. */
+const UINT_TEXT: string[] = new Array<string>(65536).fill('');
+
+/**
+ * uintText is `String(n)` for Info texts, cached below 65536: V8's own number-string cache is small, and
+ * a first pass converts a handful of ports, lengths and sequence numbers per frame.
+ */
+export function uintText(n: number): string {
+  if (n >= 0 && n < 65536 && (n | 0) === n) {
+    let s = UINT_TEXT[n];
+    if (s === '') UINT_TEXT[n] = s = String(n);
+    return s;
+  }
+  return String(n);
+}
+
 /** COL_MAX_INFO_BYTES is the most Wireshark keeps of the Info column (COL_MAX_INFO_LEN 4096 with its NUL). */
 export const COL_MAX_INFO_BYTES = 4095;
 

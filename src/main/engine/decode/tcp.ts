@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, protocolField, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -1195,7 +1195,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
   if (labelled) summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
-  const ports = withColumns ? `${srcPort} \u2192 ${dstPort}` : '';
+  const ports = withColumns ? uintText(srcPort) + ' \u2192 ' + uintText(dstPort) : '';
   if (withColumns) columns.setInfo(ports);
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
@@ -1253,9 +1253,17 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (withColumns) {
     const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
     info =
-      `${ports} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
-      (ackFlag ? ` Ack=${frozen.relAck}` : '') +
-      ` Win=${windowSize}${urg} Len=${seglen}` +
+      ports +
+      ' [' +
+      flagNames(h.flags) +
+      '] Seq=' +
+      uintText(frozen.relSeq) +
+      (ackFlag ? ' Ack=' + uintText(frozen.relAck) : '') +
+      ' Win=' +
+      uintText(windowSize) +
+      urg +
+      ' Len=' +
+      uintText(seglen) +
       optionsProbe.info +
       (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0} SRE=${(re - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0}`).join('') : '');
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
