@@ -194,9 +194,9 @@ export class Columns {
   private sourceText = '';
   private destinationText = '';
   /** addresses whose text is computed on first read (a later layer usually replaces them unread) */
-  private lazySource: Uint8Array | number | undefined = undefined;
-  private lazyDestination: Uint8Array | number | undefined = undefined;
-  private lazyFormat: ((address: Uint8Array | number) => string) | undefined = undefined;
+  private lazySource: unknown = undefined;
+  private lazyDestination: unknown = undefined;
+  private lazyFormat: ((address: unknown) => string) | undefined = undefined;
 
   constructor(public enabled = true) {}
 
@@ -244,10 +244,10 @@ export class Columns {
    * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses, and
    * a run that prints no column (`-T fields`, frames a filter drops) never formats them.
    */
-  setAddressesLazy<T extends Uint8Array | number>(src: T, dst: T, format: (address: T) => string): void {
+  setAddressesLazy<T extends object | number>(src: T, dst: T, format: (address: T) => string): void {
     this.lazySource = src;
     this.lazyDestination = dst;
-    this.lazyFormat = format as (address: Uint8Array | number) => string;
+    this.lazyFormat = format as (address: unknown) => string;
   }
 
   /** setInfo replaces the Info text after the fence. */
