@@ -426,6 +426,16 @@ function newCaptureState(): TcpCaptureState {
   return { table };
 }
 
+let detached: TcpStream<SegTag, PduState> | undefined;
+
+/**
+ * sharedDetachedStream is the stream of frames dissected without stream state (index 0, nothing known).
+ * Such dissections only read it, so one instance serves them all.
+ */
+function sharedDetachedStream(): TcpStream<SegTag, PduState> {
+  return (detached ??= detachedStream<SegTag, PduState>());
+}
+
 /** NO_OPTIONS is what a header without options tells (shared, never modified). */
 const NO_OPTIONS: ParsedOptions = Object.freeze({ sackPerm: false, sack: [], info: '' }) as ParsedOptions;
 
@@ -1219,10 +1229,14 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const optionsProbe = h.hdrLen > MIN_HEADER ? parseOptions(ctx, v, h.hdrLen, null, false) : NO_OPTIONS;
 
   // Stream and analysis: computed on the first pass, frozen, read back afterwards.
-  const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
+  // A run without TCP payloads that keeps no column and no TCP item but the ports (`-T fields -e
+  // tcp.srcport`, the same for every frame of the run) reads nothing the stream state decides: it skips
+  // stream tracking and the analysis, and shows raw numbers like a re-dissection without frozen data.
+  const tracked = ctx.tcpPayloads || withColumns || building;
   let data = ctx.firstPass ? undefined : ctx.getFrameData<TcpFrameData>('tcp');
   let firstPassRun = false;
-  if (ctx.firstPass) {
+  if (ctx.firstPass && tracked) {
+    const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
@@ -1231,8 +1245,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    const detached = detachedStream<SegTag, PduState>();
-    data = newFrameData(detached, 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
+    data = newFrameData(sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
   }
   const stream = data.stream;
   const dir = data.dir;
