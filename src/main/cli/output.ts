@@ -414,6 +414,8 @@ type FieldSlot =
 export class FieldsPrinter {
   private readonly slots: FieldSlot[];
   private readonly slotOf = new Map<string, number[]>();
+  /** slotOf by field id, filled on first sight (null: not printed); dense, so never a dictionary array */
+  private readonly targetsById: (number[] | null | undefined)[] = new Array<number[] | null | undefined>(8192).fill(undefined);
   private readonly values: string[][];
   private readonly counts: number[];
   private readonly cells: (string | undefined)[];
@@ -494,6 +496,18 @@ export class FieldsPrinter {
     return formatFieldValue(def, value);
   }
 
+  /** targetsOf is the slots printing a field (by its dense id when it has one: no string hashing per item). */
+  private targetsOf(field: FieldDef): number[] | undefined {
+    const id = field.id;
+    if (id === undefined || id >= this.targetsById.length) return this.slotOf.get(field.abbrev);
+    let targets = this.targetsById[id];
+    if (targets === undefined) {
+      targets = this.slotOf.get(field.abbrev) ?? null;
+      this.targetsById[id] = targets;
+    }
+    return targets ?? undefined;
+  }
+
   /** cellsOf computes one frame's cells into a reused array (undefined: the field has no value). */
   private cellsOf(v: FrameView): (string | undefined)[] {
     // values[i][0 … counts[i]) are slot i's texts; the arrays keep their capacity from frame to frame.
@@ -503,7 +517,7 @@ export class FieldsPrinter {
     const occurrences = v.result.tree.occurrences;
     for (let i = 0; i < occurrences.length; i++) {
       const item = occurrences[i];
-      const targets = this.slotOf.get(item.field.abbrev);
+      const targets = this.targetsOf(item.field);
       if (targets === undefined) continue;
       const text = this.format(item.field, item);
       for (let t = 0; t < targets.length; t++) {
