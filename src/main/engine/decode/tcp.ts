@@ -411,6 +411,13 @@ interface PduState {
   ref: PduRef;
   /** resynchronising after a too-long PDU: skip to the next LF */
   skipping: boolean;
+  /**
+   * joined: the bytes of parts[0 … joinedParts) in one buffer, kept from the last attempt that the
+   * dissector answered with "need more" (so a line typed one key per segment is not re-joined from every
+   * part at each key). Never written after it is made.
+   */
+  joined: Uint8Array | undefined;
+  joinedParts: number;
 }
 
 /** Capture-wide TCP state kept in ctx.conversation. */
@@ -422,7 +429,8 @@ const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
-  table.pduBytes = (pdu) => pdu.length;
+  // A pending PDU holds its parts and, once tried, their joined copy.
+  table.pduBytes = (pdu) => pdu.length + (pdu.joined !== undefined ? pdu.joined.length : 0);
   return { table };
 }
 
@@ -839,7 +847,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         const rest = bytes.subarray(pos);
         const lf = rest.indexOf(0x0a);
         if (lf < 0) {
-          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true };
+          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true, joined: undefined, joinedParts: 0 };
           return;
         }
         pos += lf + 1;
@@ -888,7 +896,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
 }
 
 function newPending(seq: number, target: number): PduState {
-  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
+  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false, joined: undefined, joinedParts: 0 };
 }
 
 /** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
@@ -896,10 +904,17 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const { ctx } = run;
   const n = pending.length;
   const bytes = new Uint8Array(n);
+  const parts = pending.parts;
   let at = 0;
-  for (const part of pending.parts) {
-    bytes.set(part.bytes, at);
-    at += part.bytes.length;
+  let first = 0;
+  if (pending.joined !== undefined) {
+    bytes.set(pending.joined, 0);
+    at = pending.joined.length;
+    first = pending.joinedParts;
+  }
+  for (let i = first; i < parts.length; i++) {
+    bytes.set(parts[i].bytes, at);
+    at += parts[i].bytes.length;
   }
   const before = snapshot(ctx);
   const src = ctx.addSource(`Reassembled TCP (${n} bytes)`, bytes);
@@ -909,8 +924,10 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const deseg = ctx.desegment;
   ctx.desegment = undefined;
   if (claimed && deseg && deseg.offset <= 0) {
-    // Nothing consumed: keep accumulating.
+    // Nothing consumed: keep accumulating (from the bytes joined so far).
     rollback(ctx, before);
+    pending.joined = bytes;
+    pending.joinedParts = parts.length;
     pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
     return pending;
   }
