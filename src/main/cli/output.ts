@@ -40,9 +40,6 @@ const CAPACITY = 64 * 1024;
  */
 const utf8Write = (Buffer.prototype as unknown as { utf8Write(this: Buffer, text: string, offset: number, length: number): number }).utf8Write;
 
-/** ARROW is ` → ` in UTF-8 (the summary line's separator between Source and Destination). */
-const ARROW = [0x20, 0xe2, 0x86, 0x92, 0x20] as const;
-
 /**
  * OutputBuffer encodes output text into a reused 64 KiB byte buffer and hands it to the sink when full:
  * no per-line strings are concatenated, flattened and re-encoded. The summary line and `-T fields` rows
@@ -97,41 +94,24 @@ export class OutputBuffer {
     const n = s.length;
     const buf = this.buf;
     const start = this.pos;
-    if (n > 24) {
-      // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).
-      const written = utf8Write.call(buf, s, start, Math.min(max, CAPACITY - start));
-      this.pos = start + written;
-      return written;
-    }
-    // Short texts (addresses, ports, protocol names) are cheaper to encode by hand than a native call.
-    let at = start;
-    const limit = start + max;
-    for (let i = 0; i < n; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (at + 1 > limit) break;
-        buf[at++] = c;
-      } else if (c < 0x800) {
-        if (at + 2 > limit) break;
-        buf[at++] = 0xc0 | (c >> 6);
-        buf[at++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        if (at + 4 > limit) break;
-        c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
-        buf[at++] = 0xf0 | (c >> 18);
-        buf[at++] = 0x80 | ((c >> 12) & 0x3f);
-        buf[at++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[at++] = 0x80 | (c & 0x3f);
-      } else {
-        if (at + 3 > limit) break;
-        if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-        buf[at++] = 0xe0 | (c >> 12);
-        buf[at++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[at++] = 0x80 | (c & 0x3f);
+    if (n <= 24 && n <= max) {
+      // Short texts (addresses, ports, protocol names) are nearly always ASCII: cheaper by hand than a
+      // native call.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        this.pos = start + n;
+        return n;
       }
     }
-    this.pos = at;
-    return at - start;
+    // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).
+    const written = utf8Write.call(buf, s, start, Math.min(max, CAPACITY - start));
+    this.pos = start + written;
+    return written;
   }
 
   private putSpaces(n: number): void {
@@ -228,8 +208,14 @@ export class OutputBuffer {
     this.buf[this.pos++] = 0x20;
     this.putRight(source, 12);
     const buf = this.buf;
-    for (let i = 0; i < ARROW.length; i++) buf[this.pos + i] = ARROW[i];
-    this.pos += ARROW.length;
+    const at = this.pos;
+    // ` → ` in UTF-8
+    buf[at] = 0x20;
+    buf[at + 1] = 0xe2;
+    buf[at + 2] = 0x86;
+    buf[at + 3] = 0x92;
+    buf[at + 4] = 0x20;
+    this.pos = at + 5;
     this.putSpaces(12 - this.put(destination));
     buf[this.pos++] = 0x20;
     this.put(protocol);
