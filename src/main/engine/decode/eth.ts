@@ -116,6 +116,11 @@ function addAddress(ctx: DissectCtx, top: TreeItem, view: ByteView, offset: numb
   tree.add(item, F.ig, src, at, ETH_F.OUI_LENGTH, ig).setHidden();
 }
 
+/** ethernetLabel is made here, not in dissectEth (a closure there would cost a heap context per call). */
+function ethernetLabel(src: EtherAddress, dst: EtherAddress): () => string {
+  return () => `Ethernet II, Src: ${macLabel(src.bytes)}, Dst: ${macLabel(dst.bytes)}`;
+}
+
 function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   view.layer = 'eth';
   ctx.columns.protocol = 'Ethernet';
@@ -138,9 +143,7 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const top =
     !building
       ? NULL_ITEM
-      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, () =>
-          is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${macLabel(src.bytes)}, Dst: ${macLabel(dst.bytes)}`,
-        );
+      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, is8023 ? 'IEEE 802.3 Ethernet ' : ethernetLabel(src, dst));
   if (building) {
     addAddress(ctx, top, view, ETH_F.DST, 'dst');
     addAddress(ctx, top, view, ETH_F.SRC, 'src');

@@ -269,6 +269,22 @@ function addFragment(ctx: DissectCtx, key: string, offset: number, data: Uint8Ar
   return { bytes, parts };
 }
 
+// Label closures are made by these helpers, not inside dissectIpv4: a closure there would make V8 keep
+// the variables it captures in a heap context allocated on every call, labels wanted or not.
+
+function headerLengthLabel(verIhl: number, headerLength: number): () => string {
+  return () => `${bitPrefix(F.hdr_len, verIhl & 0x0f)}Header Length: ${headerLength} bytes (${verIhl & 0x0f})`;
+}
+
+function totalLengthLabel(rawTotalLength: number, headerLength: number): () => string {
+  return () =>
+    rawTotalLength < headerLength ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})` : `Total Length: ${rawTotalLength}`;
+}
+
+function topLabel(src: number, dst: number): () => string {
+  return () => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}`;
+}
+
 function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   view.layer = 'ip';
   const tree = ctx.tree;
@@ -298,9 +314,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     return view.length;
   }
   const hdrItem = building
-    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, !tree.full ? undefined : () =>
-        `${bitPrefix(F.hdr_len, verIhl & 0x0f)}Header Length: ${headerLength} bytes (${verIhl & 0x0f})`,
-      )
+    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, !tree.full ? undefined : headerLengthLabel(verIhl, headerLength))
     : NULL_ITEM;
   if (headerLength < MIN_HEADER_LENGTH) {
     const message = `Bogus IP header length (${headerLength}, must be at least ${MIN_HEADER_LENGTH})`;
@@ -322,11 +336,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const rawTotalLength = view.u16(IPV4_F.TOTAL_LENGTH);
   let totalLength = rawTotalLength;
   const lenItem = building
-    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : () =>
-        rawTotalLength < headerLength
-          ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})`
-          : `Total Length: ${rawTotalLength}`,
-      )
+    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : totalLengthLabel(rawTotalLength, headerLength))
     : NULL_ITEM;
   if (totalLength < headerLength) {
     const message = `Bogus IP length (${totalLength}, less than header length ${headerLength})`;
@@ -347,7 +357,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const dst = view.u32(IPV4_F.DST);
   const flagsFrag = view.u16(IPV4_F.FLAGS_FRAG);
   const protocol = view.u8(IPV4_F.PROTOCOL);
-  if (!top.isNull) top.setLabel(() => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}`);
+  if (!top.isNull) top.setLabel(topLabel(src, dst));
   const more = (flagsFrag & FLAG_MF) !== 0;
   const fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);

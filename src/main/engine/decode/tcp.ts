@@ -1203,6 +1203,25 @@ const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
   [TCP_A.REUSED_PORTS, F['analysis.reused_ports'], 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
 ];
 
+// Label closures are made by these helpers, not inside dissectTcp: a closure there would make V8 keep
+// the variables it captures in a heap context allocated on every call, labels wanted or not.
+
+function headerLengthLabel(hdrLen: number): () => string {
+  return () => `${bitPicture((hdrLen / 4) << 4, 0xf0, 8)} = Header Length: ${hdrLen} bytes (${hdrLen / 4})`;
+}
+
+/** sackInfo is the Info suffix of the SACK blocks, relative to the peer's base sequence number. */
+function sackInfo(sack: readonly [number, number][], stream: TcpStream<SegTag, PduState>, dir: 0 | 1): string {
+  const base = stream.baseSeqOf(dir === 0 ? 1 : 0);
+  let out = '';
+  for (const [le, re] of sack) out += ` SLE=${(le - base) >>> 0} SRE=${(re - base) >>> 0}`;
+  return out;
+}
+
+function bytesLabel(what: string, n: number): () => string {
+  return () => `${what} (${n} ${plural(n, 'byte', 'bytes')})`;
+}
+
 function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
   const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
   const tree = ctx.tree;
@@ -1212,8 +1231,9 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const building = tree.wantsAny(HEADER_GROUP);
   ctx.layers.push('tcp');
   columns.protocol = 'TCP';
+  // The label is set as a string at each step (no closure here: see headerLengthLabel).
   let summary = '';
-  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, () => summary);
+  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, '');
   const labelled = !top.isNull;
 
   const srcPort = v.u16(TCP_F.SRC_PORT);
@@ -1221,7 +1241,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.srcPort = srcPort;
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
-  if (labelled) summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
+  if (labelled) top.setLabel((summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`));
   const ports = withColumns ? uintText(srcPort) + ' \u2192 ' + uintText(dstPort) : '';
   if (withColumns) columns.setInfo(ports);
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
@@ -1232,7 +1252,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const h = parseTcpHeader(v);
   if (h.hdrLen < MIN_HEADER) {
     const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
-    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, () => `${bitPicture(h.hdrLen / 4 << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen / 4})`);
+    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, headerLengthLabel(h.hdrLen));
     expert(ctx, item, F.bogus_header_length, 'error', 'Malformed', message, v, TCP_F.DATA_OFFSET, 1);
     columns.appendInfo(`, ${message}`);
     return v.length;
@@ -1270,7 +1290,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
 
   const ackFlag = (h.flags & TH.ACK) !== 0;
   const syn = (h.flags & TH.SYN) !== 0;
-  if (labelled) summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
+  if (labelled) top.setLabel((summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`));
 
   // Window: SYN windows are never scaled (RFC 7323 §2.2).
   const scale = syn ? undefined : stream.winScaleOf(dir);
@@ -1295,7 +1315,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
       ' Len=' +
       uintText(seglen) +
       optionsProbe.info +
-      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0} SRE=${(re - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0}`).join('') : '');
+      (optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
     // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
     columns.setInfo(prefix);
@@ -1310,7 +1330,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
   if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
-    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), bytesLabel('TCP payload', capturedPayload));
   }
   const lowPort = Math.min(srcPort, dstPort);
   const highPort = Math.max(srcPort, dstPort);
@@ -1330,10 +1350,10 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
   if (frozen.segmentData && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
     const { offset, length } = frozen.segmentData;
-    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
+    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), bytesLabel('TCP segment data', length));
   }
   if (frozen.retransmitted && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
-    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `Retransmitted TCP segment data (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), bytesLabel('Retransmitted TCP segment data', capturedPayload));
   }
   if (frozen.overlap) {
     tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();
