@@ -32,7 +32,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, concatBytes, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -157,8 +157,8 @@ interface SmtpPdu {
 /** MessageBuffer collects DATA fragments of the message being sent. */
 interface MessageBuffer {
   fragments: Fragment[];
-  chunks: Uint8Array[];
-  stored: number;
+  /** the bytes kept (at most MAX_MESSAGE) */
+  data: ByteAccumulator;
   total: number;
   pdus: SmtpPdu[];
 }
@@ -230,18 +230,14 @@ function lineText(bytes: Uint8Array, line: LineEnd): string {
 }
 
 function startMessage(conv: SmtpConversation): MessageBuffer {
-  return (conv.message ??= { fragments: [], chunks: [], stored: 0, total: 0, pdus: [] });
+  return (conv.message ??= { fragments: [], data: new ByteAccumulator(), total: 0, pdus: [] });
 }
 
 function addFragment(conv: SmtpConversation, frame: number, bytes: Uint8Array, pdu: SmtpPdu): void {
   const m = startMessage(conv);
   if (m.fragments.length < MAX_FRAGMENTS) m.fragments.push({ frame, offset: m.total, length: bytes.length });
-  const room = MAX_MESSAGE - m.stored;
-  if (room > 0) {
-    const piece = bytes.length <= room ? bytes : bytes.subarray(0, room);
-    m.chunks.push(piece.slice());
-    m.stored += piece.length;
-  }
+  const room = MAX_MESSAGE - m.data.length;
+  if (room > 0) m.data.append(bytes, 0, Math.min(bytes.length, room));
   m.total += bytes.length;
   m.pdus.push(pdu);
 }
@@ -252,7 +248,7 @@ function finishMessage(conv: SmtpConversation, frame: number, pdu: SmtpPdu): voi
   if (!m || m.fragments.length === 0) return;
   pdu.fragments = m.fragments;
   pdu.total = m.total;
-  pdu.message = concatBytes(m.chunks, m.stored);
+  pdu.message = m.data.take();
   pdu.single = m.fragments.length === 1 && m.fragments[0].frame === frame;
   for (const p of m.pdus) if (p !== pdu) p.reassembledIn = frame;
 }

@@ -227,3 +227,34 @@ export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint
   }
   return out;
 }
+
+/**
+ * ByteAccumulator collects copies of byte ranges in one growing buffer (a mail message, line by line):
+ * each range is copied once, with no array per range to join again at the end.
+ */
+export class ByteAccumulator {
+  private buf = new Uint8Array(0);
+  /** bytes collected so far */
+  length = 0;
+
+  /** append copies bytes[start, end). */
+  append(bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n <= 0) return;
+    const at = this.length;
+    if (at + n > this.buf.length) {
+      const grown = new Uint8Array(Math.max(256, 2 * this.buf.length, at + n));
+      grown.set(this.buf.subarray(0, at));
+      this.buf = grown;
+    }
+    const buf = this.buf;
+    if (n <= 64) for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i];
+    else buf.set(bytes.subarray(start, end), at);
+    this.length = at + n;
+  }
+
+  /** take returns the collected bytes (exactly `length` of them, not shared with the accumulator). */
+  take(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
