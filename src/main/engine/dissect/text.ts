@@ -221,7 +221,7 @@ export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint
   let offset = 0;
   for (const c of chunks) {
     const n = Math.min(c.length, length - offset);
-    out.set(c.subarray(0, n), offset);
+    out.set(n === c.length ? c : c.subarray(0, n), offset);
     offset += n;
     if (offset >= length) break;
   }
