@@ -18,9 +18,9 @@ import { openCaptureWriter, type CaptureWriter } from '../engine/file/writer';
 import { CaptureFileError, type CaptureFileInfo, type CaptureRecord } from '../engine/file/types';
 import { CaptureError } from '../engine/capture/types';
 import { parseArgs, USAGE, type CliOptions } from './args';
-import { OutputBuffer, jsonFrame, type FrameView, type Sink } from './output';
+import { OutputBuffer, jsonFrame, type ByteSink, type FrameView, type Sink } from './output';
 import { parallelRefusal, runParallel, shardCount, workerFile } from './parallel';
-import { frameText, planRun } from './plan';
+import { planRun, writeFrame } from './plan';
 import { OpenError, runPipeline, type PipelineResult, type PipelineSpec } from './pipeline';
 import type { CaptureTarget, LiveResult } from './capture';
 import { credentialsReport, followReport } from './stats';
@@ -31,8 +31,8 @@ const VERSION = '0.1.0';
 export interface CliIO {
   /** stdout sink; may throw {@link BrokenPipe} to stop the run quietly. */
   stdout: Sink;
-  /** stdout for UTF-8 bytes (the parallel reader's output); without it bytes are decoded for `stdout`. */
-  stdoutBytes?: (bytes: Uint8Array) => void;
+  /** the same stdout for bytes already encoded as UTF-8 (optional: without it, output goes to `stdout`). */
+  stdoutBytes?: ByteSink;
   stderr: (text: string) => void;
   /**
    * true when stdout and stderr are the same file (a terminal, `2>&1`): tshark then separates the
@@ -51,9 +51,15 @@ export class BrokenPipe extends Error {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** fdBytes writes bytes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
-function fdBytes(fd: number): (bytes: Uint8Array) => void {
-  return (bytes) => {
+/** fdSink writes text synchronously to a file descriptor (see fdBytesSink). */
+function fdSink(fd: number): Sink {
+  const write = fdBytesSink(fd);
+  return (chunk: string) => write(Buffer.from(chunk, 'utf8'));
+}
+
+/** fdBytesSink writes synchronously to a file descriptor, retrying EAGAIN; EPIPE becomes BrokenPipe. */
+function fdBytesSink(fd: number): ByteSink {
+  return (bytes: Uint8Array) => {
     let offset = 0;
     while (offset < bytes.length) {
       try {
@@ -71,12 +77,6 @@ function fdBytes(fd: number): (bytes: Uint8Array) => void {
   };
 }
 
-/** fdSink writes text synchronously to a file descriptor (see {@link fdBytes}). */
-function fdSink(fd: number): Sink {
-  const write = fdBytes(fd);
-  return (chunk: string) => write(Buffer.from(chunk, 'utf8'));
-}
-
 function sameFile(a: number, b: number): boolean {
   try {
     const x = fstatSync(a);
@@ -92,7 +92,7 @@ export function processIO(): CliIO {
   const stderr = fdSink(2);
   return {
     stdout: fdSink(1),
-    stdoutBytes: fdBytes(1),
+    stdoutBytes: fdBytesSink(1),
     stderr: (text) => {
       try {
         stderr(text);
@@ -155,7 +155,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 }
 
 /** bytesOut is a byte sink that follows what `out` buffered so far (text written before stays first). */
-function bytesOut(out: OutputBuffer, io: CliIO): (bytes: Uint8Array) => void {
+function bytesOut(out: OutputBuffer, io: CliIO): ByteSink {
   out.flush();
   if (io.stdoutBytes) return io.stdoutBytes;
   const decoder = new StringDecoder('utf8');
@@ -203,7 +203,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   const plan = planned.plan;
   const { readFilter, displayFilter, stats, printing, json, fields, mode, interest, columns } = plan;
 
-  const out = new OutputBuffer(io.stdout);
+  const out = new OutputBuffer(io.stdout, io.stdoutBytes);
   let sessionUsed: DissectionSession | undefined;
   const makeSession = (): DissectionSession => (sessionUsed = plan.makeSession());
 
@@ -259,7 +259,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
     }
     if (!printing) return;
     if (json) out.write((jsonCount++ === 0 ? '  ' : ',\n  ') + jsonFrame(v));
-    else out.write(frameText(plan, v, o.onlyProtocols));
+    else writeFrame(plan, out, v, o.onlyProtocols);
     // Live capture prints every frame as it arrives.
     if (o.lineBuffered || live !== undefined) out.flush();
   };

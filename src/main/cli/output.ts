@@ -9,14 +9,15 @@
  *  - `-V`: the detail tree, four spaces per level, hidden items skipped, generated items in brackets;
  *  - `-x`: the hex dump of every data source, with "Name (N bytes):" headers when there are several;
  *  - `-T json`: Wirelab's own JSON (docs/cli.md), one frame object per line inside one array.
- * Everything goes through {@link OutputBuffer}, which builds big strings and hands them to the sink in
- * chunks of about 64 KiB (one write syscall per chunk, not per line).
+ * Everything goes through {@link OutputBuffer}, which encodes into a reused 64 KiB buffer and hands it to
+ * the sink when full (one write syscall per chunk, not per line).
  */
 import { formatFieldValue } from '../../shared/format';
 import type { FieldDef } from '../../shared/fields';
 import type { DataSource, DetailNode } from '../../shared/model';
 import { toDetailNodes } from '../engine/decode/detail';
-import type { FrameInput } from '../engine/decode/protocol';
+import { ipv4Text } from '../engine/decode/ipv4';
+import { COL_MAX_INFO_BYTES, type FrameInput } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
 import type { FieldsOptions } from './args';
@@ -24,26 +25,256 @@ import type { FieldsOptions } from './args';
 /** Sink receives output chunks; it may throw (EPIPE) to stop the run. */
 export type Sink = (chunk: string) => void;
 
-const CHUNK = 64 * 1024;
+/**
+ * ByteSink receives output already encoded as UTF-8 (the process's stdout); the bytes are only valid
+ * during the call. It may throw (EPIPE) to stop the run.
+ */
+export type ByteSink = (bytes: Uint8Array) => void;
 
-/** OutputBuffer collects output text and flushes it to a sink in ~64 KiB chunks. */
+/** CAPACITY is the output buffer's size: one write syscall per ~64 KiB, not per line. */
+const CAPACITY = 64 * 1024;
+
+/**
+ * utf8Write is Buffer's native UTF-8 encoder (Buffer#write without its argument checks): it writes whole
+ * characters up to the byte limit and lone surrogates as U+FFFD, as Buffer.from(text) does.
+ */
+const utf8Write = (Buffer.prototype as unknown as { utf8Write(this: Buffer, text: string, offset: number, length: number): number }).utf8Write;
+
+/**
+ * OutputBuffer encodes output text into a reused 64 KiB byte buffer and hands it to the sink when full:
+ * no per-line strings are concatenated, flattened and re-encoded. The summary line and `-T fields` rows
+ * are laid out straight into the bytes ({@link OutputBuffer.writeSummary}, {@link FieldsPrinter.writeRow}).
+ * With a {@link ByteSink} the bytes go out as they are; otherwise each chunk is decoded for the string sink
+ * (tests that collect output in memory).
+ */
 export class OutputBuffer {
-  private text = '';
-  constructor(private readonly sink: Sink) {}
+  private readonly buf = Buffer.allocUnsafe(CAPACITY);
+  private pos = 0;
+  /** bytes handed to the byte sink so far */
+  private handed = 0;
+  constructor(
+    private readonly sink: Sink,
+    private readonly bytes?: ByteSink,
+  ) {}
 
-  /** write appends text, flushing when the buffer is large. */
+  /** write appends text, flushing when the buffer is full. */
   write(s: string): void {
-    this.text += s;
-    if (this.text.length >= CHUNK) this.flush();
+    if (s.length * 3 > CAPACITY - this.pos) {
+      this.flush();
+      if (s.length * 3 > CAPACITY) {
+        // Too big for the buffer (a long -V tree): hand it over on its own.
+        if (this.bytes !== undefined) {
+          const encoded = Buffer.from(s, 'utf8');
+          this.handed += encoded.length;
+          this.bytes(encoded);
+        } else this.sink(s);
+        return;
+      }
+    }
+    this.put(s);
   }
 
   /** flush hands everything buffered to the sink. */
   flush(): void {
-    if (this.text.length === 0) return;
-    const t = this.text;
-    this.text = '';
-    this.sink(t);
+    if (this.pos === 0) return;
+    const n = this.pos;
+    this.pos = 0;
+    this.handed += n;
+    if (this.bytes !== undefined) this.bytes(this.buf.subarray(0, n));
+    else this.sink(this.buf.toString('utf8', 0, n));
   }
+
+  /** size is the number of bytes written so far, handed out or still buffered (with a byte sink). */
+  get size(): number {
+    return this.handed + this.pos;
+  }
+
+  /** reserve makes room for `n` bytes (flushing first when they do not fit); false if they never fit. */
+  private reserve(n: number): boolean {
+    if (n <= CAPACITY - this.pos) return true;
+    this.flush();
+    return n <= CAPACITY;
+  }
+
+  /**
+   * put encodes `s` as UTF-8 at the end and returns its byte length; with `max`, only the characters that
+   * fit in `max` bytes (never half a character: tshark's Info column limit, see truncateUtf8). Room is
+   * checked by the caller (3 bytes per UTF-16 unit). Lone surrogates become U+FFFD, as Buffer does.
+   */
+  private put(s: string, max = Infinity): number {
+    const n = s.length;
+    const buf = this.buf;
+    const start = this.pos;
+    if (n <= 24 && n <= max) {
+      // Short texts (addresses, ports, protocol names) are nearly always ASCII: cheaper by hand than a
+      // native call.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        this.pos = start + n;
+        return n;
+      }
+    }
+    // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).
+    const written = utf8Write.call(buf, s, start, Math.min(max, CAPACITY - start));
+    this.pos = start + written;
+    return written;
+  }
+
+  private putSpaces(n: number): void {
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[this.pos + i] = 0x20;
+    if (n > 0) this.pos += n;
+  }
+
+  /** putUint writes a non-negative integer in decimal. */
+  private putUint(value: number): number {
+    if (!(value >= 0 && value <= 0xffffffff) || !Number.isInteger(value)) return this.put(String(value));
+    const digits = decimalDigits(value);
+    const buf = this.buf;
+    let at = this.pos + digits;
+    this.pos = at;
+    do {
+      const q = Math.floor(value / 10);
+      buf[--at] = 0x30 + (value - q * 10);
+      value = q;
+    } while (value > 0);
+    return digits;
+  }
+
+  /** putRight writes `s` right-aligned in `width` bytes (a minimum, as tshark's columns). */
+  private putRight(s: string, width: number): void {
+    const start = this.pos;
+    const n = this.put(s);
+    if (n >= width) return;
+    const pad = width - n;
+    const buf = this.buf;
+    for (let i = n - 1; i >= 0; i--) buf[start + pad + i] = buf[start + i];
+    for (let i = 0; i < pad; i++) buf[start + i] = 0x20;
+    this.pos = start + width;
+  }
+
+  /**
+   * putRelative writes formatRelative(sec, nsec, firstSec, firstNsec, digits) right-aligned in `width`
+   * bytes, without building the string.
+   */
+  private putRelative(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number, width: number): void {
+    let ds = sec - firstSec;
+    let dn = nsec - firstNsec;
+    let negative = false;
+    if (ds < 0 || (ds === 0 && dn < 0)) {
+      negative = true;
+      ds = -ds;
+      dn = -dn;
+    }
+    if (dn < 0) {
+      ds -= 1;
+      dn += 1e9;
+    }
+    if (!(ds <= 0xffffffff) || !(digits >= 0 && digits <= 9)) {
+      this.putRight(formatRelative(sec, nsec, firstSec, firstNsec, digits), width);
+      return;
+    }
+    const length = (negative ? 1 : 0) + decimalDigits(ds) + (digits === 0 ? 0 : 1 + digits);
+    this.putSpaces(width - length);
+    if (negative) this.buf[this.pos++] = 0x2d;
+    this.putUint(ds);
+    if (digits === 0) return;
+    this.buf[this.pos++] = 0x2e;
+    let frac = Math.floor(dn / POW10[digits]);
+    const buf = this.buf;
+    for (let at = this.pos + digits - 1; at >= this.pos; at--) {
+      const q = Math.floor(frac / 10);
+      buf[at] = 0x30 + (frac - q * 10);
+      frac = q;
+    }
+    this.pos += digits;
+  }
+
+  /** writeSummary appends tshark's one-line summary of a frame and its newline (as summaryLine). */
+  writeSummary(v: FrameView): void {
+    const f = v.frame;
+    const cols = v.result.columns;
+    const source = cols.source;
+    const destination = cols.destination;
+    const protocol = cols.protocol;
+    // The Info column as shown (infoText): cut to COL_MAX_INFO_BYTES while it is encoded.
+    const info = cols.info;
+    const most = 64 + 3 * (source.length + destination.length + protocol.length) + Math.min(3 * info.length, COL_MAX_INFO_BYTES);
+    if (!this.reserve(most)) {
+      this.write(summaryLine(columnsOf(v)) + '\n');
+      return;
+    }
+    const number = f.number;
+    if (number >= 0 && number <= 0xffffffff && Number.isInteger(number)) {
+      this.putSpaces(5 - decimalDigits(number));
+      this.putUint(number);
+    } else this.putRight(String(number), 5);
+    this.buf[this.pos++] = 0x20;
+    this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
+    this.buf[this.pos++] = 0x20;
+    this.putRight(source, 12);
+    const buf = this.buf;
+    const at = this.pos;
+    // ` → ` in UTF-8
+    buf[at] = 0x20;
+    buf[at + 1] = 0xe2;
+    buf[at + 2] = 0x86;
+    buf[at + 3] = 0x92;
+    buf[at + 4] = 0x20;
+    this.pos = at + 5;
+    this.putSpaces(12 - this.put(destination));
+    buf[this.pos++] = 0x20;
+    this.put(protocol);
+    buf[this.pos++] = 0x20;
+    this.putUint(f.origLen);
+    buf[this.pos++] = 0x20;
+    this.put(info, COL_MAX_INFO_BYTES);
+    buf[this.pos++] = 0x0a;
+  }
+
+  /**
+   * writeCells appends one `-T fields` row: cells joined by `sep`, each non-empty one quoted with
+   * `quote`, then a newline (undefined cells are absent values).
+   */
+  writeCells(cells: readonly (string | undefined)[], sep: string, quote: string): void {
+    let most = 1 + cells.length * (sep.length + 2 * quote.length) * 3;
+    for (let i = 0; i < cells.length; i++) most += 3 * (cells[i]?.length ?? 0);
+    if (!this.reserve(most)) {
+      let line = '';
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[i];
+        if (i > 0) line += sep;
+        if (cell !== undefined && cell !== '') line += quote + cell + quote;
+      }
+      this.write(line + '\n');
+      return;
+    }
+    const simpleSep = sep.length === 1 && sep.charCodeAt(0) < 0x80 ? sep.charCodeAt(0) : -1;
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        if (simpleSep >= 0) this.buf[this.pos++] = simpleSep;
+        else this.put(sep);
+      }
+      const cell = cells[i];
+      // Empty cells are printed without quotes (as tshark does for unknown `_ws.col.*`).
+      if (cell === undefined || cell === '') continue;
+      if (quote !== '') this.put(quote);
+      this.put(cell);
+      if (quote !== '') this.put(quote);
+    }
+    this.buf[this.pos++] = 0x0a;
+  }
+}
+
+/** decimalDigits is the number of decimal digits of a non-negative integer below 2^32. */
+function decimalDigits(n: number): number {
+  if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
 }
 
 /** utf8Length is strlen() of the UTF-8 encoding (tshark pads columns by bytes). */
@@ -180,7 +411,11 @@ type FieldSlot =
 export class FieldsPrinter {
   private readonly slots: FieldSlot[];
   private readonly slotOf = new Map<string, number[]>();
+  /** slotOf by field id, filled on first sight (null: not printed); dense, so never a dictionary array */
+  private readonly targetsById: (number[] | null | undefined)[] = new Array<number[] | null | undefined>(8192).fill(undefined);
   private readonly values: string[][];
+  private readonly counts: number[];
+  private readonly cells: (string | undefined)[];
   private readonly needColumns: boolean;
   private readonly sep: string;
   private readonly agg: string;
@@ -211,6 +446,8 @@ export class FieldsPrinter {
       return { kind: 'field', abbrev: name, def };
     });
     this.values = fields.map(() => []);
+    this.counts = fields.map(() => 0);
+    this.cells = fields.map(() => undefined);
     this.needColumns = this.slots.some((s) => s.kind === 'column');
     this.sep = options.separator;
     this.agg = options.aggregator;
@@ -249,43 +486,81 @@ export class FieldsPrinter {
       if (s === '') cache[value] = s = formatFieldValue(def, value);
       return s;
     }
+    if (def.type === 'ipv4' && typeof value === 'number') return ipv4Text(value);
     if (def.type === 'protocol') return item.labelText() ?? def.name;
     // A present FT_NONE field (tcp.analysis.flags, smtp.req…) has no value; tshark prints "1".
     if (def.type === 'none') return '1';
     return formatFieldValue(def, value);
   }
 
-  /** row formats one frame's line (with the newline). */
-  row(v: FrameView): string {
+  /** targetsOf is the slots printing a field (by its dense id when it has one: no string hashing per item). */
+  private targetsOf(field: FieldDef): number[] | undefined {
+    const id = field.id;
+    if (id === undefined || id >= this.targetsById.length) return this.slotOf.get(field.abbrev);
+    let targets = this.targetsById[id];
+    if (targets === undefined) {
+      targets = this.slotOf.get(field.abbrev) ?? null;
+      this.targetsById[id] = targets;
+    }
+    return targets ?? undefined;
+  }
+
+  /** cellsOf computes one frame's cells into a reused array (undefined: the field has no value). */
+  private cellsOf(v: FrameView): (string | undefined)[] {
+    // values[i][0 … counts[i]) are slot i's texts; the arrays keep their capacity from frame to frame.
     const values = this.values;
-    for (let i = 0; i < values.length; i++) values[i].length = 0;
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) counts[i] = 0;
     const occurrences = v.result.tree.occurrences;
     for (let i = 0; i < occurrences.length; i++) {
       const item = occurrences[i];
-      const targets = this.slotOf.get(item.field.abbrev);
+      const targets = this.targetsOf(item.field);
       if (targets === undefined) continue;
       const text = this.format(item.field, item);
-      for (let t = 0; t < targets.length; t++) values[targets[t]].push(text);
+      for (let t = 0; t < targets.length; t++) {
+        const slot = targets[t];
+        values[slot][counts[slot]++] = text;
+      }
     }
     const cols = this.needColumns ? columnsOf(v) : undefined;
+    const cells = this.cells;
+    for (let i = 0; i < this.slots.length; i++) {
+      const slot = this.slots[i];
+      if (slot.kind === 'column') {
+        cells[i] = columnText(cols!, slot.column);
+        continue;
+      }
+      const list = values[i];
+      const n = counts[i];
+      if (n === 0) cells[i] = undefined;
+      else if (this.occurrence === 'f') cells[i] = list[0];
+      else if (this.occurrence === 'l') cells[i] = list[n - 1];
+      else {
+        let joined = list[0];
+        for (let k = 1; k < n; k++) joined += this.agg + list[k];
+        cells[i] = joined;
+      }
+    }
+    return cells;
+  }
+
+  /** row formats one frame's line (with the newline). */
+  row(v: FrameView): string {
+    const cells = this.cellsOf(v);
     let line = '';
     const q = this.quote;
-    for (let i = 0; i < this.slots.length; i++) {
+    for (let i = 0; i < cells.length; i++) {
       if (i > 0) line += this.sep;
-      const slot = this.slots[i];
-      let cell: string | undefined;
-      if (slot.kind === 'column') {
-        cell = columnText(cols!, slot.column);
-      } else {
-        const list = values[i];
-        if (list.length === 0) continue;
-        if (this.occurrence === 'a') cell = list.length === 1 ? list[0] : list.join(this.agg);
-        else cell = this.occurrence === 'f' ? list[0] : list[list.length - 1];
-      }
+      const cell = cells[i];
       // Empty cells are printed without quotes (as tshark does for unknown `_ws.col.*`).
-      if (cell !== '') line += q === '' ? cell : q + cell + q;
+      if (cell !== undefined && cell !== '') line += q === '' ? cell : q + cell + q;
     }
     return line + '\n';
+  }
+
+  /** writeRow appends one frame's line to `out` (the same bytes as {@link row}, without the string). */
+  writeRow(out: OutputBuffer, v: FrameView): void {
+    out.writeCells(this.cellsOf(v), this.sep, this.quote);
   }
 }
 

@@ -220,10 +220,11 @@ class FrameClock {
       origLen: rec.origLen,
       linktype: rec.linktype,
       interfaceId: rec.interfaceId,
+      // Present even when undefined: every FrameInput has the same shape.
+      interfaceName: iface?.name,
+      comment: rec.comment,
       data: rec.data,
     };
-    if (iface?.name !== undefined) frame.interfaceName = iface.name;
-    if (rec.comment !== undefined) frame.comment = rec.comment;
     return frame;
   }
 
@@ -265,7 +266,7 @@ export class SinglePass {
 
   constructor(private readonly spec: FrameSpec) {
     this.session = spec.makeSession();
-    this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true };
+    this.options = { firstPass: true, mode: spec.mode, interest: spec.interest, columns: spec.columns ?? true, reuse: true };
   }
 
   /**

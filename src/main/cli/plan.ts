@@ -3,7 +3,7 @@
  * "decode as" rules, compiled filters, the fields printer, the tree mode and interest set, whether
  * columns and TCP payloads are needed, and a session factory. The main thread and the parallel
  * workers (./parallel.ts) both build their sessions from the same plan, so a worker dissects, filters
- * and prints exactly as a single-threaded run would. {@link frameText} is the one place that lays out
+ * and prints exactly as a single-threaded run would. {@link writeFrame} is the one place that lays out
  * a displayed frame's text for the text and fields formats.
  */
 import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
@@ -13,7 +13,7 @@ import type { TreeMode } from '../engine/decode/tree';
 import { allModules } from '../engine/modules';
 import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import type { CliOptions } from './args';
-import { FieldsPrinter, columnsOf, detailText, hexText, summaryLine, type FrameView } from './output';
+import { FieldsPrinter, detailText, hexText, type FrameView, type OutputBuffer } from './output';
 import { parseStats, type StatsRequest } from './stats';
 
 const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype', 'sll.ltype'];
@@ -134,20 +134,18 @@ export function planRun(o: CliOptions): PlanResult {
 }
 
 /**
- * frameText is the printed text of one displayed frame in the text and fields formats (json frames are
- * joined by the caller, which knows their separators).
+ * writeFrame appends the printed text of one displayed frame in the text and fields formats to `out`
+ * (json frames are joined by the caller, which knows their separators).
  */
-export function frameText(plan: RunPlan, v: FrameView, onlyProtocols: readonly string[] | undefined): string {
-  if (plan.fields) return plan.fields.row(v);
-  let text = '';
-  if (plan.summary) text += summaryLine(columnsOf(v)) + '\n';
+export function writeFrame(plan: RunPlan, out: OutputBuffer, v: FrameView, onlyProtocols: readonly string[] | undefined): void {
+  if (plan.fields) return plan.fields.writeRow(out, v);
+  if (plan.summary) out.writeSummary(v);
   if (plan.verbose) {
-    text += detailText(v, onlyProtocols);
-    if (!plan.hex) text += '\n';
+    out.write(detailText(v, onlyProtocols));
+    if (!plan.hex) out.write('\n');
   }
   if (plan.hex) {
-    if (plan.summary || plan.verbose) text += '\n';
-    text += hexText(v.result.sources) + '\n';
+    if (plan.summary || plan.verbose) out.write('\n');
+    out.write(hexText(v.result.sources) + '\n');
   }
-  return text;
 }

@@ -9,7 +9,8 @@ import type { CaptureFileInfo, CaptureRecord } from '../engine/file/types';
 import type { CliOptions } from './args';
 import type { FrameView } from './output';
 import { SinglePass } from './pipeline';
-import { frameText, type RunPlan } from './plan';
+import { OutputBuffer } from './output';
+import { writeFrame, type RunPlan } from './plan';
 
 /** numbers per record in a batch's meta array */
 export const META = 9;
@@ -39,8 +40,16 @@ export interface BatchReply {
 
 export class ShardDissector {
   private readonly pass: SinglePass;
-  private readonly encoder = new TextEncoder();
-  private text: string | null = null;
+  /** the batch's output so far, grown as the buffer hands it over */
+  private bytes = new Uint8Array(1 << 20);
+  private length = 0;
+  private readonly out = new OutputBuffer(
+    () => {
+      throw new Error('shard output is bytes');
+    },
+    (chunk) => this.take(chunk),
+  );
+  private displayed = false;
 
   constructor(plan: RunPlan, options: CliOptions) {
     this.pass = new SinglePass({
@@ -51,9 +60,20 @@ export class ShardDissector {
       displayFilter: plan.displayFilter,
       readFilter: plan.readFilter,
       onFrame: (v: FrameView) => {
-        this.text = frameText(plan, v, options.onlyProtocols);
+        this.displayed = true;
+        writeFrame(plan, this.out, v, options.onlyProtocols);
       },
     });
+  }
+
+  private take(chunk: Uint8Array): void {
+    if (this.length + chunk.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + chunk.length));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    this.bytes.set(chunk, this.length);
+    this.length += chunk.length;
   }
 
   /** process dissects a batch's records and returns their texts. */
@@ -63,7 +83,8 @@ export class ShardDissector {
     const shown = new Uint8Array(records);
     const ends = new Int32Array(records);
     const prev = { sec: 0, nsec: 0 };
-    let joined = '';
+    const base = this.out.size;
+    this.length = 0;
     let start = 0;
     for (let k = 0; k < records; k++) {
       const at = k * META;
@@ -83,26 +104,13 @@ export class ShardDissector {
       start = end;
       prev.sec = meta[at + 3];
       prev.nsec = meta[at + 4];
-      this.text = null;
+      this.displayed = false;
       this.pass.pushShard(rec, info, meta[at], first, prev);
-      if (this.text !== null) {
-        shown[k] = 1;
-        joined += this.text;
-      }
-      ends[k] = joined.length;
+      if (this.displayed) shown[k] = 1;
+      ends[k] = this.out.size - base;
     }
-    // An encoder's array owns its buffer, so it can be transferred (a small Buffer would share a pool).
-    const bytes = this.encoder.encode(joined);
-    if (bytes.length !== joined.length) {
-      // Offsets were counted in UTF-16 units; recount in UTF-8 bytes.
-      let end = 0;
-      let from = 0;
-      for (let k = 0; k < records; k++) {
-        end += Buffer.byteLength(joined.slice(from, ends[k]), 'utf8');
-        from = ends[k];
-        ends[k] = end;
-      }
-    }
-    return { id: batch.id, bytes, shown, ends };
+    this.out.flush();
+    // A copy of its own, so it can be transferred (the growing buffer is reused for the next batch).
+    return { id: batch.id, bytes: this.bytes.slice(0, this.length), shown, ends };
   }
 }

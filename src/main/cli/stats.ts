@@ -6,7 +6,6 @@
  * src/main/engine/store/follow.ts in tshark's layout (an unknown stream prints tshark's empty report).
  */
 import type { DissectionSession } from '../engine/decode/session';
-import { Workbench } from '../engine/workbench';
 import { followStream, formatFollow } from '../engine/store/follow';
 import { credentials } from '../engine/dissect/mailinfo';
 
@@ -58,6 +57,8 @@ export function credentialsReport(session: DissectionSession): string {
 
 /** followReport prints `-z follow,tcp,MODE,N` for a capture file, as tshark does. */
 export async function followReport(path: string, mode: 'ascii' | 'hex' | 'raw', stream: number, prefs: Record<string, string> = {}): Promise<string> {
+  // Loaded on demand: the workbench (packet store, filters' planner, …) is not needed by other runs.
+  const { Workbench } = await import('../engine/workbench');
   const workbench = new Workbench({ labServer: false });
   for (const [name, value] of Object.entries(prefs)) workbench['prefs.set'](name, value);
   await workbench['file.open'](path);

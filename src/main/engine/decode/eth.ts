@@ -64,6 +64,27 @@ export const ethFields = F;
 
 type Side = 'dst' | 'src';
 
+/**
+ * EtherAddress is a MAC address of the frame (an `ether` Address) whose bytes are cut out only when read:
+ * most frames never read their link addresses (a network layer replaces the columns), so the first pass
+ * makes no subarray for them.
+ */
+class EtherAddress {
+  readonly type = 'ether' as const;
+  constructor(
+    private readonly frame: Uint8Array,
+    private readonly at: number,
+  ) {}
+
+  get bytes(): Uint8Array {
+    return this.frame.subarray(this.at, this.at + ETH_F.ADDR_LENGTH);
+  }
+}
+
+function resolveEther(address: EtherAddress): string {
+  return resolveMac(address.bytes);
+}
+
 /** addAddressItems adds eth.dst/eth.src with Wireshark's hidden and bit-field children. */
 function addAddress(ctx: DissectCtx, top: TreeItem, view: ByteView, offset: number, side: Side): void {
   const tree = ctx.tree;
@@ -95,6 +116,11 @@ function addAddress(ctx: DissectCtx, top: TreeItem, view: ByteView, offset: numb
   tree.add(item, F.ig, src, at, ETH_F.OUI_LENGTH, ig).setHidden();
 }
 
+/** ethernetLabel is made here, not in dissectEth (a closure there would cost a heap context per call). */
+function ethernetLabel(src: EtherAddress, dst: EtherAddress): () => string {
+  return () => `Ethernet II, Src: ${macLabel(src.bytes)}, Dst: ${macLabel(dst.bytes)}`;
+}
+
 function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   view.layer = 'eth';
   ctx.columns.protocol = 'Ethernet';
@@ -102,13 +128,13 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   // Read the whole header first: a cut header must leave no half-built Ethernet item behind.
   view.check(0, ETH_F.HEADER_LENGTH);
   const lenType = view.u16(ETH_F.TYPE);
-  const dstBytes = view.slice(ETH_F.DST, ETH_F.ADDR_LENGTH);
-  const srcBytes = view.slice(ETH_F.SRC, ETH_F.ADDR_LENGTH);
-  ctx.linkDst = { type: 'ether', bytes: dstBytes };
-  ctx.linkSrc = { type: 'ether', bytes: srcBytes };
+  const dst = new EtherAddress(view.bytes, view.abs(ETH_F.DST));
+  const src = new EtherAddress(view.bytes, view.abs(ETH_F.SRC));
+  ctx.linkDst = dst;
+  ctx.linkSrc = src;
   ctx.columns.protocol = 'Ethernet';
   // Resolved only if no network layer replaces them (loading the manuf tables is not free).
-  ctx.columns.setAddressesLazy(srcBytes, dstBytes, resolveMac);
+  ctx.columns.setAddressesLazy(src, dst, resolveEther);
   const tree = ctx.tree;
   const is8023 = lenType <= MAX_802_3_LENGTH;
   // In 'none' mode (first pass, Packet List), and in 'fields' mode when no Ethernet field is kept, no
@@ -117,9 +143,7 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const top =
     !building
       ? NULL_ITEM
-      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, () =>
-          is8023 ? 'IEEE 802.3 Ethernet ' : `Ethernet II, Src: ${macLabel(srcBytes)}, Dst: ${macLabel(dstBytes)}`,
-        );
+      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, is8023 ? 'IEEE 802.3 Ethernet ' : ethernetLabel(src, dst));
   if (building) {
     addAddress(ctx, top, view, ETH_F.DST, 'dst');
     addAddress(ctx, top, view, ETH_F.SRC, 'src');

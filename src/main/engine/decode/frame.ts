@@ -13,7 +13,7 @@
  * Protocol column keeps the last protocol that set it.
  */
 import { formatEpochTime } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, type DissectCtx, type FrameInput, type ProtocolModule } from './protocol';
 import { MalformedError, TruncatedError, type ByteView } from './view';
 import { FieldGroup, NULL_ITEM } from './tree';
 import { formatAbsTime, formatRelTime, subTime } from './time';
@@ -86,6 +86,13 @@ function bits(n: number): string {
   return `${n} bytes (${n * 8} bits)`;
 }
 
+/** frameLabel is made here, not in dissectFrame (a closure there would cost a heap context per call). */
+function frameLabel(frame: FrameInput, pcapng: boolean, ifaceName: string): () => string {
+  return () =>
+    `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
+    `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`;
+}
+
 function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   const { frame, tree } = ctx;
   const building = tree.wantsAny(FRAME_GROUP);
@@ -96,14 +103,12 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
   if (frame.comment !== undefined && building) {
     const comment = frame.comment;
     const top = tree.add(null, P_COMMENTS, 0, 0, 0, null, 'Packet comments');
-    const item = tree.add(top, F.comment, 0, 0, 0, comment, () => comment);
+    const item = tree.add(top, F.comment, 0, 0, 0, comment, comment);
     addExpert(ctx, item, F['comment.expert'], 'comment', 'Comment', comment, 0, 0, 0);
   }
-  const top = building
-    ? tree.add(null, P, 0, 0, frame.caplen, null, () =>
-        `Frame ${frame.number}: ${frame.origLen} bytes on wire (${frame.origLen * 8} bits), ` +
-        `${frame.caplen} bytes captured (${frame.caplen * 8} bits)${pcapng ? ` on interface ${ifaceName}, id ${frame.interfaceId}` : ''}`,
-      )
+  // The label closure only when the frame item itself is kept (full mode, or `-e frame`).
+  const top = building && tree.wants(P)
+    ? tree.add(null, P, 0, 0, frame.caplen, null, frameLabel(frame, pcapng, ifaceName))
     : NULL_ITEM;
   ctx.layers.push('frame');
   const protocolsItem = building ? addFrameItems(ctx, top, pcapng, ifaceName) : undefined;

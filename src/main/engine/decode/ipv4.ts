@@ -139,8 +139,9 @@ const F = defineFields('ip', {
   bogus_ip_version: { name: 'Bogus IP version', type: 'none' },
 });
 
-/** DS_GROUP / HEADER_GROUP: header items that `fields` mode may skip when none of them is kept. */
+/** DS_GROUP / ADDRESS_GROUP / HEADER_GROUP: header items that `fields` mode may skip when none of them is kept. */
 const DS_GROUP = new FieldGroup([F.dsfield, F['dsfield.dscp'], F['dsfield.ecn']]);
+const ADDRESS_GROUP = new FieldGroup([F.src, F.dst, F.addr, F.src_host, F.dst_host, F.host]);
 const HEADER_GROUP = new FieldGroup([F.id, F.flags, F['flags.rb'], F['flags.df'], F['flags.mf'], F.frag_offset, F.ttl, F.proto, F.checksum, F['checksum.status']]);
 
 /** ipv4Fields are the `ip.*` field handles. */
@@ -268,6 +269,22 @@ function addFragment(ctx: DissectCtx, key: string, offset: number, data: Uint8Ar
   return { bytes, parts };
 }
 
+// Label closures are made by these helpers, not inside dissectIpv4: a closure there would make V8 keep
+// the variables it captures in a heap context allocated on every call, labels wanted or not.
+
+function headerLengthLabel(verIhl: number, headerLength: number): () => string {
+  return () => `${bitPrefix(F.hdr_len, verIhl & 0x0f)}Header Length: ${headerLength} bytes (${verIhl & 0x0f})`;
+}
+
+function totalLengthLabel(rawTotalLength: number, headerLength: number): () => string {
+  return () =>
+    rawTotalLength < headerLength ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})` : `Total Length: ${rawTotalLength}`;
+}
+
+function topLabel(src: number, dst: number): () => string {
+  return () => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}`;
+}
+
 function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   view.layer = 'ip';
   const tree = ctx.tree;
@@ -297,9 +314,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     return view.length;
   }
   const hdrItem = building
-    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, !tree.full ? undefined : () =>
-        `${bitPrefix(F.hdr_len, verIhl & 0x0f)}Header Length: ${headerLength} bytes (${verIhl & 0x0f})`,
-      )
+    ? tree.add(top, F.hdr_len, view.src, view.base, 1, headerLength, !tree.full ? undefined : headerLengthLabel(verIhl, headerLength))
     : NULL_ITEM;
   if (headerLength < MIN_HEADER_LENGTH) {
     const message = `Bogus IP header length (${headerLength}, must be at least ${MIN_HEADER_LENGTH})`;
@@ -321,11 +336,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const rawTotalLength = view.u16(IPV4_F.TOTAL_LENGTH);
   let totalLength = rawTotalLength;
   const lenItem = building
-    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : () =>
-        rawTotalLength < headerLength
-          ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})`
-          : `Total Length: ${rawTotalLength}`,
-      )
+    ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : totalLengthLabel(rawTotalLength, headerLength))
     : NULL_ITEM;
   if (totalLength < headerLength) {
     const message = `Bogus IP length (${totalLength}, less than header length ${headerLength})`;
@@ -339,24 +350,28 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     totalLength = view.reportedLength;
   }
   if (building) addHeaderItems(ctx, view, top);
-  const h = readIpv4Header(view);
+  // The fixed header is read field by field (readIpv4Header's object is only made for fragments).
+  view.check(0, MIN_HEADER_LENGTH);
   view.check(0, headerLength);
-  const srcText = ipv4Text(h.src);
-  const dstText = ipv4Text(h.dst);
-  if (!top.isNull) top.setLabel(() => `Internet Protocol Version 4, Src: ${srcText}, Dst: ${dstText}`);
-  const more = (h.flagsFrag & FLAG_MF) !== 0;
-  const fragOffset = (h.flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
+  const src = view.u32(IPV4_F.SRC);
+  const dst = view.u32(IPV4_F.DST);
+  const flagsFrag = view.u16(IPV4_F.FLAGS_FRAG);
+  const protocol = view.u8(IPV4_F.PROTOCOL);
+  if (!top.isNull) top.setLabel(topLabel(src, dst));
+  const more = (flagsFrag & FLAG_MF) !== 0;
+  const fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
 
-  if (!inErrorPacket(ctx)) setIpTtl(ctx, h.ttl);
-  ctx.netSrc = { type: 'ipv4', value: h.src };
-  ctx.netDst = { type: 'ipv4', value: h.dst };
-  ctx.columns.source = srcText;
-  ctx.columns.destination = dstText;
+  if (!inErrorPacket(ctx)) setIpTtl(ctx, view.u8(IPV4_F.TTL));
+  ctx.netSrc = { type: 'ipv4', value: src };
+  ctx.netDst = { type: 'ipv4', value: dst };
+  // Formatted only when a column is read.
+  ctx.columns.setAddressesLazy(src, dst, ipv4Text);
 
   const payloadLength = totalLength - headerLength;
   const payload = view.subClamped(headerLength, payloadLength, 'ip');
   if (more || fragOffset > 0) {
+    const h = readIpv4Header(view);
     const reassembled = reassemble(ctx, h, fragOffset, more, payload, top);
     if (reassembled === undefined) {
       ctx.columns.setInfo(`Fragmented IP protocol (proto=${protoName(h.protocol)} ${h.protocol}, off=${fragOffset}, ID=${h.id.toString(16).padStart(4, '0')})`);
@@ -366,7 +381,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     dissectPayload(ctx, reassembled, h.protocol, parent);
     return Math.min(totalLength, view.length);
   }
-  dissectPayload(ctx, payload, h.protocol, parent);
+  dissectPayload(ctx, payload, protocol, parent);
   return Math.min(totalLength, view.length);
 }
 
@@ -423,10 +438,9 @@ function reassemble(ctx: DissectCtx, h: Ipv4Header, fragOffset: number, more: bo
 function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
   const tree = ctx.tree;
   if (tree.wantsAny(HEADER_GROUP)) addFixedItems(ctx, view, top);
-  const src = view.u32(IPV4_F.SRC);
-  addAddress(ctx, view, top, IPV4_F.SRC, src, ipv4Text(src), F.src, F.src_host);
-  const dst = view.u32(IPV4_F.DST);
-  addAddress(ctx, view, top, IPV4_F.DST, dst, ipv4Text(dst), F.dst, F.dst_host);
+  if (!tree.wantsAny(ADDRESS_GROUP)) return;
+  addAddress(ctx, view, top, IPV4_F.SRC, view.u32(IPV4_F.SRC), F.src, F.src_host);
+  addAddress(ctx, view, top, IPV4_F.DST, view.u32(IPV4_F.DST), F.dst, F.dst_host);
 }
 
 /** addFixedItems adds the header items between the total length and the addresses. */
@@ -467,7 +481,6 @@ function addAddress(
   top: TreeItem,
   offset: number,
   value: number,
-  text: string,
   field: typeof F.src,
   hostField: typeof F.src_host,
 ): void {
@@ -476,6 +489,9 @@ function addAddress(
   const at = view.abs(offset);
   tree.add(top, field, s, at, 4, value);
   tree.add(top, F.addr, s, at, 4, value).setHidden();
+  // The host names (no resolution: the dotted quad) are only formatted when kept.
+  if (!tree.wants(hostField) && !tree.wants(F.host)) return;
+  const text = ipv4Text(value);
   tree.add(top, hostField, s, at, 4, text).setHidden();
   tree.add(top, F.host, s, at, 4, text).setHidden();
 }

@@ -194,11 +194,24 @@ export class Columns {
   private sourceText = '';
   private destinationText = '';
   /** addresses whose text is computed on first read (a later layer usually replaces them unread) */
-  private lazySource: Uint8Array | undefined = undefined;
-  private lazyDestination: Uint8Array | undefined = undefined;
-  private lazyFormat: ((bytes: Uint8Array) => string) | undefined = undefined;
+  private lazySource: unknown = undefined;
+  private lazyDestination: unknown = undefined;
+  private lazyFormat: ((address: unknown) => string) | undefined = undefined;
 
-  constructor(readonly enabled = true) {}
+  constructor(public enabled = true) {}
+
+  /** reset empties every column for the next frame (a session reusing its per-frame objects). */
+  reset(enabled: boolean): void {
+    this.enabled = enabled;
+    this.protocol = '';
+    this.info = '';
+    this.infoFence = 0;
+    this.sourceText = '';
+    this.destinationText = '';
+    this.lazySource = undefined;
+    this.lazyDestination = undefined;
+    this.lazyFormat = undefined;
+  }
 
   get source(): string {
     if (this.lazySource !== undefined) {
@@ -228,12 +241,13 @@ export class Columns {
 
   /**
    * setAddressesLazy sets Source and Destination to `format(src)` / `format(dst)`, computed only when
-   * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses.
+   * read: Ethernet's resolved MAC names are almost always replaced by the network layer's addresses, and
+   * a run that prints no column (`-T fields`, frames a filter drops) never formats them.
    */
-  setAddressesLazy(src: Uint8Array, dst: Uint8Array, format: (bytes: Uint8Array) => string): void {
+  setAddressesLazy<T extends object | number>(src: T, dst: T, format: (address: T) => string): void {
     this.lazySource = src;
     this.lazyDestination = dst;
-    this.lazyFormat = format;
+    this.lazyFormat = format as (address: unknown) => string;
   }
 
   /** setInfo replaces the Info text after the fence. */
@@ -244,14 +258,24 @@ export class Columns {
 
   /** appendInfo appends to Info. */
   appendInfo(text: string): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.infoFull()) return;
     this.info += text;
   }
 
   /** appendInfoSep appends with a separator when Info after the fence is not empty (col_append_sep_str). */
   appendInfoSep(separator: string, text: string): void {
-    if (!this.enabled) return;
+    if (!this.enabled || this.infoFull()) return;
     this.info += this.info.length > this.infoFence ? separator + text : text;
+  }
+
+  /**
+   * infoFull tells that appending to Info can no longer change what is shown: it already holds at least
+   * COL_MAX_INFO_BYTES UTF-16 units, so at least that many UTF-8 bytes, and {@link infoText} keeps only
+   * those. Appends are then dropped (a long mail body stops being formatted into Info); a later
+   * setInfo/clearInfo keeps the text before the fence, which still starts with everything shown.
+   */
+  infoFull(): boolean {
+    return this.info.length >= COL_MAX_INFO_BYTES;
   }
 
   /** clearInfo empties Info after the fence. */
@@ -273,6 +297,22 @@ export class Columns {
   infoText(): string {
     return truncateUtf8(this.info, COL_MAX_INFO_BYTES);
   }
+}
+
+/** UINT_TEXT caches the decimal text of 0…65535 ('' = not made yet): ports, lengths, windows, small seqs. */
+const UINT_TEXT: string[] = new Array<string>(65536).fill('');
+
+/**
+ * uintText is `String(n)` for Info texts, cached below 65536: V8's own number-string cache is small, and
+ * a first pass converts a handful of ports, lengths and sequence numbers per frame.
+ */
+export function uintText(n: number): string {
+  if (n >= 0 && n < 65536 && (n | 0) === n) {
+    let s = UINT_TEXT[n];
+    if (s === '') UINT_TEXT[n] = s = String(n);
+    return s;
+  }
+  return String(n);
 }
 
 /** COL_MAX_INFO_BYTES is the most Wireshark keeps of the Info column (COL_MAX_INFO_LEN 4096 with its NUL). */

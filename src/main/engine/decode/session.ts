@@ -69,6 +69,12 @@ export interface DissectOptions {
    * `_ws.col.*` never reads them, so dissectors need not build Info strings. Default true.
    */
   columns?: boolean;
+  /**
+   * reuse: the caller reads the result only until its next `dissect` call (a one-pass reader that prints
+   * each frame and drops it), so the session reuses its per-frame objects (context, tree, columns)
+   * instead of allocating them for every frame. Default false: every result stays valid.
+   */
+  reuse?: boolean;
 }
 
 /** parsePrefValue converts a `-o name:value` string to the preference's type, or throws a clear error. */
@@ -122,6 +128,8 @@ interface SessionState {
  * {@link FrameResult} the session returns.
  */
 class FrameCtx implements DissectCtx, FrameResult {
+  frame: FrameInput;
+  firstPass: boolean;
   netSrc: Address = NO_ADDRESS;
   netDst: Address = NO_ADDRESS;
   linkSrc: Address = NO_ADDRESS;
@@ -137,13 +145,39 @@ class FrameCtx implements DissectCtx, FrameResult {
 
   constructor(
     private readonly state: SessionState,
-    readonly frame: FrameInput,
-    readonly firstPass: boolean,
+    frame: FrameInput,
+    firstPass: boolean,
     readonly tree: ProtoTree,
     readonly tables: DissectorTables,
     readonly columns: Columns,
   ) {
+    this.frame = frame;
+    this.firstPass = firstPass;
     this.sources = [{ name: 'Frame', bytes: frame.data }];
+  }
+
+  /** reset makes this context the fresh context of another frame (see DissectOptions.reuse). */
+  reset(frame: FrameInput, options: DissectOptions): void {
+    this.frame = frame;
+    this.firstPass = options.firstPass;
+    this.tree.reset(options.mode, options.interest);
+    this.columns.reset(options.columns ?? true);
+    this.netSrc = NO_ADDRESS;
+    this.netDst = NO_ADDRESS;
+    this.linkSrc = NO_ADDRESS;
+    this.linkDst = NO_ADDRESS;
+    this.ptype = 'none';
+    this.srcPort = 0;
+    this.dstPort = 0;
+    this.matchValue = undefined;
+    this.tcp = undefined;
+    this.desegment = undefined;
+    // Emptied by pops, not `length = 0`, which would drop the arrays' backing stores every frame.
+    const layers = this.layers;
+    while (layers.length > 0) layers.pop();
+    const sources = this.sources;
+    while (sources.length > 1) sources.pop();
+    sources[0] = { name: 'Frame', bytes: frame.data };
   }
 
   get tcpPayloads(): boolean {
@@ -260,6 +294,8 @@ export class DissectionSession {
   readonly registry: ProtocolRegistry;
   private readonly state: SessionState;
   private readonly frameModule: ProtocolModule;
+  /** the context handed out by the last `reuse` dissection, reset for the next one */
+  private reusable: FrameCtx | undefined = undefined;
 
   constructor(modules: readonly ProtocolModule[], options: SessionOptions = {}) {
     this.registry = new ProtocolRegistry(modules);
@@ -293,9 +329,14 @@ export class DissectionSession {
 
   /** dissect runs every layer over one frame. It never throws for bad packet bytes. */
   dissect(frame: FrameInput, options: DissectOptions): FrameResult {
-    const tree = new ProtoTree(options.mode, options.interest);
-    const columns = new Columns(options.columns ?? true);
-    const ctx = new FrameCtx(this.state, frame, options.firstPass, tree, this.registry.tables, columns);
+    let ctx = options.reuse === true ? this.reusable : undefined;
+    if (ctx !== undefined) ctx.reset(frame, options);
+    else {
+      const tree = new ProtoTree(options.mode, options.interest);
+      const columns = new Columns(options.columns ?? true);
+      ctx = new FrameCtx(this.state, frame, options.firstPass, tree, this.registry.tables, columns);
+      if (options.reuse === true) this.reusable = ctx;
+    }
     const view = new ByteView(frame.data, 0, frame.data.length, 'frame', 0, frame.origLen);
     this.frameModule.dissect!(ctx, view, null);
     return ctx;

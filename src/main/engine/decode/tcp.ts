@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, protocolField, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -341,6 +341,53 @@ export interface TcpFrameData {
   resumed?: boolean;
 }
 
+/**
+ * newFrameData makes a frame's TcpFrameData with every optional property present (undefined): all of
+ * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic.
+ */
+function newFrameData(
+  stream: TcpStream<SegTag, PduState>,
+  dir: 0 | 1,
+  relSeq: number,
+  relAck: number,
+  nextSeq: number,
+  flags: number,
+  timeRelative: number,
+  timeDelta: number,
+): TcpFrameData {
+  return {
+    stream,
+    dir,
+    relSeq,
+    relAck,
+    nextSeq,
+    flags,
+    acksFrame: undefined,
+    ackRtt: undefined,
+    rto: undefined,
+    rtoFrame: undefined,
+    bytesInFlight: undefined,
+    pushBytes: undefined,
+    dupAckNum: undefined,
+    dupAckFrame: undefined,
+    timeRelative,
+    timeDelta,
+    calls: undefined,
+    partOf: undefined,
+    segmentData: undefined,
+    segmentOnly: undefined,
+    overlap: undefined,
+    conflict: undefined,
+    gapBefore: undefined,
+    tooLong: undefined,
+    skipPayload: undefined,
+    retransmitted: undefined,
+    finActive: undefined,
+    evicted: undefined,
+    resumed: undefined,
+  };
+}
+
 /** SegTag labels the bytes a reassembler delivers with the frame they came from. */
 export interface SegTag {
   frame: number;
@@ -364,6 +411,13 @@ interface PduState {
   ref: PduRef;
   /** resynchronising after a too-long PDU: skip to the next LF */
   skipping: boolean;
+  /**
+   * joined: the bytes of parts[0 … joinedParts) in one buffer, kept from the last attempt that the
+   * dissector answered with "need more" (so a line typed one key per segment is not re-joined from every
+   * part at each key). Never written after it is made.
+   */
+  joined: Uint8Array | undefined;
+  joinedParts: number;
 }
 
 /** Capture-wide TCP state kept in ctx.conversation. */
@@ -375,8 +429,19 @@ const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
-  table.pduBytes = (pdu) => pdu.length;
+  // A pending PDU holds its parts and, once tried, their joined copy.
+  table.pduBytes = (pdu) => pdu.length + (pdu.joined !== undefined ? pdu.joined.length : 0);
   return { table };
+}
+
+let detached: TcpStream<SegTag, PduState> | undefined;
+
+/**
+ * sharedDetachedStream is the stream of frames dissected without stream state (index 0, nothing known).
+ * Such dissections only read it, so one instance serves them all.
+ */
+function sharedDetachedStream(): TcpStream<SegTag, PduState> {
+  return (detached ??= detachedStream<SegTag, PduState>());
 }
 
 /** NO_OPTIONS is what a header without options tells (shared, never modified). */
@@ -529,16 +594,7 @@ function analyse(
   const relSeq = (h.seq - fwd.baseSeq) >>> 0;
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-  const data: TcpFrameData = {
-    stream,
-    dir,
-    relSeq,
-    relAck,
-    nextSeq,
-    flags: reused ? TCP_A.REUSED_PORTS : 0,
-    timeRelative: now,
-    timeDelta: now - stream.lastTime,
-  };
+  const data = newFrameData(stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime);
   stream.lastTime = now;
 
   const window = h.window;
@@ -722,10 +778,11 @@ function snapshot(ctx: DissectCtx): Snapshot {
 }
 
 function rollback(ctx: DissectCtx, s: Snapshot): void {
-  ctx.tree.roots.length = s.roots;
-  ctx.tree.occurrences.length = s.occurrences;
-  ctx.sources.length = s.sources;
-  ctx.layers.length = s.layers;
+  // Only shrink what grew (setting an array's length is not free, even to the same value).
+  if (ctx.tree.roots.length !== s.roots) ctx.tree.roots.length = s.roots;
+  if (ctx.tree.occurrences.length !== s.occurrences) ctx.tree.occurrences.length = s.occurrences;
+  if (ctx.sources.length !== s.sources) ctx.sources.length = s.sources;
+  if (ctx.layers.length !== s.layers) ctx.layers.length = s.layers;
   ctx.columns.info = s.info;
   ctx.columns.protocol = s.protocol;
 }
@@ -790,7 +847,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         const rest = bytes.subarray(pos);
         const lf = rest.indexOf(0x0a);
         if (lf < 0) {
-          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true };
+          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true, joined: undefined, joinedParts: 0 };
           return;
         }
         pos += lf + 1;
@@ -839,7 +896,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
 }
 
 function newPending(seq: number, target: number): PduState {
-  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
+  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false, joined: undefined, joinedParts: 0 };
 }
 
 /** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
@@ -847,10 +904,17 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const { ctx } = run;
   const n = pending.length;
   const bytes = new Uint8Array(n);
+  const parts = pending.parts;
   let at = 0;
-  for (const part of pending.parts) {
-    bytes.set(part.bytes, at);
-    at += part.bytes.length;
+  let first = 0;
+  if (pending.joined !== undefined) {
+    bytes.set(pending.joined, 0);
+    at = pending.joined.length;
+    first = pending.joinedParts;
+  }
+  for (let i = first; i < parts.length; i++) {
+    bytes.set(parts[i].bytes, at);
+    at += parts[i].bytes.length;
   }
   const before = snapshot(ctx);
   const src = ctx.addSource(`Reassembled TCP (${n} bytes)`, bytes);
@@ -860,8 +924,10 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const deseg = ctx.desegment;
   ctx.desegment = undefined;
   if (claimed && deseg && deseg.offset <= 0) {
-    // Nothing consumed: keep accumulating.
+    // Nothing consumed: keep accumulating (from the bytes joined so far).
     rollback(ctx, before);
+    pending.joined = bytes;
+    pending.joinedParts = parts.length;
     pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
     return pending;
   }
@@ -1137,6 +1203,25 @@ const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
   [TCP_A.REUSED_PORTS, F['analysis.reused_ports'], 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
 ];
 
+// Label closures are made by these helpers, not inside dissectTcp: a closure there would make V8 keep
+// the variables it captures in a heap context allocated on every call, labels wanted or not.
+
+function headerLengthLabel(hdrLen: number): () => string {
+  return () => `${bitPicture((hdrLen / 4) << 4, 0xf0, 8)} = Header Length: ${hdrLen} bytes (${hdrLen / 4})`;
+}
+
+/** sackInfo is the Info suffix of the SACK blocks, relative to the peer's base sequence number. */
+function sackInfo(sack: readonly [number, number][], stream: TcpStream<SegTag, PduState>, dir: 0 | 1): string {
+  const base = stream.baseSeqOf(dir === 0 ? 1 : 0);
+  let out = '';
+  for (const [le, re] of sack) out += ` SLE=${(le - base) >>> 0} SRE=${(re - base) >>> 0}`;
+  return out;
+}
+
+function bytesLabel(what: string, n: number): () => string {
+  return () => `${what} (${n} ${plural(n, 'byte', 'bytes')})`;
+}
+
 function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
   const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
   const tree = ctx.tree;
@@ -1146,8 +1231,9 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const building = tree.wantsAny(HEADER_GROUP);
   ctx.layers.push('tcp');
   columns.protocol = 'TCP';
+  // The label is set as a string at each step (no closure here: see headerLengthLabel).
   let summary = '';
-  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, () => summary);
+  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, '');
   const labelled = !top.isNull;
 
   const srcPort = v.u16(TCP_F.SRC_PORT);
@@ -1155,8 +1241,9 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.srcPort = srcPort;
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
-  if (labelled) summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`;
-  if (withColumns) columns.setInfo(`${srcPort} \u2192 ${dstPort}`);
+  if (labelled) top.setLabel((summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`));
+  const ports = withColumns ? uintText(srcPort) + ' \u2192 ' + uintText(dstPort) : '';
+  if (withColumns) columns.setInfo(ports);
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
@@ -1165,7 +1252,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const h = parseTcpHeader(v);
   if (h.hdrLen < MIN_HEADER) {
     const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
-    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, () => `${bitPicture(h.hdrLen / 4 << 4, 0xf0, 8)} = Header Length: ${h.hdrLen} bytes (${h.hdrLen / 4})`);
+    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, headerLengthLabel(h.hdrLen));
     expert(ctx, item, F.bogus_header_length, 'error', 'Malformed', message, v, TCP_F.DATA_OFFSET, 1);
     columns.appendInfo(`, ${message}`);
     return v.length;
@@ -1179,10 +1266,14 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const optionsProbe = h.hdrLen > MIN_HEADER ? parseOptions(ctx, v, h.hdrLen, null, false) : NO_OPTIONS;
 
   // Stream and analysis: computed on the first pass, frozen, read back afterwards.
-  const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
+  // A run without TCP payloads that keeps no column and no TCP item but the ports (`-T fields -e
+  // tcp.srcport`, the same for every frame of the run) reads nothing the stream state decides: it skips
+  // stream tracking and the analysis, and shows raw numbers like a re-dissection without frozen data.
+  const tracked = ctx.tcpPayloads || withColumns || building;
   let data = ctx.firstPass ? undefined : ctx.getFrameData<TcpFrameData>('tcp');
   let firstPassRun = false;
-  if (ctx.firstPass) {
+  if (ctx.firstPass && tracked) {
+    const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
@@ -1191,8 +1282,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    const detached = detachedStream<SegTag, PduState>();
-    data = { stream: detached, dir: 0, relSeq: h.seq, relAck: h.ack, nextSeq: (h.seq + seglen) >>> 0, flags: 0, timeRelative: 0, timeDelta: 0 };
+    data = newFrameData(sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
   }
   const stream = data.stream;
   const dir = data.dir;
@@ -1200,7 +1290,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
 
   const ackFlag = (h.flags & TH.ACK) !== 0;
   const syn = (h.flags & TH.SYN) !== 0;
-  if (labelled) summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`;
+  if (labelled) top.setLabel((summary += `, Seq: ${frozen.relSeq}` + (ackFlag ? `, Ack: ${frozen.relAck}` : '') + `, Len: ${seglen}`));
 
   // Window: SYN windows are never scaled (RFC 7323 §2.2).
   const scale = syn ? undefined : stream.winScaleOf(dir);
@@ -1213,11 +1303,19 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (withColumns) {
     const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
     info =
-      `${srcPort} \u2192 ${dstPort} [${flagNames(h.flags)}] Seq=${frozen.relSeq}` +
-      (ackFlag ? ` Ack=${frozen.relAck}` : '') +
-      ` Win=${windowSize}${urg} Len=${seglen}` +
+      ports +
+      ' [' +
+      flagNames(h.flags) +
+      '] Seq=' +
+      uintText(frozen.relSeq) +
+      (ackFlag ? ' Ack=' + uintText(frozen.relAck) : '') +
+      ' Win=' +
+      uintText(windowSize) +
+      urg +
+      ' Len=' +
+      uintText(seglen) +
       optionsProbe.info +
-      (optionsProbe.sack.length ? optionsProbe.sack.map(([le, re]) => ` SLE=${(le - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0} SRE=${(re - stream.baseSeqOf(dir === 0 ? 1 : 0)) >>> 0}`).join('') : '');
+      (optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
     // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
     columns.setInfo(prefix);
@@ -1232,7 +1330,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
   if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
-    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `TCP payload (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), bytesLabel('TCP payload', capturedPayload));
   }
   const lowPort = Math.min(srcPort, dstPort);
   const highPort = Math.max(srcPort, dstPort);
@@ -1252,10 +1350,10 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
   if (frozen.segmentData && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
     const { offset, length } = frozen.segmentData;
-    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), () => `TCP segment data (${length} ${plural(length, 'byte', 'bytes')})`);
+    tree.add(top, F.segment_data, payloadView.src, payloadView.abs(offset), length, payloadView.slice(offset, length), bytesLabel('TCP segment data', length));
   }
   if (frozen.retransmitted && tree.mode !== 'none' && (tree.full || tree.wants(F.segment_data))) {
-    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), () => `Retransmitted TCP segment data (${capturedPayload} ${plural(capturedPayload, 'byte', 'bytes')})`);
+    tree.add(top, F.segment_data, v.src, v.abs(h.hdrLen), capturedPayload, payloadView.rest(), bytesLabel('Retransmitted TCP segment data', capturedPayload));
   }
   if (frozen.overlap) {
     tree.add(top, F['segment.overlap'], v.src, v.abs(h.hdrLen), capturedPayload, true).setGenerated();

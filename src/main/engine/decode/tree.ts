@@ -189,16 +189,43 @@ export class ProtoTree {
   readonly roots: TreeItem[] = [];
   /** occurrences are every kept field item in tree order (what filters and -T fields read). */
   readonly occurrences: TreeItem[] = [];
-  readonly full: boolean;
+  private modeValue: TreeMode = 'none';
+  private interestValue: ReadonlySet<string> | undefined = undefined;
+  private fullValue = false;
   /** the interest set as a byte per field id (`fields` mode); empty otherwise. */
-  private readonly mask: Uint8Array;
+  private mask: Uint8Array = EMPTY_MASK;
 
-  constructor(
-    readonly mode: TreeMode,
-    /** interest restricts `fields` mode to these abbrevs (protocols included). */
-    readonly interest?: ReadonlySet<string>,
-  ) {
-    this.full = mode === 'full';
+  /**
+   * @param mode how much of the tree is kept (see the file comment)
+   * @param interest restricts `fields` mode to these abbrevs (protocols included).
+   */
+  constructor(mode: TreeMode, interest?: ReadonlySet<string>) {
+    this.reset(mode, interest);
+  }
+
+  get mode(): TreeMode {
+    return this.modeValue;
+  }
+
+  get interest(): ReadonlySet<string> | undefined {
+    return this.interestValue;
+  }
+
+  get full(): boolean {
+    return this.fullValue;
+  }
+
+  /** reset empties the tree for the next frame (a session reusing its per-frame objects). */
+  reset(mode: TreeMode, interest?: ReadonlySet<string>): void {
+    // Emptied by pops, not `length = 0`, which would drop the arrays' backing stores every frame.
+    const roots = this.roots;
+    while (roots.length > 0) roots.pop();
+    const occurrences = this.occurrences;
+    while (occurrences.length > 0) occurrences.pop();
+    if (mode === this.modeValue && interest === this.interestValue && (mode !== 'fields' || this.mask.length === fieldsById.length)) return;
+    this.modeValue = mode;
+    this.interestValue = interest;
+    this.fullValue = mode === 'full';
     this.mask = mode === 'fields' && interest !== undefined ? interestMask(interest) : EMPTY_MASK;
   }
 
@@ -207,21 +234,21 @@ export class ProtoTree {
     const id = field.id;
     const mask = this.mask;
     if (id !== undefined && id < mask.length) return mask[id] === 1;
-    return this.interest !== undefined && this.interest.has(field.abbrev);
+    return this.interestValue !== undefined && this.interestValue.has(field.abbrev);
   }
 
   /** wants tells whether an item of this field would be kept (dissectors may skip expensive work). */
   wants(field: FieldDef): boolean {
-    if (this.mode === 'full') return true;
-    if (this.mode === 'none') return false;
+    if (this.modeValue === 'full') return true;
+    if (this.modeValue === 'none') return false;
     return this.keeps(field);
   }
 
   /** wantsAny tells whether an item of any field of `group` would be kept (full: yes, none: no). */
   wantsAny(group: FieldGroup): boolean {
-    if (this.full) return true;
-    if (this.mode === 'none' || this.interest === undefined) return false;
-    return group.keptBy(this.interest);
+    if (this.fullValue) return true;
+    if (this.modeValue === 'none' || this.interestValue === undefined) return false;
+    return group.keptBy(this.interestValue);
   }
 
   /** add adds a field item under `parent` (null = top level) and returns it (or NULL_ITEM). */
@@ -234,8 +261,8 @@ export class ProtoTree {
     value: FieldValue,
     label?: Label,
   ): TreeItem {
-    if (this.mode === 'none') return NULL_ITEM;
-    if (this.mode === 'fields') {
+    if (this.modeValue === 'none') return NULL_ITEM;
+    if (this.modeValue === 'fields') {
       if (!this.keeps(field)) return NULL_ITEM;
       const item = new TreeItem(field, value, src, start, length, label);
       this.occurrences.push(item);
@@ -249,7 +276,7 @@ export class ProtoTree {
 
   /** addText adds a text-only item (no field), kept in full mode only. */
   addText(parent: TreeItem | null, src: number, start: number, length: number, label: Label): TreeItem {
-    if (this.mode !== 'full') return NULL_ITEM;
+    if (this.modeValue !== 'full') return NULL_ITEM;
     const item = new TreeItem(TEXT_FIELD, null, src, start, length, label);
     this.attach(parent, item);
     return item;

@@ -10,7 +10,7 @@
  *    per-stream timestamps, is frozen per frame so re-dissection gives the same numbers.
  */
 import { formatRelTime } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule } from './protocol';
 import { NULL_ITEM, type TreeItem } from './tree';
 import { MalformedError, type ByteView } from './view';
 import { addExpert } from './expert';
@@ -111,7 +111,7 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const srcPort = view.u16(UDP_F.SRC_PORT);
   const dstPort = view.u16(UDP_F.DST_PORT);
   ctx.columns.protocol = 'UDP';
-  ctx.columns.setInfo(`${srcPort} → ${dstPort}`);
+  ctx.columns.setInfo(uintText(srcPort) + ' → ' + uintText(dstPort));
   ctx.ptype = 'udp';
   ctx.srcPort = srcPort;
   ctx.dstPort = dstPort;

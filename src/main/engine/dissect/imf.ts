@@ -610,6 +610,8 @@ export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | n
   if (!full && !ctx.columns.enabled) return view.length;
   const end = view.base + view.length;
   for (let at = bodyStart; at < end; ) {
+    // Without a tree the lines only feed Info: stop once it is full (Columns.infoFull).
+    if (!full && ctx.columns.infoFull()) break;
     const line = findLineEnd(bytes, at, end);
     at = line.next;
     const shown = formatTextWsp(bytes, line.start, line.next);

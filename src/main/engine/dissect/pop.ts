@@ -29,7 +29,7 @@ import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, concatBytes, findLineEnd, formatText, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, findLineEnd, formatText, latin1, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'pop', short: 'POP', name: 'Post Office Protocol' };
 
@@ -88,7 +88,7 @@ interface PopConversation {
   stream: number;
   pending: string[];
   multi: MultiKind | undefined;
-  message: { fragments: Fragment[]; chunks: Uint8Array[]; stored: number; total: number; pdus: PopPdu[] } | undefined;
+  message: { fragments: Fragment[]; data: ByteAccumulator; total: number; pdus: PopPdu[] } | undefined;
   saslActive: boolean;
   stlsPending: boolean;
   tlsAfterFrame: number;
@@ -202,21 +202,19 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
   return { request: true, end, roles };
 }
 
-function addBody(conv: PopConversation, frame: number, chunk: Uint8Array, pdu: PopPdu): void {
-  const m = (conv.message ??= { fragments: [], chunks: [], stored: 0, total: 0, pdus: [] });
-  if (chunk.length > 0) {
+/** addBody adds bytes[start, end) (a body line, possibly empty) to the message being received. */
+function addBody(conv: PopConversation, frame: number, bytes: Uint8Array, start: number, end: number, pdu: PopPdu): void {
+  const m = (conv.message ??= { fragments: [], data: new ByteAccumulator(), total: 0, pdus: [] });
+  const length = end - start;
+  if (length > 0) {
     if (m.fragments.length < MAX_FRAGMENTS) {
       const last = m.fragments[m.fragments.length - 1];
-      if (last && last.frame === frame && m.pdus[m.pdus.length - 1] === pdu) last.length += chunk.length;
-      else m.fragments.push({ frame, offset: m.total, length: chunk.length });
+      if (last && last.frame === frame && m.pdus[m.pdus.length - 1] === pdu) last.length += length;
+      else m.fragments.push({ frame, offset: m.total, length });
     }
-    const room = MAX_MESSAGE - m.stored;
-    if (room > 0) {
-      const piece = chunk.length <= room ? chunk : chunk.subarray(0, room);
-      m.chunks.push(piece.slice());
-      m.stored += piece.length;
-    }
-    m.total += chunk.length;
+    const room = MAX_MESSAGE - m.data.length;
+    if (room > 0) m.data.append(bytes, start, start + Math.min(length, room));
+    m.total += length;
   }
   if (m.pdus[m.pdus.length - 1] !== pdu) m.pdus.push(pdu);
 }
@@ -227,7 +225,7 @@ function finishBody(conv: PopConversation, frame: number, pdu: PopPdu): void {
   if (!m) return;
   pdu.fragments = m.fragments;
   pdu.total = m.total;
-  pdu.message = concatBytes(m.chunks, m.stored);
+  pdu.message = m.data.take();
   for (const p of m.pdus) if (p !== pdu) p.reassembledIn = frame;
 }
 
@@ -243,7 +241,7 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
         pdu.roles.push('end');
         info.line(conv.key, 'pop', conv.stream, frame, 'S', '.');
         if (conv.multi === 'message') {
-          addBody(conv, frame, new Uint8Array(0), pdu);
+          addBody(conv, frame, bytes, 0, 0, pdu);
           finishBody(conv, frame, pdu);
         }
         conv.multi = undefined;
@@ -253,7 +251,7 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
         pdu.roles.push('body');
         // RFC 1939 §3: a leading dot of a body line is removed.
         const from = bytes[line.start] === 0x2e ? line.start + 1 : line.start;
-        addBody(conv, frame, bytes.subarray(from, line.next), pdu);
+        addBody(conv, frame, bytes, from, line.next, pdu);
       } else {
         pdu.roles.push('data');
         if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));

@@ -28,11 +28,11 @@ import {
   conversationKey,
   streamConversation,
 } from '../decode/protocol';
-import type { TreeItem } from '../decode/tree';
+import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, concatBytes, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -97,6 +97,10 @@ const F = defineFields('smtp', {
   encrypted: { name: 'Encrypted data', type: 'bytes', abbrev: 'smtp.encrypted', blurb: 'Wirelab: bytes after STARTTLS or on the SMTPS port' },
 });
 
+/** COMMAND_GROUP / RESPONSE_GROUP: the line items of a command and of a reply (skipped when none is kept). */
+const COMMAND_GROUP = new FieldGroup([F.req, F.command_line, F.req_command, F.req_parameter]);
+const RESPONSE_GROUP = new FieldGroup([F.rsp, F.response, F.rsp_parameter]);
+
 const P = protocolField(PROTO);
 
 /** MAX_LINE is the longest line held back waiting for its CRLF (RFC 5321 allows 1000; be generous). */
@@ -153,8 +157,8 @@ interface SmtpPdu {
 /** MessageBuffer collects DATA fragments of the message being sent. */
 interface MessageBuffer {
   fragments: Fragment[];
-  chunks: Uint8Array[];
-  stored: number;
+  /** the bytes kept (at most MAX_MESSAGE) */
+  data: ByteAccumulator;
   total: number;
   pdus: SmtpPdu[];
 }
@@ -226,18 +230,14 @@ function lineText(bytes: Uint8Array, line: LineEnd): string {
 }
 
 function startMessage(conv: SmtpConversation): MessageBuffer {
-  return (conv.message ??= { fragments: [], chunks: [], stored: 0, total: 0, pdus: [] });
+  return (conv.message ??= { fragments: [], data: new ByteAccumulator(), total: 0, pdus: [] });
 }
 
 function addFragment(conv: SmtpConversation, frame: number, bytes: Uint8Array, pdu: SmtpPdu): void {
   const m = startMessage(conv);
   if (m.fragments.length < MAX_FRAGMENTS) m.fragments.push({ frame, offset: m.total, length: bytes.length });
-  const room = MAX_MESSAGE - m.stored;
-  if (room > 0) {
-    const piece = bytes.length <= room ? bytes : bytes.subarray(0, room);
-    m.chunks.push(piece.slice());
-    m.stored += piece.length;
-  }
+  const room = MAX_MESSAGE - m.data.length;
+  if (room > 0) m.data.append(bytes, 0, Math.min(bytes.length, room));
   m.total += bytes.length;
   m.pdus.push(pdu);
 }
@@ -248,7 +248,7 @@ function finishMessage(conv: SmtpConversation, frame: number, pdu: SmtpPdu): voi
   if (!m || m.fragments.length === 0) return;
   pdu.fragments = m.fragments;
   pdu.total = m.total;
-  pdu.message = concatBytes(m.chunks, m.stored);
+  pdu.message = m.data.take();
   pdu.single = m.fragments.length === 1 && m.fragments[0].frame === frame;
   for (const p of m.pdus) if (p !== pdu) p.reassembledIn = frame;
 }
@@ -483,12 +483,13 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
   const lines = splitLines(bytes, view.base + start, view.base + pdu.end);
   const roles = pdu.roles ?? [];
   const decrypt = ctx.pref<boolean>('smtp.decryption');
+  const building = ctx.tree.wantsAny(COMMAND_GROUP);
   lines.forEach((line, i) => {
     const role = roles[i] ?? 'cmd';
     const ls = line.start;
     const le = line.start + line.length;
     ctx.columns.appendInfo(i === 0 ? 'C: ' : ' | ');
-    ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
+    if (building) ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
     const raw = latin1(bytes, ls, le);
     if (role === 'user' || role === 'pass') {
       const value = decrypt ? decodeForDisplay(ctx, raw) : asciiValue(bytes, ls, le);
@@ -500,19 +501,24 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
       addPlain(ctx, top, view.src, bytes, ls, le);
       return;
     }
-    const cmdLine = ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-      `Command Line: ${formatText(bytes, ls, line.next)}`,
-    );
-    if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
-    const cmdLen = Math.min(4, line.length);
-    ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
-      `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
-    );
-    if (line.length > 5) {
-      const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
-        `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+    // The command's items (and their values) only when the tree keeps one: Info needs none of them.
+    const cmdLine = !building
+      ? NULL_ITEM
+      : ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+          `Command Line: ${formatText(bytes, ls, line.next)}`,
+        );
+    if (building) {
+      if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
+      const cmdLen = Math.min(4, line.length);
+      ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
+        `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
       );
-      if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+      if (line.length > 5) {
+        const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
+          `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+        );
+        if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+      }
     }
     if (role === 'login_initial' && line.length > 11) {
       const userRaw = latin1(bytes, ls + 11, le);
@@ -557,7 +563,9 @@ function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Ar
 
 function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
   const bytes = view.bytes;
-  ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
+  // The reply's items (and their values) only when the tree keeps one: Info needs none of them.
+  const building = ctx.tree.wantsAny(RESPONSE_GROUP);
+  if (building) ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
   const decrypt = ctx.pref<boolean>('smtp.decryption');
   let open: TreeItem | null = null;
   let first = true;
@@ -571,17 +579,21 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
     if (open !== null) {
       // Continuation of a multi-line reply: only its parameter is shown (tshark 4.0).
       const paramStart = hasCode && line.length >= 4 ? ls + 4 : ls;
-      const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
-        `Response parameter: ${formatText(bytes, paramStart, le)}`,
-      );
-      if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+      if (building) {
+        const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
+          `Response parameter: ${formatText(bytes, paramStart, le)}`,
+        );
+        if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+      }
       ctx.columns.appendInfo(formatText(bytes, paramStart, le));
       if (!continues) open = null;
       continue;
     }
-    const item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-      `Response: ${formatText(bytes, ls, line.next)}`,
-    );
+    const item = !building
+      ? NULL_ITEM
+      : ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
+          `Response: ${formatText(bytes, ls, line.next)}`,
+        );
     if (!hasCode) {
       ctx.columns.appendInfo(formatText(bytes, ls, le));
       continue;
@@ -590,7 +602,7 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
     ctx.tree.add(item, F.response_code, view.src, ls, 3, code);
     if (line.length >= 4) {
       let shown = formatText(bytes, ls + 4, le);
-      let value = asciiValue(bytes, ls + 4, le);
+      let value = building ? asciiValue(bytes, ls + 4, le) : '';
       if (decrypt && code === 334) {
         const decoded = base64Decode(latin1(bytes, ls + 4, le));
         if (decoded) {
@@ -598,7 +610,7 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
           shown = formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length);
         }
       }
-      ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
+      if (building) ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
       ctx.columns.appendInfo(`${code}${String.fromCharCode(bytes[ls + 3])}${shown}`);
     } else {
       ctx.columns.appendInfo(formatText(bytes, ls, le));

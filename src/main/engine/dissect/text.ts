@@ -42,24 +42,22 @@ export function splitLines(bytes: Uint8Array, start: number, end: number): LineE
 
 const ESCAPES: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
 
-/** CHARS_CHUNK bounds String.fromCharCode.apply's argument count. */
-const CHARS_CHUNK = 8192;
+/**
+ * latin1Slice is Node's native one-byte decoder (ISO-8859-1: byte n is U+00nn, unlike TextDecoder's
+ * "latin1", which is windows-1252); called on any Uint8Array it returns a flat string without copying
+ * through JS.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
-/** chars decodes bytes[start, end) one byte per UTF-16 unit, a run at a time (not a string per byte). */
 function chars(bytes: Uint8Array, start: number, end: number): string {
   if (end - start <= 16) {
     let out = '';
     for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
     return out;
   }
-  let out = '';
-  for (let at = start; at < end; at += CHARS_CHUNK) {
-    out += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(end, at + CHARS_CHUNK)) as unknown as number[]);
-  }
-  return out;
+  return latin1Slice.call(bytes, start, end);
 }
 
-/** escapeByte is format_text's text for an ASCII byte that is not printed as itself. */
 function escapeByte(b: number): string {
   if (b === 0x5c) return '\\\\';
   return ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
@@ -223,9 +221,40 @@ export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint
   let offset = 0;
   for (const c of chunks) {
     const n = Math.min(c.length, length - offset);
-    out.set(c.subarray(0, n), offset);
+    out.set(n === c.length ? c : c.subarray(0, n), offset);
     offset += n;
     if (offset >= length) break;
   }
   return out;
+}
+
+/**
+ * ByteAccumulator collects copies of byte ranges in one growing buffer (a mail message, line by line):
+ * each range is copied once, with no array per range to join again at the end.
+ */
+export class ByteAccumulator {
+  private buf = new Uint8Array(0);
+  /** bytes collected so far */
+  length = 0;
+
+  /** append copies bytes[start, end). */
+  append(bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n <= 0) return;
+    const at = this.length;
+    if (at + n > this.buf.length) {
+      const grown = new Uint8Array(Math.max(256, 2 * this.buf.length, at + n));
+      grown.set(this.buf.subarray(0, at));
+      this.buf = grown;
+    }
+    const buf = this.buf;
+    if (n <= 64) for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i];
+    else buf.set(bytes.subarray(start, end), at);
+    this.length = at + n;
+  }
+
+  /** take returns the collected bytes (exactly `length` of them, not shared with the accumulator). */
+  take(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }

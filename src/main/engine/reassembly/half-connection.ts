@@ -112,6 +112,31 @@ interface TailChunk {
  */
 const TAIL_MIN_CAPACITY = 64;
 
+/**
+ * Tail buffers are recycled: a capture opens and finishes streams all the time, and allocating (and
+ * zeroing) a fresh ArrayBuffer at every growth step of every direction was a measurable part of the first
+ * pass. Buffers of forgotten or outgrown tails wait here by size (powers of two), at most TAIL_POOL_BYTES
+ * in all; a recycled buffer is not cleared (only bytes written since are read).
+ */
+const TAIL_POOL_BYTES = 4 * 1024 * 1024;
+const tailPool: Uint8Array[][] = [];
+let tailPoolBytes = 0;
+
+function takeTailBuffer(capacity: number): Uint8Array {
+  const list = tailPool[31 - Math.clz32(capacity)];
+  const recycled = list !== undefined && list.length > 0 ? list.pop()! : undefined;
+  if (recycled === undefined || recycled.length !== capacity) return new Uint8Array(capacity);
+  tailPoolBytes -= capacity;
+  return recycled;
+}
+
+function giveTailBuffer(buf: Uint8Array): void {
+  const capacity = buf.length;
+  if ((capacity & (capacity - 1)) !== 0 || tailPoolBytes + capacity > TAIL_POOL_BYTES) return;
+  (tailPool[31 - Math.clz32(capacity)] ??= []).push(buf);
+  tailPoolBytes += capacity;
+}
+
 interface Buffered<T> {
   bytes: Uint8Array;
   tag: T;
@@ -393,11 +418,12 @@ export class HalfConnection<T> {
     let capacity = old === null ? TAIL_MIN_CAPACITY : old.length;
     while (capacity < kept + length) capacity *= 2;
     // Grow only when compaction alone does not make room; a new buffer is also compacted.
-    const buf = old !== null && capacity === old.length ? old : new Uint8Array(capacity);
+    const buf = old !== null && capacity === old.length ? old : takeTailBuffer(capacity);
     if (old !== null && kept > 0) {
       if (buf === old) buf.copyWithin(0, keepFrom, this.tailUsed);
       else buf.set(old.subarray(keepFrom, this.tailUsed));
     }
+    if (old !== null && buf !== old) giveTailBuffer(old);
     for (let i = this.tailHead; i < this.tail.length; i++) this.tail[i].at -= keepFrom;
     this.tailUsed = kept;
     this.tailBuf = buf;
@@ -438,6 +464,7 @@ export class HalfConnection<T> {
    * closes, and by the TCP analysis once the stream is finished (both FINs or a RST).
    */
   forgetTail(): void {
+    if (this.tailBuf !== null) giveTailBuffer(this.tailBuf);
     this.tailBuf = null;
     this.tail = [];
     this.tailHead = 0;

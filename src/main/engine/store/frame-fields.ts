@@ -30,8 +30,12 @@ export class TreeFrameFields implements FrameFields {
     this.occurrences = tree.occurrences;
     this.sources = sources;
     if (this.grouped) {
-      for (let i = 0; i < this.used.length; i++) this.used[i].length = 0;
-      this.used.length = 0;
+      // Emptied by pops, not `length = 0`, which would drop the arrays' backing stores every frame.
+      const used = this.used;
+      while (used.length > 0) {
+        const slot = used.pop()!;
+        while (slot.length > 0) slot.pop();
+      }
       this.grouped = false;
     }
     return this;
