@@ -18,7 +18,7 @@ import { buildCli } from '../support/cli-build';
 import type { LabCapture } from '../support/lab-captures';
 import { run, type RunResult } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
-import { parallelRefusal, shardCount } from '../../src/main/cli/parallel';
+import { bucketShards, parallelRefusal, shardCount } from '../../src/main/cli/parallel';
 import { parseArgs, type CliOptions } from '../../src/main/cli/args';
 import { planRun } from '../../src/main/cli/plan';
 
@@ -168,6 +168,16 @@ describe('when the reader shards', () => {
       [['-r', 'f', '-l'], /-l/],
     ];
     for (const [argv, reason] of refused) expect(plan(argv).refusal, argv.join(' ')).toMatch(reason);
+  });
+
+  it('deals every hash bucket to a shard, a little less to the main thread', () => {
+    for (const n of [2, 3, 4, 16]) {
+      const counts = new Array<number>(n).fill(0);
+      for (const shard of bucketShards(n)) counts[shard]++;
+      expect(counts.every((c) => c > 0)).toBe(true);
+      expect(counts[0]).toBeLessThan(Math.min(...counts.slice(1)));
+      expect(Math.max(...counts.slice(1)) - Math.min(...counts.slice(1))).toBeLessThanOrEqual(1);
+    }
   });
 
   it('starts workers only for big files on several CPUs, or when told', () => {
