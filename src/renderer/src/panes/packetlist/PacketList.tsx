@@ -3,11 +3,12 @@
  * in the DOM and only their blocks are fetched (store `ensureRows`, which also prefetches the next block
  * in the direction of scrolling). Rows have one fixed height, so the visible range is two divisions of
  * the scroll offset: no per-row measurements (a measured virtualiser rebuilt a 1M-entry array on every
- * count update while a file loaded). The list re-renders only when the first visible row changes, and
- * row elements are recycled by slot (`index % slots`), so scrolling by a row re-renders one row and a
- * jump updates the existing elements' text instead of creating new ones. Rows are coloured by the
- * engine's rule name. Keyboard: Up/Down/PageUp/PageDown/Home/End; Ctrl+M marks. During a live capture the
- * list follows new rows until the user scrolls away from the bottom.
+ * count update while a file loaded). The rows are not React elements: a RowPool (`row-pool.ts`) keeps
+ * one element per slot (`index % slots`) and writes only what changed, from the scroll handler itself
+ * (same frame as the scroll), so scrolling by a row rewrites one row and a jump only the visible rows;
+ * React renders the grid around them. Rows are coloured by the engine's rule name. Keyboard:
+ * Up/Down/PageUp/PageDown/Home/End; Ctrl+M marks. During a live capture the list follows new rows until
+ * the user scrolls away from the bottom.
  *
  * Column headers sort the view in the engine (`sortBy`): a click, Enter or Space cycles ascending →
  * descending → capture order; the header carries `aria-sort` and an arrow, and a long sort shows its
@@ -21,7 +22,7 @@ import { copyText } from '../../components/clipboard';
 import { filterForSelection, followSelectedStream, applyOrPrepareFilter } from '../../app/actions';
 import { useApp, useAppStore } from '../../store/index';
 import { COLUMNS, summaryText } from './columns';
-import { PacketRow } from './PacketRow';
+import { RowPool } from './row-pool';
 import { visibleRange } from './visible-range';
 
 /** ROW_HEIGHT in pixels (fixed, so 1M rows need no measuring). */
@@ -43,50 +44,101 @@ export function PacketList() {
       sorting: s.sorting,
     })),
   );
-  // Fetched blocks (or dropped rows) re-render the list at most once per animation frame: blocks that
-  // arrive together while the thumb is dragged are painted in one render, in the frame's rAF.
-  const [rowsVersion, setRowsVersion] = useState(() => store.getState().rowsVersion);
-  useEffect(() => {
+  const rowAt = useApp((s) => s.rowAt);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const loadingText = t('list.loading');
+  const loadingRef = useRef(loadingText);
+  loadingRef.current = loadingText;
+  /** render re-draws the rows now (reading scrollTop back first when asked). */
+  const renderRef = useRef<((readScroll: boolean) => void) | null>(null);
+
+  // The rows are not React elements: a RowPool writes them (see row-pool.ts), from the scroll handler
+  // itself and, at most once per animation frame, when rows arrive or the selection or count changes.
+  useLayoutEffect(() => {
+    const grid = gridRef.current;
+    const el = scrollRef.current;
+    const body = bodyRef.current;
+    if (!grid || !el || !body) return;
+    // The only scroll state: the first row at the top and the viewport's height (no layout reads when
+    // rows arrive; scrollTop is read in the scroll handler, where layout is clean).
+    let topRow = Math.floor(el.scrollTop / ROW_HEIGHT);
+    let viewportHeight = el.clientHeight || ROW_HEIGHT * 10;
+    let lastVisible = '';
+    let activeId: string | null = null;
+    const render = (readScroll = false) => {
+      if (readScroll) topRow = Math.floor(el.scrollTop / ROW_HEIGHT);
+      const s = store.getState();
+      const displayed = s.counts.displayed;
+      const range = visibleRange(topRow, viewportHeight, ROW_HEIGHT, displayed, OVERSCAN);
+      pool.update(range, { count: displayed, rowAt: s.rowAt, selectedIndex: s.selectedIndex, loadingText: loadingRef.current });
+      const visible = `${range.visibleFirst}:${range.visibleLast}:${displayed}:${s.rowsVersion}`;
+      if (visible !== lastVisible) {
+        lastVisible = visible;
+        s.ensureRows(range.visibleFirst, range.visibleLast);
+      }
+      syncActive();
+    };
+    /** aria-activedescendant names the selected row while its element shows it. */
+    const syncActive = () => {
+      const selected = store.getState().selectedIndex;
+      const id = selected >= 0 && pool.shows(selected) ? `pl-row-${selected}` : null;
+      if (id === activeId) return;
+      activeId = id;
+      if (id) grid.setAttribute('aria-activedescendant', id);
+      else grid.removeAttribute('aria-activedescendant');
+    };
     let frame = 0;
-    const off = store.subscribe((state, previous) => {
-      if (state.rowsVersion === previous.rowsVersion || frame !== 0) return;
+    const renderSoon = () => {
+      if (frame !== 0) return;
       frame = requestAnimationFrame(() => {
         frame = 0;
-        setRowsVersion(store.getState().rowsVersion);
+        render();
       });
+    };
+    const pool = new RowPool(body, ROW_HEIGHT, () => syncActive());
+    renderRef.current = render;
+    render();
+
+    const onScroll = () => {
+      // Same first row, nothing to write: most scroll events of a wheel notch change nothing.
+      const top = Math.floor(el.scrollTop / ROW_HEIGHT);
+      if (top !== topRow) {
+        topRow = top;
+        render();
+      }
+      const s = store.getState();
+      if (s.captureStatus.state !== 'capturing') return;
+      s.setFollow(el.scrollTop + viewportHeight >= el.scrollHeight - ROW_HEIGHT * 2);
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = new ResizeObserver(() => {
+      viewportHeight = el.clientHeight;
+      render(true);
+    });
+    observer.observe(el);
+    // Fetched blocks (or dropped rows), the selection and the count re-draw the rows at most once per
+    // animation frame: blocks that arrive together while the thumb is dragged are written once.
+    const off = store.subscribe((state, previous) => {
+      if (state.rowsVersion !== previous.rowsVersion || state.selectedIndex !== previous.selectedIndex) renderSoon();
     });
     return () => {
       off();
+      observer.disconnect();
+      el.removeEventListener('scroll', onScroll);
       cancelAnimationFrame(frame);
+      pool.destroy();
+      renderRef.current = null;
     };
   }, [store]);
-  const rowAt = useApp((s) => s.rowAt);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
-  // The first row at the top of the viewport and the viewport's height: the only scroll state rendered.
-  const [topRow, setTopRow] = useState(0);
-  const [viewportHeight, setViewportHeight] = useState(ROW_HEIGHT * 10);
-  const range = visibleRange(topRow, viewportHeight, ROW_HEIGHT, displayed, OVERSCAN);
-  const { first, last, slots } = range;
 
+  // A new count (or language) re-draws the rows; a shorter view (a filter, a new file) can leave
+  // scrollTop past the end, so it is read back.
   useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    setViewportHeight(el.clientHeight);
-    const observer = new ResizeObserver(() => setViewportHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  // A shorter view (a filter, a new file) can leave scrollTop past the end: read it back.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (el) setTopRow(Math.floor(el.scrollTop / ROW_HEIGHT));
-  }, [displayed]);
-
-  useEffect(() => {
-    store.getState().ensureRows(range.visibleFirst, range.visibleLast);
-  }, [store, range.visibleFirst, range.visibleLast, displayed, rowsVersion]);
+    renderRef.current?.(true);
+  }, [displayed, loadingText]);
 
   const scrollToIndex = useCallback((index: number, align: 'auto' | 'end') => {
     const el = scrollRef.current;
@@ -104,15 +156,6 @@ export function PacketList() {
   useEffect(() => {
     if (selectedIndex >= 0 && selectedIndex < displayed) scrollToIndex(selectedIndex, 'auto');
   }, [selectedIndex, displayed, scrollToIndex]);
-
-  const onScroll = useCallback(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    // Same first row, same rendering: most scroll events of a wheel notch change nothing.
-    setTopRow(Math.floor(el.scrollTop / ROW_HEIGHT));
-    if (store.getState().captureStatus.state !== 'capturing') return;
-    store.getState().setFollow(el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2);
-  }, [store]);
 
   const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -177,15 +220,13 @@ export function PacketList() {
     },
   ];
 
-  const loadingText = t('list.loading');
-  const activeId = selectedIndex >= first && selectedIndex <= last ? `pl-row-${selectedIndex}` : undefined;
   return (
     <div
+      ref={gridRef}
       role="grid"
       aria-label={t('list.label')}
       aria-rowcount={displayed + 1}
       aria-colcount={COLUMNS.length}
-      aria-activedescendant={activeId}
       aria-multiselectable={false}
       tabIndex={0}
       className="packet-list"
@@ -227,7 +268,6 @@ export function PacketList() {
       <div
         ref={scrollRef}
         className="pl-scroll"
-        onScroll={onScroll}
         onMouseDown={(e) => {
           const index = rowFromEvent(e);
           if (index !== undefined && e.button !== 1) void store.getState().selectRow(index);
@@ -237,18 +277,8 @@ export function PacketList() {
           if (rowFromEvent(e) !== undefined) setMenu({ x: e.clientX, y: e.clientY });
         }}
       >
-        <div role="rowgroup" className="pl-body" style={{ height: displayed * ROW_HEIGHT }}>
-          {rowIndexes(first, last).map((index) => (
-            <PacketRow
-              key={index % slots}
-              index={index}
-              top={index * ROW_HEIGHT}
-              row={rowAt(index)}
-              selected={index === selectedIndex}
-              loadingText={loadingText}
-            />
-          ))}
-        </div>
+        {/* Rows: written by the RowPool, never by React. */}
+        <div ref={bodyRef} role="rowgroup" className="pl-body" style={{ height: displayed * ROW_HEIGHT }} />
         {displayed === 0 && <p className="pane-empty">{filtered ? t('list.emptyFiltered') : t('list.empty')}</p>}
       </div>
       {capturing && followLive && !viewSort && <div className="pl-follow">{t('list.follow')}</div>}
@@ -260,10 +290,4 @@ export function PacketList() {
       {menu && <ContextMenu x={menu.x} y={menu.y} label={t('list.label')} items={menuItems} onClose={() => setMenu(null)} />}
     </div>
   );
-}
-
-function rowIndexes(first: number, last: number): number[] {
-  const out: number[] = [];
-  for (let i = first; i <= last; i++) out.push(i);
-  return out;
 }
