@@ -185,10 +185,19 @@ export type Address =
  * with `columns: false` (Wireshark's "no column info", e.g. `-T fields` without `_ws.col.*`) gets columns
  * whose `enabled` is false: the Info setters do nothing, and dissectors skip building Info text when
  * `ctx.columns.enabled` is false.
+ *
+ * Info may end in a lazy part ({@link appendInfoLazy}): text formatted only when Info is read or appended
+ * to. TCP's "ports [flags] Seq=… Ack=…" is replaced unread by the payload dissector in most data frames,
+ * and a run with a display filter never reads the Info of the frames it drops.
  */
 export class Columns {
   protocol = '';
-  info = '';
+  /** infoHead: Info's text before the lazy part (all of Info when there is none) */
+  infoHead = '';
+  /** infoLazy: the lazy part's value, formatted by infoLazyFormat; undefined when there is none */
+  infoLazy: unknown = undefined;
+  /** infoLazyFormat formats infoLazy */
+  infoLazyFormat: ((value: unknown) => string) | undefined = undefined;
   /** infoFence: text before this index is kept by setInfo (Wireshark's col_set_fence). */
   private infoFence = 0;
   private sourceText = '';
@@ -204,7 +213,8 @@ export class Columns {
   reset(enabled: boolean): void {
     this.enabled = enabled;
     this.protocol = '';
-    this.info = '';
+    this.infoHead = '';
+    this.infoLazy = undefined;
     this.infoFence = 0;
     this.sourceText = '';
     this.destinationText = '';
@@ -250,10 +260,45 @@ export class Columns {
     this.lazyFormat = format as (address: unknown) => string;
   }
 
-  /** setInfo replaces the Info text after the fence. */
+  /** info is the whole Info text (its lazy part formatted now, once). */
+  get info(): string {
+    if (this.infoLazy !== undefined) {
+      this.infoHead += this.infoLazyFormat!(this.infoLazy);
+      this.infoLazy = undefined;
+    }
+    return this.infoHead;
+  }
+
+  set info(text: string) {
+    this.infoHead = text;
+    this.infoLazy = undefined;
+  }
+
+  /**
+   * appendInfoLazy appends `format(value)` to Info, formatted only when Info is read or appended to (a
+   * later setInfo/clearInfo drops it unformatted). `value` must not change afterwards.
+   */
+  appendInfoLazy<T extends object>(value: T, format: (value: T) => string): void {
+    if (!this.enabled || this.infoFull()) return;
+    this.infoLazy = value;
+    this.infoLazyFormat = format as (value: unknown) => string;
+  }
+
+  /**
+   * restoreInfo sets Info back to what {@link infoHead}, {@link infoLazy} and {@link infoLazyFormat}
+   * held (a rollback that saved them, so that saving never formats the lazy part).
+   */
+  restoreInfo(head: string, lazy: unknown, format: ((value: unknown) => string) | undefined): void {
+    this.infoHead = head;
+    this.infoLazy = lazy;
+    this.infoLazyFormat = format;
+  }
+
+  /** setInfo replaces the Info text after the fence (the fence never falls inside the lazy part). */
   setInfo(text: string): void {
     if (!this.enabled) return;
-    this.info = this.infoFence === 0 ? text : this.info.slice(0, this.infoFence) + text;
+    this.infoHead = this.infoFence === 0 ? text : this.infoHead.slice(0, this.infoFence) + text;
+    this.infoLazy = undefined;
   }
 
   /** appendInfo appends to Info. */
@@ -281,7 +326,8 @@ export class Columns {
   /** clearInfo empties Info after the fence. */
   clearInfo(): void {
     if (!this.enabled) return;
-    this.info = this.infoFence === 0 ? '' : this.info.slice(0, this.infoFence);
+    this.infoHead = this.infoFence === 0 ? '' : this.infoHead.slice(0, this.infoFence);
+    this.infoLazy = undefined;
   }
 
   /** fenceInfo protects the current Info from later setInfo/clearInfo (several PDUs in one frame). */

@@ -662,8 +662,8 @@ function analyse(
       data.flags |= TCP_A.SPURIOUS_RETRANSMISSION;
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
-      // The RTO is measured from the oldest segment still unacknowledged (the list is newest first).
-      const oldest = fwd.segments[fwd.segments.length - 1];
+      // The RTO is measured from the oldest segment still unacknowledged (the list is oldest first).
+      const oldest = fwd.segments[0];
       if (oldest !== undefined) {
         data.rto = now - oldest.time;
         data.rtoFrame = oldest.frame;
@@ -678,7 +678,7 @@ function analyse(
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
       fwd.nextSeqTime = now;
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.unshift({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
+      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
     }
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
@@ -702,26 +702,34 @@ function analyse(
   fwd.lastSegmentFlags = data.flags;
 
   // Which of the other direction's segments does this ACK acknowledge?
-  if (ackFlag) {
-    const kept: typeof rev.segments = [];
-    for (const seg of rev.segments) {
+  // The list is filtered in place (no new array per ACK); when several segments end at the ACK, the
+  // oldest one names the acknowledged frame.
+  if (ackFlag && rev.segments.length > 0) {
+    const segments = rev.segments;
+    let kept = 0;
+    let acked = false;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
       if (h.ack === seg.nextSeq) {
-        data.acksFrame = seg.frame;
-        data.ackRtt = now - seg.time;
+        if (!acked) {
+          data.acksFrame = seg.frame;
+          data.ackRtt = now - seg.time;
+          acked = true;
+        }
         continue;
       }
       if (seqGt(h.ack, seg.seq) && seqLe(h.ack, seg.nextSeq)) {
         seg.seq = h.ack;
-        kept.push(seg);
+        segments[kept++] = seg;
         continue;
       }
       if (seqGt(seg.nextSeq, h.ack)) {
-        kept.push(seg);
+        segments[kept++] = seg;
         continue;
       }
       // older than the ACK: drop
     }
-    rev.segments = kept;
+    segments.length = kept;
   }
 
   // Bytes in flight and bytes since the last PSH.
@@ -762,7 +770,10 @@ interface Snapshot {
   occurrences: number;
   sources: number;
   layers: number;
-  info: string;
+  /** Info as Columns holds it (its lazy part unformatted) */
+  infoHead: string;
+  infoLazy: unknown;
+  infoLazyFormat: ((value: unknown) => string) | undefined;
   protocol: string;
 }
 
@@ -772,7 +783,9 @@ function snapshot(ctx: DissectCtx): Snapshot {
     occurrences: ctx.tree.occurrences.length,
     sources: ctx.sources.length,
     layers: ctx.layers.length,
-    info: ctx.columns.info,
+    infoHead: ctx.columns.infoHead,
+    infoLazy: ctx.columns.infoLazy,
+    infoLazyFormat: ctx.columns.infoLazyFormat,
     protocol: ctx.columns.protocol,
   };
 }
@@ -783,7 +796,7 @@ function rollback(ctx: DissectCtx, s: Snapshot): void {
   if (ctx.tree.occurrences.length !== s.occurrences) ctx.tree.occurrences.length = s.occurrences;
   if (ctx.sources.length !== s.sources) ctx.sources.length = s.sources;
   if (ctx.layers.length !== s.layers) ctx.layers.length = s.layers;
-  ctx.columns.info = s.info;
+  ctx.columns.restoreInfo(s.infoHead, s.infoLazy, s.infoLazyFormat);
   ctx.columns.protocol = s.protocol;
 }
 
@@ -1222,6 +1235,62 @@ function bytesLabel(what: string, n: number): () => string {
   return () => `${what} (${n} ${plural(n, 'byte', 'bytes')})`;
 }
 
+/**
+ * TcpInfoText holds what TCP's Info line is made of; {@link formatTcpInfo} formats it when the Info column
+ * is read (Columns.appendInfoLazy). Until complete() it stands for the ports alone (a header that turns out
+ * bogus or truncated shows only them).
+ */
+class TcpInfoText {
+  full = false;
+  flags = 0;
+  relSeq = 0;
+  /** relative ACK number, -1 without the ACK flag */
+  relAck = -1;
+  window = 0;
+  urgent = 0;
+  seglen = 0;
+  options = '';
+  sack = '';
+
+  constructor(
+    readonly srcPort: number,
+    readonly dstPort: number,
+  ) {}
+
+  complete(flags: number, relSeq: number, relAck: number, window: number, urgent: number, seglen: number, options: string, sack: string): void {
+    this.full = true;
+    this.flags = flags;
+    this.relSeq = relSeq;
+    this.relAck = relAck;
+    this.window = window;
+    this.urgent = urgent;
+    this.seglen = seglen;
+    this.options = options;
+    this.sack = sack;
+  }
+}
+
+/** formatTcpInfo is TCP's Info: `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…` and the options. */
+function formatTcpInfo(t: TcpInfoText): string {
+  const ports = uintText(t.srcPort) + ' \u2192 ' + uintText(t.dstPort);
+  if (!t.full) return ports;
+  return (
+    ports +
+    ' [' +
+    flagNames(t.flags) +
+    '] Seq=' +
+    uintText(t.relSeq) +
+    (t.relAck >= 0 ? ' Ack=' + uintText(t.relAck) : '') +
+    ' Win=' +
+    uintText(t.window) +
+    (t.flags & TH.URG ? ` Urg=${t.urgent}` : '') +
+    ' Len=' +
+    uintText(t.seglen) +
+    t.options +
+    t.sack
+  );
+}
+
 function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
   const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
   const tree = ctx.tree;
@@ -1242,8 +1311,12 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.dstPort = dstPort;
   ctx.ptype = 'tcp';
   if (labelled) top.setLabel((summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`));
-  const ports = withColumns ? uintText(srcPort) + ' \u2192 ' + uintText(dstPort) : '';
-  if (withColumns) columns.setInfo(ports);
+  // Info is formatted only when read (see TcpInfoText): first the ports, then the whole line below.
+  const infoText = withColumns ? new TcpInfoText(srcPort, dstPort) : undefined;
+  if (infoText !== undefined) {
+    columns.setInfo('');
+    columns.appendInfoLazy(infoText, formatTcpInfo);
+  }
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
@@ -1299,28 +1372,14 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
 
   // Info: analysis prefix, ports, flags, numbers, options.
   let prefix = '';
-  let info = '';
-  if (withColumns) {
-    const urg = h.flags & TH.URG ? ` Urg=${h.urgent}` : '';
-    info =
-      ports +
-      ' [' +
-      flagNames(h.flags) +
-      '] Seq=' +
-      uintText(frozen.relSeq) +
-      (ackFlag ? ' Ack=' + uintText(frozen.relAck) : '') +
-      ' Win=' +
-      uintText(windowSize) +
-      urg +
-      ' Len=' +
-      uintText(seglen) +
-      optionsProbe.info +
-      (optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
+  if (infoText !== undefined) {
     prefix = frozen.flags !== 0 ? analysisPrefix(frozen) : '';
     // Wireshark's col_prepend_fence_fstr: the analysis prefix survives the payload dissector's Info.
+    // setInfo drops the lazy ports-only text, so infoText can be completed before it is appended again.
     columns.setInfo(prefix);
     if (prefix) columns.fenceInfo();
-    columns.appendInfo(info);
+    infoText.complete(h.flags, frozen.relSeq, ackFlag ? frozen.relAck : -1, windowSize, h.urgent, seglen, optionsProbe.info, optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
+    columns.appendInfoLazy(infoText, formatTcpInfo);
   }
 
   // Payload.
@@ -1371,7 +1430,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   }
   if (frozen.segmentOnly && withColumns) {
     columns.protocol = baseProtocol;
-    columns.info = prefix + info;
+    columns.info = prefix + formatTcpInfo(infoText!);
     columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
   }
   return v.length;

@@ -11,10 +11,10 @@
  * base64 and quoted-printable parts are decoded into extra data sources. Nothing here throws for bad
  * input: every read is bounded by the buffer.
  */
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
+import { COL_MAX_INFO_BYTES, defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
 import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
-import { asciiValue, base64Decode, findLineEnd, formatText, formatTextWsp, latin1, splitLines } from './text';
+import { asciiValue, base64Decode, findLineEnd, formatPlainLines, formatText, formatTextWsp, latin1, splitLines, type PlainLines } from './text';
 
 const PROTO = { abbrev: 'imf', short: 'IMF', name: 'Internet Message Format' };
 const TEXT_LINES_PROTO = { abbrev: 'data-text-lines', short: 'Line-based text data', name: 'Line-based text data' };
@@ -115,6 +115,9 @@ const MP_HEADER = new Map([
   ['content-id', MP.content_id],
   ['content-description', MP.content_description],
 ]);
+
+/** PLAIN is formatPlainLines's reused result. */
+const PLAIN: PlainLines = { text: '', next: 0 };
 
 /** MAX_MIME_DEPTH bounds nested multiparts (a hostile message cannot recurse without end). */
 const MAX_MIME_DEPTH = 8;
@@ -610,8 +613,19 @@ export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | n
   if (!full && !ctx.columns.enabled) return view.length;
   const end = view.base + view.length;
   for (let at = bodyStart; at < end; ) {
-    // Without a tree the lines only feed Info: stop once it is full (Columns.infoFull).
-    if (!full && ctx.columns.infoFull()) break;
+    if (!full) {
+      // Without a tree the lines only feed Info: stop once it is full (Columns.infoFull).
+      if (ctx.columns.infoFull()) break;
+      // After the first line every line is appended with ", ": plain ones are laid out in one string.
+      if (at > bodyStart) {
+        const plain = formatPlainLines(bytes, at, end, COL_MAX_INFO_BYTES - ctx.columns.info.length, PLAIN);
+        if (plain.next > at) {
+          ctx.columns.appendInfo(plain.text);
+          at = plain.next;
+          continue;
+        }
+      }
+    }
     const line = findLineEnd(bytes, at, end);
     at = line.next;
     const shown = formatTextWsp(bytes, line.start, line.next);

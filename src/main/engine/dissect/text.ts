@@ -143,6 +143,61 @@ export function formatTextWsp(bytes: Uint8Array, start = 0, end = bytes.length):
   return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
 }
 
+/** PlainLines is {@link formatPlainLines}'s result: the text and the offset after its last line. */
+export interface PlainLines {
+  text: string;
+  next: number;
+}
+
+/** PLAIN_LINES_SCRATCH holds the bytes formatPlainLines lays out (one decode per call, no string per line). */
+const PLAIN_LINES_SCRATCH = new Uint8Array(16384);
+
+/**
+ * formatPlainLines is `', ' + formatTextWsp(line)` for the lines of bytes[start, end) (as findLineEnd
+ * splits them), joined in one string: while the text so far is shorter than `room` another line is added.
+ * It stops before a line that needs escaping (a byte outside printable ASCII other than CR, LF and TAB,
+ * or a backslash) or that does not fit its scratch buffer; `out.next` is where it stopped.
+ */
+export function formatPlainLines(bytes: Uint8Array, start: number, end: number, room: number, out: PlainLines): PlainLines {
+  const scratch = PLAIN_LINES_SCRATCH;
+  const cap = scratch.length;
+  let n = 0;
+  let at = start;
+  lines: while (at < end && n < room) {
+    let p = n;
+    if (p + 2 > cap) break;
+    scratch[p++] = 0x2c;
+    scratch[p++] = 0x20;
+    let i = at;
+    for (;;) {
+      if (i >= end) break;
+      if (p >= cap) break lines;
+      const b = bytes[i];
+      if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
+        scratch[p++] = b;
+        i++;
+      } else if (b === 0x09) {
+        scratch[p++] = 0x20;
+        i++;
+      } else if (b === 0x0d || b === 0x0a) {
+        scratch[p++] = 0x20;
+        i++;
+        if (b === 0x0d && i < end && bytes[i] === 0x0a) {
+          if (p >= cap) break lines;
+          scratch[p++] = 0x20;
+          i++;
+        }
+        break;
+      } else break lines;
+    }
+    n = p;
+    at = i;
+  }
+  out.text = n === 0 ? '' : latin1Slice.call(scratch, 0, n);
+  out.next = at;
+  return out;
+}
+
 /** asciiValue decodes a field value as ENC_ASCII: cut at NUL, bytes ≥ 0x80 as U+FFFD. */
 export function asciiValue(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';

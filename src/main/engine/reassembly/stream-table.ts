@@ -163,7 +163,7 @@ export class DirState<T> {
   lastAckSet = false;
   lastAckTime = 0;
   window = -1;
-  /** unacknowledged segments, newest first (bounded) */
+  /** unacknowledged segments, oldest first (bounded; appended, filtered in place) */
   segments: UnackedSegment[] = [];
   dupAckNum = 0;
   lastNonDupAck = 0;
