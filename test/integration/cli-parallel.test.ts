@@ -69,8 +69,8 @@ describe('parallel reader on a capture with many address pairs', () => {
     });
   }
 
-  it('equals tshark where one thread does (-Y "tcp.port==25", -T fields of ip/tcp)', async () => {
-    for (const args of [['-Y', 'tcp.port==25'], ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'tcp.len']]) {
+  it('equals tshark where one thread does (-Y "tcp.port==25": summary and SMTP fields)', async () => {
+    for (const args of [['-Y', 'tcp.port==25'], ['-Y', 'tcp.port==25', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'smtp.req.command', '-e', 'smtp.response.code']]) {
       const ours = await wirelab(['-r', synthetic, ...args], 2);
       const theirs = await tsharkRaw(['-r', synthetic, '-o', 'tcp.desegment_tcp_streams:TRUE', ...args]);
       expect(theirs.code).toBe(0);
@@ -148,7 +148,7 @@ describe('when the reader shards', () => {
   };
 
   it('shards summaries, filters and fields that stay within a conversation', () => {
-    for (const argv of [['-r', 'f'], ['-r', 'f', '-Y', 'smtp'], ['-r', 'f', '-T', 'fields', '-e', 'ip.src', '-e', '_ws.col.Info'], ['-r', 'f', '-c', '10']]) {
+    for (const argv of [['-r', 'f'], ['-r', 'f', '-Y', 'smtp'], ['-r', 'f', '-Y', 'tcp.port==25'], ['-r', 'f', '-T', 'fields', '-e', 'ip.src', '-e', '_ws.col.Info'], ['-r', 'f', '-c', '10']]) {
       expect(plan(argv).refusal, argv.join(' ')).toBeUndefined();
     }
   });
@@ -166,6 +166,7 @@ describe('when the reader shards', () => {
       [['-r', 'f', '-z', 'credentials'], /-z/],
       [['-r', 'f', '-q'], /nothing printed/],
       [['-r', 'f', '-l'], /-l/],
+      [['-r', 'f', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'], /only headers/],
     ];
     for (const [argv, reason] of refused) expect(plan(argv).refusal, argv.join(' ')).toMatch(reason);
   });
