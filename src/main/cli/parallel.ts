@@ -10,7 +10,8 @@
  * a conversation that includes both addresses, so a shard holds every frame that state can see. What is
  * NOT shard-local is refused up front by {@link parallelRefusal}: stream indexes numbered across the whole
  * file (`tcp.stream`, `udp.stream`), the previous *displayed* frame's time, -V/-x/json trees (they print
- * that time), -w, -2, -z reports and live capture all run on one thread. Frames the peek cannot place
+ * that time), -w, -2, -z reports and live capture all run on one thread, and so do runs that decode only
+ * headers (dealing records out would cost more than it saves). Frames the peek cannot place
  * (ARP, other EtherTypes) all go to the first shard. The frame number and the times of the file's first
  * record and of the previous record travel with every record.
  *
@@ -36,6 +37,7 @@ const MAX_IN_FLIGHT = 4;
 const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
 /** semi-space size of every isolate once workers run (MiB) */
 const WORKER_SEMI_SPACE_MB = 32;
+
 /**
  * parallelRefusal says why a run cannot be sharded (undefined when it can). The caller also needs the
  * built worker file and a big enough file (see {@link workerCount}).
