@@ -3,42 +3,23 @@
  * a Workbench and the web host in the test process, and headless Debian Chromium driven by
  * playwright-core that fails the test on any request leaving 127.0.0.1 (data: and blob: are local).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Workbench, type WorkbenchOptions } from '../../src/main/engine/workbench';
 import { startWebHost, type WebHost } from '../../src/main/web/server';
+import { buildApp, REPO } from '../support/app-build';
 
-export const REPO = path.resolve(import.meta.dirname, '../..');
+export { REPO };
 /** BUILD_DIR is where the e2e build goes (not out/, which other tests and engineers may be using). */
 export const BUILD_DIR = path.join(REPO, 'test-artifacts', 'e2e-build');
 export const SCREENSHOTS = path.join(REPO, 'test-artifacts', 'screenshots');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** buildRenderer runs `electron-vite build` into BUILD_DIR unless its renderer is newer than the sources. */
+/** buildRenderer builds the app into BUILD_DIR unless its renderer is newer than the sources. */
 export async function buildRenderer(): Promise<string> {
-  const rendererDir = path.join(BUILD_DIR, 'renderer');
-  const index = path.join(rendererDir, 'index.html');
-  const sources = Math.max(
-    newestMtime(path.join(REPO, 'src/renderer')),
-    newestMtime(path.join(REPO, 'src/shared')),
-    statSync(path.join(REPO, 'electron.vite.config.ts')).mtimeMs,
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return rendererDir;
-  const bin = path.join(REPO, 'node_modules/electron-vite/bin/electron-vite.js');
-  await promisify(execFile)(process.execPath, [bin, 'build', '--outDir', BUILD_DIR, '--logLevel', 'warn'], { cwd: REPO, timeout: 180_000 });
-  return rendererDir;
+  await buildApp(BUILD_DIR, 'renderer/index.html', ['src/renderer', 'src/shared']);
+  return path.join(BUILD_DIR, 'renderer');
 }
 
 /** Harness is one engine + web host + browser page. */

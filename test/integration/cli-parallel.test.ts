@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generate } from '../../bench/gen-capture';
-import { buildCli } from '../support/cli-build';
+import { buildCli } from '../support/app-build';
 import type { LabCapture } from '../support/lab-captures';
 import { run, type RunResult } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';

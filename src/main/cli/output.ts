@@ -163,18 +163,7 @@ export class OutputBuffer {
    * bytes, without building the string.
    */
   private putRelative(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number, width: number): void {
-    let ds = sec - firstSec;
-    let dn = nsec - firstNsec;
-    let negative = false;
-    if (ds < 0 || (ds === 0 && dn < 0)) {
-      negative = true;
-      ds = -ds;
-      dn = -dn;
-    }
-    if (dn < 0) {
-      ds -= 1;
-      dn += 1e9;
-    }
+    const { negative, sec: ds, nsec: dn } = timeDelta(sec, nsec, firstSec, firstNsec);
     if (!(ds <= 0xffffffff) || !(digits >= 0 && digits <= 9)) {
       this.putRight(formatRelative(sec, nsec, firstSec, firstNsec, digits), width);
       return;
@@ -323,13 +312,15 @@ export function timePrecision(tsResolNs: number): number {
 
 const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 
-/** formatRelative prints (sec,nsec) − (firstSec,firstNsec) with `digits` decimals, truncating as Wireshark does. */
-export function formatRelative(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number): string {
+/** The magnitude and sign of a time difference, shared by both Time formatters (reused: no allocation per frame). */
+const DELTA = { negative: false, sec: 0, nsec: 0 };
+
+/** timeDelta splits (sec,nsec) − (firstSec,firstNsec) into a sign and a non-negative (sec, nsec < 1e9). */
+function timeDelta(sec: number, nsec: number, firstSec: number, firstNsec: number): typeof DELTA {
   let ds = sec - firstSec;
   let dn = nsec - firstNsec;
-  let negative = false;
-  if (ds < 0 || (ds === 0 && dn < 0)) {
-    negative = true;
+  DELTA.negative = ds < 0 || (ds === 0 && dn < 0);
+  if (DELTA.negative) {
     ds = -ds;
     dn = -dn;
   }
@@ -337,6 +328,14 @@ export function formatRelative(sec: number, nsec: number, firstSec: number, firs
     ds -= 1;
     dn += 1e9;
   }
+  DELTA.sec = ds;
+  DELTA.nsec = dn;
+  return DELTA;
+}
+
+/** formatRelative prints (sec,nsec) − (firstSec,firstNsec) with `digits` decimals, truncating as Wireshark does. */
+export function formatRelative(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number): string {
+  const { negative, sec: ds, nsec: dn } = timeDelta(sec, nsec, firstSec, firstNsec);
   const sign = negative ? '-' : '';
   if (digits === 0) return sign + ds;
   const frac = Math.floor(dn / POW10[digits]);

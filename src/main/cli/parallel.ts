@@ -72,13 +72,10 @@ export function shardCount(bytes: number, env: string | undefined = process.env.
   return cpus >= 2 && bytes >= MIN_PARALLEL_BYTES ? Math.min(cpus, 4) : 0;
 }
 
-/** workerFile is the built worker next to the CLI bundle (absent when running from sources). */
+/** workerFile is the built worker next to the CLI bundle `cliUrl` (absent when running from sources). */
 export function workerFile(cliUrl: string): URL | undefined {
-  for (const rel of ['./cli-worker.js', '../cli-worker.js']) {
-    const url = new URL(rel, cliUrl);
-    if (url.protocol === 'file:' && existsSync(url)) return url;
-  }
-  return undefined;
+  const url = new URL('./cli-worker.js', cliUrl);
+  return url.protocol === 'file:' && existsSync(url) ? url : undefined;
 }
 
 /** hash buckets dealt to shards */
