@@ -11,7 +11,8 @@
  * - renderer JS heap after load and after scrolling (CDP Performance metrics, after a GC);
  * - display filter apply: Enter in the filter bar until the list shows the new count.
  *
- * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens;
+ * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens, =scroll after scrolling;
+ *        UI_PERF_DRAGS=N drags the thumb N times (3), with rows and in the control without;
  *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's;
  *        UI_PERF_TRACE=FILE writes a Chromium timeline trace of the thumb drag, for chrome://tracing)
  */
@@ -168,7 +169,8 @@ try {
   // scrollbar thumb through most of the list, and random jumps (Ctrl+End-like, scrollTop set by script).
   // The page records, for every frame: the rAF delta (frame-to-frame; at 60 Hz one vsync is 16.7 ms, so a
   // dropped frame shows as 33 ms), the main thread's work in the frame (from the frame's start to a
-  // message posted in rAF, which runs after style, layout and paint), and long-animation-frame entries.
+  // user-blocking task posted in rAF, which runs after style, layout and paint), and long-animation-frame
+  // entries.
   const startFrames = `(() => {
     const rec = (window.__frames = { deltas: [], work: [], loaf: [], stop: false });
     const channel = new MessageChannel();
@@ -180,7 +182,10 @@ try {
       if (last) rec.deltas.push(now - last);
       last = now;
       frameStart = now;
-      channel.port2.postMessage(0);
+      // A user-blocking task runs right after this frame's rendering task, before queued normal tasks (a
+      // MessageChannel message could wait behind them and count their time as the frame's).
+      if (typeof scheduler !== 'undefined') scheduler.postTask(() => rec.work.push(performance.now() - frameStart), { priority: 'user-blocking' });
+      else channel.port2.postMessage(0);
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
@@ -223,22 +228,48 @@ try {
     await page.waitForTimeout(8);
   }
   scrollResults.wheel = await report('wheel', from);
-  // Drag the scrollbar thumb from the top to ~90 % of the track in 150 steps (the thumb is at the right edge).
-  await page.locator('.pl-scroll').evaluate((el) => (el.scrollTop = 0));
-  await page.waitForTimeout(200);
-  from = await scrollTop();
+  // Drag the scrollbar thumb from the top to ~90 % of the track in 150 steps (the thumb is at the right edge),
+  // UI_PERF_DRAGS times (default 3), each reported, then all together. Then the same drags as a control,
+  // with the list body's rendering skipped (content-visibility: hidden: the app's scroll handler, row
+  // requests and row writes all run, but no row is styled, laid out or painted): what the control measures
+  // is Chromium's own cost of a thumb drag in this environment, so drag minus control is the rows' share.
   const thumbX = box.x + box.width - 5;
-  await page.evaluate(startFrames);
-  if (process.env.UI_PERF_TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-  await page.mouse.move(thumbX, box.y + 20);
-  await page.mouse.down();
-  for (let i = 1; i <= 150; i++) {
-    await page.mouse.move(thumbX, box.y + 20 + ((box.height - 40) * 0.9 * i) / 150);
-    await page.waitForTimeout(8);
-  }
-  await page.mouse.up();
-  if (process.env.UI_PERF_TRACE) (await import('node:fs')).writeFileSync(process.env.UI_PERF_TRACE, await browser.stopTracing());
-  scrollResults.drag = await report('drag', from);
+  const drags = Math.max(1, Number(process.env.UI_PERF_DRAGS ?? 3));
+  const dragSeries = async (label: string, traceFirst: boolean) => {
+    const results: { deltas: number[]; work: number[] }[] = [];
+    for (let d = 0; d < drags; d++) {
+      await page.locator('.pl-scroll').evaluate((el) => (el.scrollTop = 0));
+      await page.waitForTimeout(200);
+      from = await scrollTop();
+      await page.evaluate(startFrames);
+      const tracing = traceFirst && d === 0 && process.env.UI_PERF_TRACE;
+      if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await page.mouse.move(thumbX, box.y + 20);
+      await page.mouse.down();
+      for (let i = 1; i <= 150; i++) {
+        await page.mouse.move(thumbX, box.y + 20 + ((box.height - 40) * 0.9 * i) / 150);
+        await page.waitForTimeout(8);
+      }
+      await page.mouse.up();
+      if (tracing) (await import('node:fs')).writeFileSync(process.env.UI_PERF_TRACE!, await browser.stopTracing());
+      results.push(await report(label, from));
+    }
+    const all = { deltas: results.flatMap((r) => r.deltas), work: results.flatMap((r) => r.work) };
+    console.log(
+      `scroll ${label} x${drags}: ${all.deltas.length} frames; frame delta p95 ${ms(percentile(all.deltas, 95))}, ` +
+        `dropped ${all.deltas.filter((v) => v > 25).length}; main-thread work per frame p50 ${ms(percentile(all.work, 50))}, ` +
+        `p95 ${ms(percentile(all.work, 95))}`,
+    );
+    return all;
+  };
+  scrollResults.drag = await dragSeries('drag', true);
+  await page.locator('.pl-body').evaluate((el) => (el.style.contentVisibility = 'hidden'));
+  const control = await dragSeries('drag control (rows not rendered)', false);
+  await page.locator('.pl-body').evaluate((el) => (el.style.contentVisibility = ''));
+  console.log(
+    `scroll drag: main-thread work per frame p95 ${ms(percentile(scrollResults.drag.work, 95))} with rows, ` +
+      `${ms(percentile(control.work, 95))} in the control without rows (Chromium's own thumb drag here)`,
+  );
   // Jumps: a new random position every frame for 3 s.
   from = await scrollTop();
   await page.evaluate(startFrames);
@@ -260,6 +291,7 @@ try {
       `main-thread work per frame p95 ${ms(percentile(allWork, 95))}`,
   );
   console.log(`renderer JS heap, after scrolling: ${(await heapMb()).toFixed(1)} MB`);
+  if (process.env.UI_PERF_ONLY === 'scroll') process.exit(0);
 
   // Select → tree, on rows spread over the view: a mousedown on the row until its tree is painted.
   const selectTimes: number[] = [];
