@@ -14,7 +14,7 @@
  * Usage: node out/bench/ui-perf.mjs CAPTURE.pcap   (UI_PERF_ONLY=open stops after the opens, =scroll after scrolling;
  *        UI_PERF_DRAGS=N drags the thumb N times (3), with rows and in the control without;
  *        UI_PERF_RENDERER=DIR measures another renderer build, e.g. an older commit's;
- *        UI_PERF_TRACE=FILE writes a Chromium timeline trace of the thumb drag, for chrome://tracing)
+ *        UI_PERF_TRACE=FILE writes the Chromium timeline trace of the traced thumb drag, for chrome://tracing)
  */
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +45,42 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 };
 const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+/**
+ * mainThreadCpuPerFrame: from a Chromium timeline trace, the renderer main thread's CPU (the `tdur` thread
+ * time of its top-level tasks) per frame: the tasks from the end of one rendering task (a task with a
+ * Paint inside) to the end of the next one count for that frame.
+ */
+function mainThreadCpuPerFrame(json: string): number[] {
+  type Event = { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } };
+  const parsed = JSON.parse(json) as { traceEvents?: Event[] } | Event[];
+  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  // The page's main thread is the busiest CrRendererMain.
+  const busy = new Map<string, number>();
+  for (const e of events) if (e.name === 'RunTask' && e.ph === 'X') busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  const main = [...mains].sort((a, b) => (busy.get(b) ?? 0) - (busy.get(a) ?? 0))[0];
+  const on = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
+  const tasks = on.filter((e) => e.name === 'RunTask');
+  const paints = on.filter((e) => e.name === 'Paint').map((e) => e.ts);
+  const frames: number[] = [];
+  let p = 0;
+  let cpu = 0;
+  for (const task of tasks) {
+    cpu += task.tdur ?? task.dur ?? 0;
+    const end = task.ts + (task.dur ?? 0);
+    let painted = false;
+    while (p < paints.length && paints[p]! < end) {
+      if (paints[p]! >= task.ts) painted = true;
+      p++;
+    }
+    if (painted) {
+      frames.push(cpu / 1000);
+      cpu = 0;
+    }
+  }
+  return frames.slice(1);
+}
 
 // A spool folder of its own: a stale spool in the user's folder would open the Recover dialog over the list.
 const spoolDir = mkdtempSync(join(tmpdir(), 'wirelab-ui-perf-spool-'));
@@ -235,23 +271,26 @@ try {
   // is Chromium's own cost of a thumb drag in this environment, so drag minus control is the rows' share.
   const thumbX = box.x + box.width - 5;
   const drags = Math.max(1, Number(process.env.UI_PERF_DRAGS ?? 3));
-  const dragSeries = async (label: string, traceFirst: boolean) => {
+  const dragOnce = async () => {
+    await page.mouse.move(thumbX, box.y + 20);
+    await page.mouse.down();
+    for (let i = 1; i <= 150; i++) {
+      await page.mouse.move(thumbX, box.y + 20 + ((box.height - 40) * 0.9 * i) / 150);
+      await page.waitForTimeout(8);
+    }
+    await page.mouse.up();
+  };
+  const toTop = async () => {
+    await page.locator('.pl-scroll').evaluate((el) => (el.scrollTop = 0));
+    await page.waitForTimeout(200);
+    from = await scrollTop();
+  };
+  const dragSeries = async (label: string) => {
     const results: { deltas: number[]; work: number[] }[] = [];
     for (let d = 0; d < drags; d++) {
-      await page.locator('.pl-scroll').evaluate((el) => (el.scrollTop = 0));
-      await page.waitForTimeout(200);
-      from = await scrollTop();
+      await toTop();
       await page.evaluate(startFrames);
-      const tracing = traceFirst && d === 0 && process.env.UI_PERF_TRACE;
-      if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-      await page.mouse.move(thumbX, box.y + 20);
-      await page.mouse.down();
-      for (let i = 1; i <= 150; i++) {
-        await page.mouse.move(thumbX, box.y + 20 + ((box.height - 40) * 0.9 * i) / 150);
-        await page.waitForTimeout(8);
-      }
-      await page.mouse.up();
-      if (tracing) (await import('node:fs')).writeFileSync(process.env.UI_PERF_TRACE!, await browser.stopTracing());
+      await dragOnce();
       results.push(await report(label, from));
     }
     const all = { deltas: results.flatMap((r) => r.deltas), work: results.flatMap((r) => r.work) };
@@ -262,13 +301,27 @@ try {
     );
     return all;
   };
-  scrollResults.drag = await dragSeries('drag', true);
+  scrollResults.drag = await dragSeries('drag');
   await page.locator('.pl-body').evaluate((el) => (el.style.contentVisibility = 'hidden'));
-  const control = await dragSeries('drag control (rows not rendered)', false);
+  const control = await dragSeries('drag control (rows not rendered)');
   await page.locator('.pl-body').evaluate((el) => (el.style.contentVisibility = ''));
   console.log(
     `scroll drag: main-thread work per frame p95 ${ms(percentile(scrollResults.drag.work, 95))} with rows, ` +
       `${ms(percentile(control.work, 95))} in the control without rows (Chromium's own thumb drag here)`,
+  );
+  // One more drag under a Chromium timeline trace (not in the figures above: tracing slows the page): the
+  // renderer main thread's CPU time (thread time, so time the thread waited or was descheduled does not
+  // count) per frame, a frame being everything the thread ran from the end of one rendering task (the
+  // one that paints) to the end of the next.
+  await toTop();
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+  await dragOnce();
+  const trace = await browser.stopTracing();
+  if (process.env.UI_PERF_TRACE) (await import('node:fs')).writeFileSync(process.env.UI_PERF_TRACE, trace);
+  const cpu = mainThreadCpuPerFrame(trace.toString('utf8'));
+  console.log(
+    `scroll drag, traced: main-thread CPU per frame p50 ${ms(percentile(cpu, 50))}, p95 ${ms(percentile(cpu, 95))}, ` +
+      `max ${ms(Math.max(...cpu))} (${cpu.length} rendering frames)`,
   );
   // Jumps: a new random position every frame for 3 s.
   from = await scrollTop();
