@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -772,8 +772,7 @@ interface Snapshot {
   layers: number;
   /** Info as Columns holds it (its lazy part unformatted) */
   infoHead: string;
-  infoLazy: unknown;
-  infoLazyFormat: ((value: unknown) => string) | undefined;
+  infoLazy: LazyInfo | undefined;
   protocol: string;
 }
 
@@ -785,7 +784,6 @@ function snapshot(ctx: DissectCtx): Snapshot {
     layers: ctx.layers.length,
     infoHead: ctx.columns.infoHead,
     infoLazy: ctx.columns.infoLazy,
-    infoLazyFormat: ctx.columns.infoLazyFormat,
     protocol: ctx.columns.protocol,
   };
 }
@@ -796,7 +794,7 @@ function rollback(ctx: DissectCtx, s: Snapshot): void {
   if (ctx.tree.occurrences.length !== s.occurrences) ctx.tree.occurrences.length = s.occurrences;
   if (ctx.sources.length !== s.sources) ctx.sources.length = s.sources;
   if (ctx.layers.length !== s.layers) ctx.layers.length = s.layers;
-  ctx.columns.restoreInfo(s.infoHead, s.infoLazy, s.infoLazyFormat);
+  ctx.columns.restoreInfo(s.infoHead, s.infoLazy);
   ctx.columns.protocol = s.protocol;
 }
 
@@ -1236,12 +1234,15 @@ function bytesLabel(what: string, n: number): () => string {
 }
 
 /**
- * TcpInfoText holds what TCP's Info line is made of; {@link formatTcpInfo} formats it when the Info column
- * is read (Columns.appendInfoLazy). Until complete() it stands for the ports alone (a header that turns out
- * bogus or truncated shows only them).
+ * TcpInfoText holds what TCP's Info line is made of and writes it when the Info column is read
+ * (Columns.appendInfoLazy): `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…`, the options and, for a frame
+ * whose payload only went into a PDU completed later, ` [TCP segment of a reassembled PDU]`. Until
+ * complete() it stands for the ports alone (a header that turns out bogus or truncated shows only them).
  */
-class TcpInfoText {
+class TcpInfoText implements LazyInfo {
   full = false;
+  /** the payload only went into a multi-segment PDU (Wireshark appends the note with a space) */
+  segmentOfPdu = false;
   flags = 0;
   relSeq = 0;
   /** relative ACK number, -1 without the ACK flag */
@@ -1268,27 +1269,37 @@ class TcpInfoText {
     this.options = options;
     this.sack = sack;
   }
-}
 
-/** formatTcpInfo is TCP's Info: `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…` and the options. */
-function formatTcpInfo(t: TcpInfoText): string {
-  const ports = uintText(t.srcPort) + ' \u2192 ' + uintText(t.dstPort);
-  if (!t.full) return ports;
-  return (
-    ports +
-    ' [' +
-    flagNames(t.flags) +
-    '] Seq=' +
-    uintText(t.relSeq) +
-    (t.relAck >= 0 ? ' Ack=' + uintText(t.relAck) : '') +
-    ' Win=' +
-    uintText(t.window) +
-    (t.flags & TH.URG ? ` Urg=${t.urgent}` : '') +
-    ' Len=' +
-    uintText(t.seglen) +
-    t.options +
-    t.sack
-  );
+  write(out: TextWriter): void {
+    out.uint(this.srcPort);
+    out.text(' \u2192 ');
+    out.uint(this.dstPort);
+    if (!this.full) return;
+    out.text(' [');
+    out.text(flagNames(this.flags));
+    out.text('] Seq=');
+    out.uint(this.relSeq);
+    if (this.relAck >= 0) {
+      out.text(' Ack=');
+      out.uint(this.relAck);
+    }
+    out.text(' Win=');
+    out.uint(this.window);
+    if (this.flags & TH.URG) {
+      out.text(' Urg=');
+      out.uint(this.urgent);
+    }
+    out.text(' Len=');
+    out.uint(this.seglen);
+    if (this.options !== '') out.text(this.options);
+    if (this.sack !== '') out.text(this.sack);
+    if (this.segmentOfPdu) out.text(' [TCP segment of a reassembled PDU]');
+  }
+
+  maxBytes(): number {
+    // Ports, brackets and labels, the longest flag list (50), five numbers of up to 10 digits, the note.
+    return 200 + 3 * (this.options.length + this.sack.length);
+  }
 }
 
 function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
@@ -1315,7 +1326,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const infoText = withColumns ? new TcpInfoText(srcPort, dstPort) : undefined;
   if (infoText !== undefined) {
     columns.setInfo('');
-    columns.appendInfoLazy(infoText, formatTcpInfo);
+    columns.appendInfoLazy(infoText);
   }
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
@@ -1379,7 +1390,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     columns.setInfo(prefix);
     if (prefix) columns.fenceInfo();
     infoText.complete(h.flags, frozen.relSeq, ackFlag ? frozen.relAck : -1, windowSize, h.urgent, seglen, optionsProbe.info, optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
-    columns.appendInfoLazy(infoText, formatTcpInfo);
+    columns.appendInfoLazy(infoText);
   }
 
   // Payload.
@@ -1428,10 +1439,19 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (frozen.tooLong) {
     expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
   }
-  if (frozen.segmentOnly && withColumns) {
+  if (frozen.segmentOnly && infoText !== undefined) {
+    // No PDU was dissected here: TCP's own Info (what the payload dissector's attempts left is dropped),
+    // with the note appended (Wireshark's col_append_sep_str after the never-empty TCP text).
     columns.protocol = baseProtocol;
-    columns.info = prefix + formatTcpInfo(infoText!);
-    columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+    columns.info = prefix;
+    if (columns.fence <= prefix.length) {
+      infoText.segmentOfPdu = true;
+      columns.appendInfoLazy(infoText);
+    } else {
+      // A payload dissector fenced Info past the prefix (then rolled back): the separator rule decides.
+      columns.info = prefix + lazyInfoText(infoText);
+      columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+    }
   }
   return v.length;
 }
