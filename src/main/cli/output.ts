@@ -105,18 +105,26 @@ export class OutputBuffer implements TextWriter {
     const n = s.length;
     const buf = this.buf;
     const start = this.pos;
-    if (n <= 24 && n <= max) {
-      // Short texts (addresses, ports, protocol names) are nearly always ASCII: cheaper by hand than a
-      // native call.
+    if (n <= 24 && 3 * n <= max) {
+      // Short texts (addresses, ports, protocol names, pieces of TCP's Info) are cheaper by hand than a
+      // native call; a surrogate (rare) goes to the native encoder.
+      let at = start;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[start + i] = c;
+        if (c < 0x80) buf[at++] = c;
+        else if (c < 0x800) {
+          buf[at++] = 0xc0 | (c >> 6);
+          buf[at++] = 0x80 | (c & 0x3f);
+        } else if (c < 0xd800 || c >= 0xe000) {
+          buf[at++] = 0xe0 | (c >> 12);
+          buf[at++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[at++] = 0x80 | (c & 0x3f);
+        } else break;
       }
       if (i === n) {
-        this.pos = start + n;
-        return n;
+        this.pos = at;
+        return at - start;
       }
     }
     // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).

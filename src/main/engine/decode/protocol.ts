@@ -493,6 +493,13 @@ export interface DissectCtx {
   readonly frame: FrameInput;
   /** firstPass: conversation state may advance and per-frame data is frozen; false: read only. */
   readonly firstPass: boolean;
+  /**
+   * reuse: this dissection's results are read only until the session's next dissection, and the session
+   * freezes nothing (DissectOptions.reuse on a session with keepFrameData off: the one-pass CLI). A
+   * dissector may then rewrite, frame after frame, a per-frame object that nothing else keeps (TCP's
+   * header, Info and the analysis of a segment without payload). False: every result stays valid.
+   */
+  readonly reuse: boolean;
   readonly tree: ProtoTree;
   readonly tables: DissectorTables;
   readonly columns: Columns;

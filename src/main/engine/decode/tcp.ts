@@ -30,6 +30,7 @@ import type { ExpertSeverity } from '../../../shared/model';
 import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
 import type { Chunk } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
+import { inErrorPacket } from './state';
 
 /** Named byte ranges of the fixed header (RFC 9293 §3.1). */
 const TCP_F = {
@@ -343,7 +344,8 @@ export interface TcpFrameData {
 
 /**
  * newFrameData makes a frame's TcpFrameData with every optional property present (undefined): all of
- * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic.
+ * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic. With `into`
+ * (a reusing dissection's object for segments without payload, which nothing keeps) it rewrites that.
  */
 function newFrameData(
   stream: TcpStream<SegTag, PduState>,
@@ -354,7 +356,27 @@ function newFrameData(
   flags: number,
   timeRelative: number,
   timeDelta: number,
+  into?: TcpFrameData,
 ): TcpFrameData {
+  if (into !== undefined) {
+    into.stream = stream;
+    into.dir = dir;
+    into.relSeq = relSeq;
+    into.relAck = relAck;
+    into.nextSeq = nextSeq;
+    into.flags = flags;
+    into.acksFrame = into.ackRtt = into.rto = into.rtoFrame = undefined;
+    into.bytesInFlight = into.pushBytes = into.dupAckNum = into.dupAckFrame = undefined;
+    into.timeRelative = timeRelative;
+    into.timeDelta = timeDelta;
+    into.calls = into.partOf = into.segmentData = undefined;
+    into.segmentOnly = into.overlap = into.conflict = undefined;
+    into.gapBefore = into.tooLong = undefined;
+    into.skipPayload = into.retransmitted = into.finActive = undefined;
+    into.evicted = undefined;
+    into.resumed = undefined;
+    return into;
+  }
   return {
     stream,
     dir,
@@ -463,9 +485,24 @@ export interface TcpHeader {
   urgent: number;
 }
 
-/** parseTcpHeader reads the fixed 20-byte header (throws TruncatedError when it is cut). */
-export function parseTcpHeader(v: ByteView): TcpHeader {
+/**
+ * parseTcpHeader reads the fixed 20-byte header (throws TruncatedError when it is cut), into `into` when
+ * given (a reusing dissection's header object, see DissectCtx.reuse).
+ */
+export function parseTcpHeader(v: ByteView, into?: TcpHeader): TcpHeader {
   const off = v.u16(TCP_F.DATA_OFFSET);
+  if (into !== undefined) {
+    into.srcPort = v.u16(TCP_F.SRC_PORT);
+    into.dstPort = v.u16(TCP_F.DST_PORT);
+    into.seq = v.u32(TCP_F.SEQ);
+    into.ack = v.u32(TCP_F.ACK);
+    into.hdrLen = (off >> 12) * 4;
+    into.flags = off & 0x0fff;
+    into.window = v.u16(TCP_F.WINDOW);
+    into.checksum = v.u16(TCP_F.CHECKSUM);
+    into.urgent = v.u16(TCP_F.URGENT);
+    return into;
+  }
   return {
     srcPort: v.u16(TCP_F.SRC_PORT),
     dstPort: v.u16(TCP_F.DST_PORT),
@@ -550,6 +587,7 @@ function analyse(
   stream: TcpStream<SegTag, PduState>,
   dir: 0 | 1,
   reused: boolean,
+  into: TcpFrameData | undefined,
 ): TcpFrameData {
   const fwd = stream.dirs[dir];
   const rev = stream.dirs[dir === 0 ? 1 : 0];
@@ -594,7 +632,7 @@ function analyse(
   const relSeq = (h.seq - fwd.baseSeq) >>> 0;
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-  const data = newFrameData(stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime);
+  const data = newFrameData(stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
   stream.lastTime = now;
 
   const window = h.window;
@@ -1254,9 +1292,18 @@ class TcpInfoText implements LazyInfo {
   sack = '';
 
   constructor(
-    readonly srcPort: number,
-    readonly dstPort: number,
+    public srcPort: number,
+    public dstPort: number,
   ) {}
+
+  /** reset makes a reused object stand for another segment's ports (see TcpScratch). */
+  reset(srcPort: number, dstPort: number): TcpInfoText {
+    this.srcPort = srcPort;
+    this.dstPort = dstPort;
+    this.full = false;
+    this.segmentOfPdu = false;
+    return this;
+  }
 
   complete(flags: number, relSeq: number, relAck: number, window: number, urgent: number, seglen: number, options: string, sack: string): void {
     this.full = true;
@@ -1302,8 +1349,35 @@ class TcpInfoText implements LazyInfo {
   }
 }
 
-function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
-  const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
+/**
+ * TcpScratch holds the per-frame objects a reusing dissection (DissectCtx.reuse) rewrites instead of
+ * allocating: the header, the Info text and the analysis of a segment without payload (a segment with
+ * payload may be kept by reassembly through its SegTag, so its TcpFrameData is always new). One slot for
+ * the context that used it last: a different context (another session) gets objects of its own, so an
+ * object is only ever rewritten by the next dissection of the context whose result holds it.
+ */
+interface TcpScratch {
+  ctx: DissectCtx | undefined;
+  header: TcpHeader | undefined;
+  info: TcpInfoText | undefined;
+  data: TcpFrameData | undefined;
+}
+const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined };
+
+/** scratchFor returns the reusable objects of `ctx`, or undefined when its results must stay valid. */
+function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
+  // A quoted header inside an ICMP error is a second TCP in the frame: it gets objects of its own.
+  if (!ctx.reuse || inErrorPacket(ctx)) return undefined;
+  if (scratch.ctx !== ctx) {
+    scratch.ctx = ctx;
+    scratch.header = scratch.info = scratch.data = undefined;
+  }
+  return scratch;
+}
+
+function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): number {
+  v.layer = 'tcp';
+  const reuse = scratchFor(ctx);
   const tree = ctx.tree;
   const columns = ctx.columns;
   const withColumns = columns.enabled;
@@ -1323,7 +1397,13 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.ptype = 'tcp';
   if (labelled) top.setLabel((summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`));
   // Info is formatted only when read (see TcpInfoText): first the ports, then the whole line below.
-  const infoText = withColumns ? new TcpInfoText(srcPort, dstPort) : undefined;
+  const infoText = !withColumns
+    ? undefined
+    : reuse === undefined
+      ? new TcpInfoText(srcPort, dstPort)
+      : reuse.info !== undefined
+        ? reuse.info.reset(srcPort, dstPort)
+        : (reuse.info = new TcpInfoText(srcPort, dstPort));
   if (infoText !== undefined) {
     columns.setInfo('');
     columns.appendInfoLazy(infoText);
@@ -1333,7 +1413,7 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
   tree.add(top, F.port, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort).setHidden();
 
-  const h = parseTcpHeader(v);
+  const h = reuse === undefined ? parseTcpHeader(v) : (reuse.header = parseTcpHeader(v, reuse.header));
   if (h.hdrLen < MIN_HEADER) {
     const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
     const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, headerLengthLabel(h.hdrLen));
@@ -1361,7 +1441,10 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
-    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts);
+    // Without payload nothing keeps the frame's analysis past this dissection (no SegTag holds it).
+    const rewrite = reuse !== undefined && (seglen === 0 || capturedPayload === 0);
+    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, rewrite ? reuse.data : undefined);
+    if (rewrite) reuse.data = data;
     ctx.setFrameData('tcp', data);
     firstPassRun = true;
   } else if (data === undefined) {
