@@ -13,7 +13,7 @@
  */
 import { formatIpv4 } from '../../../shared/format';
 import { bitPrefix } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, type Address, type DissectCtx, type ProtocolModule } from './protocol';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import { addExpert } from './expert';
@@ -159,6 +159,23 @@ export function ipv4Text(addr: number): string {
     textCache.set(addr, s);
   }
   return s;
+}
+
+type Ipv4Address = { type: 'ipv4'; value: number };
+
+/**
+ * ADDRESS_CACHE: recently seen addresses as the Address objects pinfo carries, direct-mapped by a hash of
+ * the value. Addresses are never mutated (consumers assign them), so one object serves every frame of
+ * a host instead of two new objects per packet.
+ */
+const ADDRESS_CACHE: (Ipv4Address | undefined)[] = new Array<Ipv4Address | undefined>(4096).fill(undefined);
+
+/** ipv4Address is the Address of an IPv4 address (a shared, never-mutated object). */
+export function ipv4Address(value: number): Address {
+  const slot = (value ^ (value >>> 12) ^ (value >>> 24)) & 4095;
+  let address = ADDRESS_CACHE[slot];
+  if (address === undefined || address.value !== value) ADDRESS_CACHE[slot] = address = { type: 'ipv4', value };
+  return address;
 }
 
 /** Ipv4Header is the read (uninterpreted) fixed header. */
@@ -363,8 +380,8 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
 
   if (!inErrorPacket(ctx)) setIpTtl(ctx, view.u8(IPV4_F.TTL));
-  ctx.netSrc = { type: 'ipv4', value: src };
-  ctx.netDst = { type: 'ipv4', value: dst };
+  ctx.netSrc = ipv4Address(src);
+  ctx.netDst = ipv4Address(dst);
   // Formatted only when a column is read.
   ctx.columns.setAddressesLazy(src, dst, ipv4Text);
 

@@ -28,7 +28,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
 import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
-import type { Chunk } from '../reassembly/half-connection';
+import type { Chunk, SegmentIn } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 import { inErrorPacket } from './state';
 
@@ -297,8 +297,13 @@ export type FrozenCall =
   | { kind: 'frame'; offset: number; length: number; seq: number }
   | { kind: 'reassembled'; bytes: Uint8Array; pduLength: number; segments: SegmentSpan[]; seq: number };
 
-/** TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). */
+/**
+ * TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). It doubles as the tag of the
+ * frame's bytes in reassembly ({@link SegTag}): later frames mark it (`partOf`, `evicted`) through it.
+ */
 export interface TcpFrameData {
+  /** the frame's number */
+  frame: number;
   stream: TcpStream<SegTag, PduState>;
   /** direction of this frame in the stream (0: sent by the lower endpoint) */
   dir: 0 | 1;
@@ -348,6 +353,7 @@ export interface TcpFrameData {
  * (a reusing dissection's object for segments without payload, which nothing keeps) it rewrites that.
  */
 function newFrameData(
+  frame: number,
   stream: TcpStream<SegTag, PduState>,
   dir: 0 | 1,
   relSeq: number,
@@ -359,6 +365,7 @@ function newFrameData(
   into?: TcpFrameData,
 ): TcpFrameData {
   if (into !== undefined) {
+    into.frame = frame;
     into.stream = stream;
     into.dir = dir;
     into.relSeq = relSeq;
@@ -378,6 +385,7 @@ function newFrameData(
     return into;
   }
   return {
+    frame,
     stream,
     dir,
     relSeq,
@@ -410,11 +418,8 @@ function newFrameData(
   };
 }
 
-/** SegTag labels the bytes a reassembler delivers with the frame they came from. */
-export interface SegTag {
-  frame: number;
-  data: TcpFrameData;
-}
+/** SegTag labels the bytes a reassembler delivers with the frame they came from: that frame's data. */
+export type SegTag = TcpFrameData;
 
 interface PendingPart {
   tag: SegTag;
@@ -632,7 +637,7 @@ function analyse(
   const relSeq = (h.seq - fwd.baseSeq) >>> 0;
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-  const data = newFrameData(stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
+  const data = newFrameData(frameNo, stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
   stream.lastTime = now;
 
   const window = h.window;
@@ -796,7 +801,8 @@ interface PayloadRun {
   highPort: number;
   stream: TcpStream<SegTag, PduState>;
   dir: 0 | 1;
-  calls: FrozenCall[];
+  /** the calls to freeze for re-dissection; null when nothing can replay them (DissectCtx.reuse) */
+  calls: FrozenCall[] | null;
   dissectedPdu: boolean;
   /** min/max payload offsets of this frame's bytes that went into multi-segment PDUs */
   segLo: number;
@@ -887,7 +893,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
       pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
       pending.length += take;
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + pos, take);
-      chunk.tag.data.partOf = pending.ref;
+      chunk.tag.partOf = pending.ref;
       pos += take;
       if (pending.length > MAX_PENDING_PDU) {
         // Degrade rule: a PDU (a line typed without CRLF) grew past the cap; drop it, skip to the next LF.
@@ -925,7 +931,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
     if (claimed && deseg && deseg.offset >= 0 && deseg.offset < length) {
       if (deseg.offset === 0) rollback(ctx, before);
       else {
-        run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+        run.calls?.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
         run.dissectedPdu = true;
       }
       const restStart = pos + deseg.offset;
@@ -935,10 +941,10 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
       pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(restStart), payloadOffset: chunk.payloadOffset + restStart });
       pending.length = take;
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
-      chunk.tag.data.partOf = pending.ref;
+      chunk.tag.partOf = pending.ref;
       return;
     }
-    run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+    run.calls?.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
     run.dissectedPdu = true;
     return;
   }
@@ -984,7 +990,7 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const segments = spans(pending.parts, pduLength);
   ctx.sources[src] = { name: `Reassembled TCP (${pduLength} bytes)`, bytes: bytes.subarray(0, pduLength) };
   insertSegmentsItem(ctx, before.roots, src, bytes, pduLength, segments);
-  run.calls.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
+  run.calls?.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
   run.dissectedPdu = true;
   const frameNo = ctx.frame.number;
   pending.ref.reassembledIn = frameNo;
@@ -992,7 +998,7 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
     if (part.tag.frame !== frameNo) ctx.markRowChanged?.(part.tag.frame);
   }
   // This frame's own part of the PDU is "TCP segment data", not a pending tail.
-  for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.data.partOf === pending.ref) part.tag.data.partOf = undefined;
+  for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.partOf === pending.ref) part.tag.partOf = undefined;
   if (pduLength >= n) return undefined;
   // The dissector consumed part of the buffer and needs more for the rest: the rest starts a new PDU.
   const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed));
@@ -1004,7 +1010,7 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
     }
     rest.parts.push({ tag: part.tag, bytes: part.bytes.subarray(skip), payloadOffset: part.payloadOffset + skip });
     rest.length += part.bytes.length - skip;
-    part.tag.data.partOf = rest.ref;
+    part.tag.partOf = rest.ref;
     skip = 0;
   }
   return rest;
@@ -1449,7 +1455,7 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    data = newFrameData(sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
+    data = newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
   }
   const stream = data.stream;
   const dir = data.dir;
@@ -1666,6 +1672,10 @@ function forgetFinishedTails(stream: TcpStream<SegTag, PduState>): void {
   }
 }
 
+/** SEGMENT is the argument of every HalfConnection.accept call (which reads it only during the call). */
+const SEGMENT: SegmentIn<SegTag | undefined> = { seq: 0, payload: new Uint8Array(0), syn: false, fin: false, rst: false, tag: undefined };
+const NO_BYTES = new Uint8Array(0);
+
 function runFirstPassPayload(
   ctx: DissectCtx,
   data: TcpFrameData,
@@ -1678,7 +1688,7 @@ function runFirstPassPayload(
   highPort: number,
 ): void {
   const payload = payloadView.rest();
-  const tag: SegTag = { frame: ctx.frame.number, data };
+  const tag: SegTag = data;
   const half = stream.dirs[dir].half;
   const desegment = ctx.pref<boolean>('tcp.desegment_tcp_streams');
   const run: PayloadRun = {
@@ -1689,7 +1699,8 @@ function runFirstPassPayload(
     highPort,
     stream,
     dir,
-    calls: [],
+    // A reusing dissection freezes nothing, so no re-dissection will replay the calls.
+    calls: ctx.reuse ? null : [],
     dissectedPdu: false,
     segLo: Infinity,
     segHi: -Infinity,
@@ -1699,7 +1710,7 @@ function runFirstPassPayload(
     ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
-    data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
+    if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
     return;
   }
   if (data.flags & TCP_A.RETRANSMISSION) {
@@ -1709,18 +1720,21 @@ function runFirstPassPayload(
     return;
   }
   if (stream.takeResumed(dir)) data.resumed = true;
-  const result = half.accept({
-    seq: h.seq,
-    payload,
-    syn: (h.flags & TH.SYN) !== 0,
-    fin: (h.flags & TH.FIN) !== 0,
-    rst: (h.flags & TH.RST) !== 0,
-    tag,
-  });
+  const segment = SEGMENT;
+  segment.seq = h.seq;
+  segment.payload = payload;
+  segment.syn = (h.flags & TH.SYN) !== 0;
+  segment.fin = (h.flags & TH.FIN) !== 0;
+  segment.rst = (h.flags & TH.RST) !== 0;
+  segment.tag = tag;
+  const result = half.accept(segment as SegmentIn<SegTag>);
+  // Not kept by accept: cleared so that it holds neither the frame's bytes nor its data.
+  segment.payload = NO_BYTES;
+  segment.tag = undefined;
   if (result.overlap) data.overlap = true;
   if (result.conflict) data.conflict = true;
   for (const chunk of result.chunks) dissectChunk(run, chunk);
-  if (run.calls.length) data.calls = run.calls;
+  if (run.calls !== null && run.calls.length > 0) data.calls = run.calls;
   if (run.segHi > run.segLo) data.segmentData = { offset: run.segLo, length: run.segHi - run.segLo };
   if (!run.dissectedPdu) {
     if (data.partOf || data.segmentData) data.segmentOnly = true;
@@ -1751,7 +1765,7 @@ function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduSt
 }
 
 function markEvicted(ctx: DissectCtx, tag: SegTag, length: number): void {
-  tag.data.evicted = (tag.data.evicted ?? 0) + length;
+  tag.evicted = (tag.evicted ?? 0) + length;
   ctx.markRowChanged?.(tag.frame);
 }
 
