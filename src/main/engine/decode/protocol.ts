@@ -68,14 +68,15 @@ export function conversationKey(ctx: DissectCtx, proto: string): string {
  * session's conversations; a re-dissection gets a fresh, unstored one (what it needs was frozen per frame).
  */
 export function streamConversation<T>(ctx: DissectCtx, proto: string, create: (key: string, stream: number) => T): T {
-  const key = conversationKey(ctx, proto);
-  const stream = ctx.tcp ? ctx.tcp.stream : -1;
   const bag = ctx.tcp?.streamState;
   if (bag !== undefined) {
-    let conv = bag.get(key) as T | undefined;
-    if (conv === undefined) bag.set(key, (conv = create(key, stream)));
+    // The bag is the stream's own: the protocol names the entry (no key text per call).
+    let conv = bag.get(proto) as T | undefined;
+    if (conv === undefined) bag.set(proto, (conv = create(conversationKey(ctx, proto), ctx.tcp!.stream)));
     return conv;
   }
+  const key = conversationKey(ctx, proto);
+  const stream = ctx.tcp ? ctx.tcp.stream : -1;
   if (!ctx.firstPass) return create(key, stream);
   return ctx.conversation<T>(key, () => create(key, stream));
 }
