@@ -421,15 +421,24 @@ function newFrameData(
 /** SegTag labels the bytes a reassembler delivers with the frame they came from: that frame's data. */
 export type SegTag = TcpFrameData;
 
+/** PendingPart is one frame's contribution to a pending PDU (its bytes are in PduState.buf). */
 interface PendingPart {
   tag: SegTag;
-  bytes: Uint8Array;
+  length: number;
   payloadOffset: number;
 }
 
 /** PduState is one direction's desegmentation state. */
 interface PduState {
   parts: PendingPart[];
+  /**
+   * buf: the pending bytes, parts in order, at buf[0 … length); its capacity grows by doubling. Copies,
+   * not views of the reader's chunks (which they would keep alive). Bytes below `length` are never
+   * rewritten: each attempt hands the dissector a view of buf[0 … length), and what it keeps of that view
+   * (or what a completed PDU freezes) stays valid while later parts are appended after it or into a
+   * grown copy. So a line typed one key per segment costs one byte appended per key, not a re-join.
+   */
+  buf: Uint8Array;
   length: number;
   /** total length wanted, or Infinity for ONE_MORE_SEGMENT */
   target: number;
@@ -438,13 +447,27 @@ interface PduState {
   ref: PduRef;
   /** resynchronising after a too-long PDU: skip to the next LF */
   skipping: boolean;
-  /**
-   * joined: the bytes of parts[0 … joinedParts) in one buffer, kept from the last attempt that the
-   * dissector answered with "need more" (so a line typed one key per segment is not re-joined from every
-   * part at each key). Never written after it is made.
-   */
-  joined: Uint8Array | undefined;
-  joinedParts: number;
+}
+
+/** NO_PENDING_BYTES is the buffer of a PDU with no bytes yet (capacity 0: never written). */
+const NO_PENDING_BYTES = new Uint8Array(0);
+
+/** appendPending copies bytes[start, end) of a frame (tagged `tag`) to the end of a pending PDU. */
+function appendPending(pending: PduState, tag: SegTag, bytes: Uint8Array, start: number, end: number, payloadOffset: number): void {
+  const n = end - start;
+  const at = pending.length;
+  let buf = pending.buf;
+  if (at + n > buf.length) {
+    let capacity = Math.max(64, buf.length * 2);
+    while (capacity < at + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    if (at > 0) grown.set(at === buf.length ? buf : buf.subarray(0, at));
+    pending.buf = buf = grown;
+  }
+  if (n <= 16) for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i];
+  else buf.set(bytes.subarray(start, end), at);
+  pending.length = at + n;
+  pending.parts.push({ tag, length: n, payloadOffset });
 }
 
 /** Capture-wide TCP state kept in ctx.conversation. */
@@ -456,8 +479,8 @@ const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
-  // A pending PDU holds its parts and, once tried, their joined copy.
-  table.pduBytes = (pdu) => pdu.length + (pdu.joined !== undefined ? pdu.joined.length : 0);
+  // A pending PDU holds its buffer (the bytes and the room to grow).
+  table.pduBytes = (pdu) => pdu.buf.length;
   return { table };
 }
 
@@ -889,9 +912,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
   while (pos < bytes.length) {
     if (pending) {
       const take = pending.target === Infinity ? bytes.length - pos : Math.min(bytes.length - pos, pending.target - pending.length);
-      // Pending bytes outlive this frame: copies, not views that would keep the reader's chunk alive.
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
-      pending.length += take;
+      appendPending(pending, chunk.tag, bytes, pos, pos + take, chunk.payloadOffset + pos);
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + pos, take);
       chunk.tag.partOf = pending.ref;
       pos += take;
@@ -902,7 +923,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         const rest = bytes.subarray(pos);
         const lf = rest.indexOf(0x0a);
         if (lf < 0) {
-          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true, joined: undefined, joinedParts: 0 };
+          stream.pdu[dir] = { ...pending, parts: [], buf: NO_PENDING_BYTES, length: 0, skipping: true };
           return;
         }
         pos += lf + 1;
@@ -938,8 +959,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
       const target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : length - deseg.offset + Math.max(1, deseg.needed);
       pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target);
       const take = bytes.length - restStart;
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(restStart), payloadOffset: chunk.payloadOffset + restStart });
-      pending.length = take;
+      appendPending(pending, chunk.tag, bytes, restStart, bytes.length, chunk.payloadOffset + restStart);
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
       chunk.tag.partOf = pending.ref;
       return;
@@ -951,43 +971,32 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
 }
 
 function newPending(seq: number, target: number): PduState {
-  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false, joined: undefined, joinedParts: 0 };
+  return { parts: [], buf: NO_PENDING_BYTES, length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
 }
 
 /** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
 function completePending(run: PayloadRun, pending: PduState): PduState | undefined {
   const { ctx } = run;
   const n = pending.length;
-  const bytes = new Uint8Array(n);
-  const parts = pending.parts;
-  let at = 0;
-  let first = 0;
-  if (pending.joined !== undefined) {
-    bytes.set(pending.joined, 0);
-    at = pending.joined.length;
-    first = pending.joinedParts;
-  }
-  for (let i = first; i < parts.length; i++) {
-    bytes.set(parts[i].bytes, at);
-    at += parts[i].bytes.length;
-  }
+  const buf = pending.buf;
   const before = snapshot(ctx);
-  const src = ctx.addSource(`Reassembled TCP (${n} bytes)`, bytes);
-  const view = new ByteView(bytes, 0, n, 'tcp', src);
+  // The source is named below when the attempt is kept; a rolled-back attempt's source goes unread.
+  const src = ctx.addSource('Reassembled TCP', buf.subarray(0, n));
+  const view = new ByteView(buf, 0, n, 'tcp', src);
   ctx.tcp = tcpInfo(run, pending.seq, n, true);
   const claimed = callPayload(ctx, view, run.lowPort, run.highPort);
   const deseg = ctx.desegment;
   ctx.desegment = undefined;
   if (claimed && deseg && deseg.offset <= 0) {
-    // Nothing consumed: keep accumulating (from the bytes joined so far).
+    // Nothing consumed: keep accumulating.
     rollback(ctx, before);
-    pending.joined = bytes;
-    pending.joinedParts = parts.length;
     pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
     return pending;
   }
   const pduLength = claimed && deseg && deseg.offset < n ? deseg.offset : n;
   const segments = spans(pending.parts, pduLength);
+  // What is frozen for re-dissection holds exactly the attempt's bytes, not the buffer's room to grow.
+  const bytes = run.calls === null ? buf.subarray(0, n) : buf.slice(0, n);
   ctx.sources[src] = { name: `Reassembled TCP (${pduLength} bytes)`, bytes: bytes.subarray(0, pduLength) };
   insertSegmentsItem(ctx, before.roots, src, bytes, pduLength, segments);
   run.calls?.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
@@ -1003,13 +1012,15 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   // The dissector consumed part of the buffer and needs more for the rest: the rest starts a new PDU.
   const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed));
   let skip = pduLength;
+  let at = 0;
   for (const part of pending.parts) {
-    if (skip >= part.bytes.length) {
-      skip -= part.bytes.length;
+    if (skip >= part.length) {
+      skip -= part.length;
+      at += part.length;
       continue;
     }
-    rest.parts.push({ tag: part.tag, bytes: part.bytes.subarray(skip), payloadOffset: part.payloadOffset + skip });
-    rest.length += part.bytes.length - skip;
+    appendPending(rest, part.tag, buf, at + skip, at + part.length, part.payloadOffset + skip);
+    at += part.length;
     part.tag.partOf = rest.ref;
     skip = 0;
   }
@@ -1021,7 +1032,7 @@ function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
   let at = 0;
   for (const part of parts) {
     if (at >= pduLength) break;
-    const length = Math.min(part.bytes.length, pduLength - at);
+    const length = Math.min(part.length, pduLength - at);
     const last = out[out.length - 1];
     if (last && last.frame === part.tag.frame && last.start + last.length === at) last.length += length;
     else out.push({ frame: part.tag.frame, start: at, length });
@@ -1757,7 +1768,7 @@ function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduSt
       const pending = live.pdu[dir];
       if (pending === undefined) continue;
       pending.ref.reassembledIn = undefined;
-      for (const part of pending.parts) markEvicted(ctx, part.tag, part.bytes.length);
+      for (const part of pending.parts) markEvicted(ctx, part.tag, part.length);
       live.pdu[dir] = undefined;
     }
     live.droppedTags = null;
