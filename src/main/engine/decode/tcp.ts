@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -571,9 +571,13 @@ const FLAG_NAMES: [number, string][] = [
 /** flagNames is `SYN, ACK` as Wireshark lists set flags (low bit first), or `<None>`. */
 export function flagNames(flags: number): string {
   const cached = flagNamesCache[flags & 0x0fff];
-  if (cached !== undefined) return cached;
+  return cached !== undefined ? cached : (flagNamesCache[flags & 0x0fff] = formatFlagNames(flags));
+}
+
+// Apart from flagNames: its closure over `flags` would make every call allocate a context.
+function formatFlagNames(flags: number): string {
   const names = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
-  return (flagNamesCache[flags & 0x0fff] = names.length ? names.join(', ') : '<None>');
+  return names.length ? names.join(', ') : '<None>';
 }
 
 /** flagNamesCache: the 4096 possible texts, built on first use (Info needs one per segment). */
@@ -1327,7 +1331,9 @@ class TcpInfoText implements LazyInfo {
     this.flags = flags;
     this.relSeq = relSeq;
     this.relAck = relAck;
-    this.window = window;
+    // Scaled windows stay below 2^31 (65535 · 2^14): kept a small integer, not a boxed double, so that
+    // writing it allocates nothing.
+    this.window = window | 0;
     this.urgent = urgent;
     this.seglen = seglen;
     this.options = options;
@@ -1335,9 +1341,10 @@ class TcpInfoText implements LazyInfo {
   }
 
   write(out: TextWriter): void {
-    out.uint(this.srcPort);
+    // Small numbers go as cached texts (uintText): one kind of call, nothing boxed.
+    out.text(uintText(this.srcPort));
     out.text(' \u2192 ');
-    out.uint(this.dstPort);
+    out.text(uintText(this.dstPort));
     if (!this.full) return;
     out.text(' [');
     out.text(flagNames(this.flags));
@@ -1348,13 +1355,13 @@ class TcpInfoText implements LazyInfo {
       out.uint(this.relAck);
     }
     out.text(' Win=');
-    out.uint(this.window);
+    out.text(uintText(this.window));
     if (this.flags & TH.URG) {
       out.text(' Urg=');
-      out.uint(this.urgent);
+      out.text(uintText(this.urgent));
     }
     out.text(' Len=');
-    out.uint(this.seglen);
+    out.text(uintText(this.seglen));
     if (this.options !== '') out.text(this.options);
     if (this.sack !== '') out.text(this.sack);
     if (this.segmentOfPdu) out.text(' [TCP segment of a reassembled PDU]');
