@@ -27,7 +27,7 @@ import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
-import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
+import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream, type UnackedSegment } from '../reassembly/stream-table';
 import type { Chunk, SegmentIn } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 import { inErrorPacket } from './state';
@@ -611,6 +611,27 @@ function frameTime(ctx: DissectCtx, stream: TcpStream<SegTag, PduState>): number
   return subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec) - stream.firstTime;
 }
 
+/**
+ * Unacknowledged-segment records are recycled: most are acknowledged within a few frames, and the lists
+ * own them alone (analyse copies what it reports), so a dropped record waits here for the next segment.
+ */
+const SEGMENT_POOL: UnackedSegment[] = [];
+const SEGMENT_POOL_MAX = 4096;
+
+function unackedSegment(frame: number, seq: number, nextSeq: number, time: number): UnackedSegment {
+  const seg = SEGMENT_POOL.pop();
+  if (seg === undefined) return { frame, seq, nextSeq, time };
+  seg.frame = frame;
+  seg.seq = seq;
+  seg.nextSeq = nextSeq;
+  seg.time = time;
+  return seg;
+}
+
+function releaseSegment(seg: UnackedSegment): void {
+  if (SEGMENT_POOL.length < SEGMENT_POOL_MAX) SEGMENT_POOL.push(seg);
+}
+
 function analyse(
   ctx: DissectCtx,
   h: TcpHeader,
@@ -748,7 +769,7 @@ function analyse(
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
       fwd.nextSeqTime = now;
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
+      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
     }
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
@@ -786,6 +807,7 @@ function analyse(
           data.ackRtt = now - seg.time;
           acked = true;
         }
+        releaseSegment(seg);
         continue;
       }
       if (seqGt(h.ack, seg.seq) && seqLe(h.ack, seg.nextSeq)) {
@@ -798,8 +820,9 @@ function analyse(
         continue;
       }
       // older than the ACK: drop
+      releaseSegment(seg);
     }
-    segments.length = kept;
+    if (segments.length !== kept) segments.length = kept;
   }
 
   // Bytes in flight and bytes since the last PSH.
