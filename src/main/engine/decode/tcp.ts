@@ -857,6 +857,8 @@ interface PayloadRun {
   /** min/max payload offsets of this frame's bytes that went into multi-segment PDUs */
   segLo: number;
   segHi: number;
+  /** the reusing dissection's objects (DissectCtx.reuse), or undefined */
+  scratch: TcpScratch | undefined;
 }
 
 interface Snapshot {
@@ -908,7 +910,17 @@ function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort:
 
 function tcpInfo(run: PayloadRun, seq: number, length: number, reassembled: boolean): TcpInfo {
   const live = run.stream.live!;
-  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState: (live.bag ??= new Map()) };
+  const streamState = (live.bag ??= new Map());
+  const reuse = run.scratch;
+  if (reuse === undefined) return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState };
+  // Dissectors read ctx.tcp during their call only: a reusing dissection rewrites one object.
+  const info = (reuse.tcp ??= { stream: 0, seq: 0, nextSeq: 0, reassembled: false, streamState: undefined });
+  info.stream = run.stream.index;
+  info.seq = seq;
+  info.nextSeq = (seq + length) >>> 0;
+  info.reassembled = reassembled;
+  info.streamState = streamState;
+  return info;
 }
 
 function noteSegmentBytes(run: PayloadRun, tag: SegTag, payloadOffset: number, length: number): void {
@@ -1007,8 +1019,9 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   const n = pending.length;
   const buf = pending.buf;
   const before = snapshot(ctx);
-  // The source is named below when the attempt is kept; a rolled-back attempt's source goes unread.
-  const src = ctx.addSource('Reassembled TCP', buf.subarray(0, n));
+  // The source is named and cut to the PDU below when the attempt is kept; a rolled-back attempt's
+  // source goes unread.
+  const src = ctx.addSource('Reassembled TCP', buf);
   const view = new ByteView(buf, 0, n, 'tcp', src);
   ctx.tcp = tcpInfo(run, pending.seq, n, true);
   const claimed = callPayload(ctx, view, run.lowPort, run.highPort);
@@ -1408,8 +1421,11 @@ interface TcpScratch {
   header: TcpHeader | undefined;
   info: TcpInfoText | undefined;
   data: TcpFrameData | undefined;
+  /** the payload run and the TcpInfo handed to payload dissectors (both read only during the calls) */
+  run: PayloadRun | undefined;
+  tcp: TcpInfo | undefined;
 }
-const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined };
+const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined, run: undefined, tcp: undefined };
 
 /** scratchFor returns the reusable objects of `ctx`, or undefined when its results must stay valid. */
 function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
@@ -1418,6 +1434,8 @@ function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
   if (scratch.ctx !== ctx) {
     scratch.ctx = ctx;
     scratch.header = scratch.info = scratch.data = undefined;
+    scratch.run = undefined;
+    scratch.tcp = undefined;
   }
   return scratch;
 }
@@ -1732,20 +1750,38 @@ function runFirstPassPayload(
   const tag: SegTag = data;
   const half = stream.dirs[dir].half;
   const desegment = ctx.pref<boolean>('tcp.desegment_tcp_streams');
-  const run: PayloadRun = {
-    ctx,
-    data,
-    payloadView,
-    lowPort,
-    highPort,
-    stream,
-    dir,
-    // A reusing dissection freezes nothing, so no re-dissection will replay the calls.
-    calls: ctx.reuse ? null : [],
-    dissectedPdu: false,
-    segLo: Infinity,
-    segHi: -Infinity,
-  };
+  const reuse = scratchFor(ctx);
+  let run: PayloadRun;
+  if (reuse === undefined || reuse.run === undefined) {
+    run = {
+      ctx,
+      data,
+      payloadView,
+      lowPort,
+      highPort,
+      stream,
+      dir,
+      // A reusing dissection freezes nothing, so no re-dissection will replay the calls.
+      calls: ctx.reuse ? null : [],
+      dissectedPdu: false,
+      segLo: Infinity,
+      segHi: -Infinity,
+      scratch: reuse,
+    };
+    if (reuse !== undefined) reuse.run = run;
+  } else {
+    // The run is read only during this call: a reusing dissection rewrites one object.
+    run = reuse.run;
+    run.data = data;
+    run.payloadView = payloadView;
+    run.lowPort = lowPort;
+    run.highPort = highPort;
+    run.stream = stream;
+    run.dir = dir;
+    run.dissectedPdu = false;
+    run.segLo = Infinity;
+    run.segHi = -Infinity;
+  }
   if (!complete || !desegment) {
     // A snaplen-cut segment cannot take part in reassembly (Wireshark does the same): dissect it alone.
     ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
