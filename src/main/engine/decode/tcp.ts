@@ -1506,10 +1506,9 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
-    // Without payload nothing keeps the frame's analysis past this dissection (no SegTag holds it).
-    const rewrite = reuse !== undefined && (seglen === 0 || capturedPayload === 0);
-    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, rewrite ? reuse.data : undefined);
-    if (rewrite) reuse.data = data;
+    // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
+    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data);
+    if (reuse !== undefined) reuse.data = undefined;
     ctx.setFrameData('tcp', data);
     firstPassRun = true;
   } else if (data === undefined) {
@@ -1544,6 +1543,8 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   // Payload.
   if (seglen === 0 || capturedPayload === 0) {
     if (firstPassRun && (h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
+    // Without payload no SegTag holds the frame's data: the next segment may rewrite it.
+    if (reuse !== undefined && firstPassRun) reuse.data = data;
     return v.length;
   }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
@@ -1555,7 +1556,8 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   const baseProtocol = columns.protocol;
 
   if (firstPassRun) {
-    if (ctx.tcpPayloads) runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    const held = ctx.tcpPayloads && runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    if (reuse !== undefined && !held) reuse.data = data;
     if ((h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
   } else {
     replayCalls(ctx, frozen, payloadView, lowPort, highPort);
@@ -1745,7 +1747,7 @@ function runFirstPassPayload(
   complete: boolean,
   lowPort: number,
   highPort: number,
-): void {
+): boolean {
   const payload = payloadView.rest();
   const tag: SegTag = data;
   const half = stream.dirs[dir].half;
@@ -1788,13 +1790,13 @@ function runFirstPassPayload(
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
     if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
-    return;
+    return false;
   }
   if (data.flags & TCP_A.RETRANSMISSION) {
     // Wireshark hands retransmitted data to no dissector (even bytes past what was seen) and shows it
     // as "Retransmitted TCP segment data"; it never enters reassembly.
     data.retransmitted = true;
-    return;
+    return false;
   }
   if (stream.takeResumed(dir)) data.resumed = true;
   const segment = SEGMENT;
@@ -1817,6 +1819,9 @@ function runFirstPassPayload(
     if (data.partOf || data.segmentData) data.segmentOnly = true;
     else if (result.chunks.length === 0) data.skipPayload = true;
   }
+  // The frame's data stays the tag of bytes waiting in reassembly: buffered out of order, or part of a
+  // pending PDU (partOf). Otherwise nothing keeps it past this frame.
+  return result.status === 'out-of-order' || data.partOf !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
