@@ -28,7 +28,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
 import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream, type UnackedSegment } from '../reassembly/stream-table';
-import type { Chunk, SegmentIn } from '../reassembly/half-connection';
+import type { AcceptResult, Chunk, SegmentIn } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 import { inErrorPacket } from './state';
 
@@ -1736,6 +1736,9 @@ function forgetFinishedTails(stream: TcpStream<SegTag, PduState>): void {
 /** SEGMENT is the argument of every HalfConnection.accept call (which reads it only during the call). */
 const SEGMENT: SegmentIn<SegTag | undefined> = { seq: 0, payload: new Uint8Array(0), syn: false, fin: false, rst: false, tag: undefined };
 const NO_BYTES = new Uint8Array(0);
+/** ACCEPTED is every accept call's result, read before the next call (its chunks are dissected at once). */
+const ACCEPTED: AcceptResult<SegTag> = { status: 'empty', chunks: [], overlap: false, conflict: false, gap: 0, flushed: false, closed: false };
+let acceptedBusy = false;
 
 function runFirstPassPayload(
   ctx: DissectCtx,
@@ -1806,13 +1809,21 @@ function runFirstPassPayload(
   segment.fin = (h.flags & TH.FIN) !== 0;
   segment.rst = (h.flags & TH.RST) !== 0;
   segment.tag = tag;
-  const result = half.accept(segment as SegmentIn<SegTag>);
+  // ACCEPTED serves one call at a time (a payload dissector never reaches TCP again, but if one did it
+  // would get a result of its own).
+  const shared = !acceptedBusy;
+  const result = half.accept(segment as SegmentIn<SegTag>, shared ? ACCEPTED : undefined);
   // Not kept by accept: cleared so that it holds neither the frame's bytes nor its data.
   segment.payload = NO_BYTES;
   segment.tag = undefined;
   if (result.overlap) data.overlap = true;
   if (result.conflict) data.conflict = true;
-  for (const chunk of result.chunks) dissectChunk(run, chunk);
+  if (shared) acceptedBusy = true;
+  try {
+    for (const chunk of result.chunks) dissectChunk(run, chunk);
+  } finally {
+    if (shared) acceptedBusy = false;
+  }
   if (run.calls !== null && run.calls.length > 0) data.calls = run.calls;
   if (run.segHi > run.segLo) data.segmentData = { offset: run.segLo, length: run.segHi - run.segLo };
   if (!run.dissectedPdu) {

@@ -205,17 +205,25 @@ export class HalfConnection<T> {
     if (offset > this.nextOffset && (this.ackedHoleEnd === undefined || offset > this.ackedHoleEnd)) this.ackedHoleEnd = offset;
   }
 
-  /** accept processes one segment and returns what it delivered. */
-  accept(seg: SegmentIn<T>): AcceptResult<T> {
-    const result: AcceptResult<T> = {
-      status: 'empty',
-      chunks: [],
-      overlap: false,
-      conflict: false,
-      gap: 0,
-      flushed: false,
-      closed: false,
-    };
+  /**
+   * accept processes one segment and returns what it delivered: a new result, or `into` emptied and
+   * filled (a caller that reads each result before the next call, as the TCP dissector does).
+   */
+  accept(seg: SegmentIn<T>, into?: AcceptResult<T>): AcceptResult<T> {
+    let result: AcceptResult<T>;
+    if (into === undefined) {
+      result = { status: 'empty', chunks: [], overlap: false, conflict: false, gap: 0, flushed: false, closed: false };
+    } else {
+      result = into;
+      result.status = 'empty';
+      const chunks = result.chunks;
+      while (chunks.length > 0) chunks.pop();
+      result.overlap = false;
+      result.conflict = false;
+      result.gap = 0;
+      result.flushed = false;
+      result.closed = false;
+    }
     if (!this.started) {
       this.started = true;
       if (seg.syn) {
