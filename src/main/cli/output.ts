@@ -105,7 +105,7 @@ export class OutputBuffer implements TextWriter {
     const n = s.length;
     const buf = this.buf;
     const start = this.pos;
-    if (n <= 64 && 3 * n <= max) {
+    if (n <= 24 && 3 * n <= max) {
       // Short texts (addresses, ports, protocol names, pieces of TCP's Info) are cheaper by hand than a
       // native call; a surrogate (rare) goes to the native encoder.
       let at = start;
