@@ -822,7 +822,8 @@ function analyse(
       // older than the ACK: drop
       releaseSegment(seg);
     }
-    if (segments.length !== kept) segments.length = kept;
+    // Pops, not `length = kept` (a runtime call): usually one or two records go.
+    while (segments.length > kept) segments.pop();
   }
 
   // Bytes in flight and bytes since the last PSH.
