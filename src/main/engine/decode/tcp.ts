@@ -350,7 +350,7 @@ export interface TcpFrameData {
 /**
  * newFrameData makes a frame's TcpFrameData with every optional property present (undefined): all of
  * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic. With `into`
- * (a reusing dissection's object for segments without payload, which nothing keeps) it rewrites that.
+ * (a reusing dissection's object that nothing keeps any more, see TcpScratch) it rewrites that.
  */
 function newFrameData(
   frame: number,
@@ -1412,10 +1412,12 @@ class TcpInfoText implements LazyInfo {
 
 /**
  * TcpScratch holds the per-frame objects a reusing dissection (DissectCtx.reuse) rewrites instead of
- * allocating: the header, the Info text and the analysis of a segment without payload (a segment with
- * payload may be kept by reassembly through its SegTag, so its TcpFrameData is always new). One slot for
- * the context that used it last: a different context (another session) gets objects of its own, so an
- * object is only ever rewritten by the next dissection of the context whose result holds it.
+ * allocating: the header, the Info text, the payload run and TcpInfo, and the analysis (TcpFrameData) of
+ * the last segment reassembly does not hold (`data`: set once a frame's data is known to be free — no
+ * payload, or payload neither buffered out of order nor part of a pending PDU, whose parts keep their
+ * frame's data as tag). One slot for the context that used it last: a different context (another
+ * session) gets objects of its own, so an object is only ever rewritten by the next dissection of the
+ * context whose result holds it.
  */
 interface TcpScratch {
   ctx: DissectCtx | undefined;
