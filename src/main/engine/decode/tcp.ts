@@ -822,8 +822,7 @@ function analyse(
       // older than the ACK: drop
       releaseSegment(seg);
     }
-    // Pops, not `length = kept` (a runtime call): usually one or two records go.
-    while (segments.length > kept) segments.pop();
+    if (segments.length !== kept) segments.length = kept;
   }
 
   // Bytes in flight and bytes since the last PSH.
