@@ -17,7 +17,7 @@ import type { FieldDef } from '../../shared/fields';
 import type { DataSource, DetailNode } from '../../shared/model';
 import { toDetailNodes } from '../engine/decode/detail';
 import { ipv4Text } from '../engine/decode/ipv4';
-import { COL_MAX_INFO_BYTES, type FrameInput } from '../engine/decode/protocol';
+import { COL_MAX_INFO_BYTES, type FrameInput, type TextWriter } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
 import type { FieldsOptions } from './args';
@@ -47,7 +47,7 @@ const utf8Write = (Buffer.prototype as unknown as { utf8Write(this: Buffer, text
  * With a {@link ByteSink} the bytes go out as they are; otherwise each chunk is decoded for the string sink
  * (tests that collect output in memory).
  */
-export class OutputBuffer {
+export class OutputBuffer implements TextWriter {
   private readonly buf = Buffer.allocUnsafe(CAPACITY);
   private pos = 0;
   /** bytes handed to the byte sink so far */
@@ -105,24 +105,42 @@ export class OutputBuffer {
     const n = s.length;
     const buf = this.buf;
     const start = this.pos;
-    if (n <= 24 && n <= max) {
-      // Short texts (addresses, ports, protocol names) are nearly always ASCII: cheaper by hand than a
-      // native call.
+    if (n <= 24 && 3 * n <= max) {
+      // Short texts (addresses, ports, protocol names, pieces of TCP's Info) are cheaper by hand than a
+      // native call; a surrogate (rare) goes to the native encoder.
+      let at = start;
       let i = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[start + i] = c;
+        if (c < 0x80) buf[at++] = c;
+        else if (c < 0x800) {
+          buf[at++] = 0xc0 | (c >> 6);
+          buf[at++] = 0x80 | (c & 0x3f);
+        } else if (c < 0xd800 || c >= 0xe000) {
+          buf[at++] = 0xe0 | (c >> 12);
+          buf[at++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[at++] = 0x80 | (c & 0x3f);
+        } else break;
       }
       if (i === n) {
-        this.pos = start + n;
-        return n;
+        this.pos = at;
+        return at - start;
       }
     }
     // Native encoding (it stops before a character that would not fit, as truncateUtf8 does).
     const written = utf8Write.call(buf, s, start, Math.min(max, CAPACITY - start));
     this.pos = start + written;
     return written;
+  }
+
+  /** text writes a piece of a lazy Info part (room was reserved by writeSummary). */
+  text(s: string): void {
+    this.put(s);
+  }
+
+  /** uint writes a piece of a lazy Info part (room was reserved by writeSummary). */
+  uint(n: number): void {
+    this.putUint(n);
   }
 
   private putSpaces(n: number): void {
@@ -191,9 +209,12 @@ export class OutputBuffer {
     const source = cols.source;
     const destination = cols.destination;
     const protocol = cols.protocol;
-    // The Info column as shown (infoText): cut to COL_MAX_INFO_BYTES while it is encoded.
-    const info = cols.info;
-    const most = 64 + 3 * (source.length + destination.length + protocol.length) + Math.min(3 * info.length, COL_MAX_INFO_BYTES);
+    // The Info column as shown (infoText): cut to COL_MAX_INFO_BYTES while it is encoded. A lazy end
+    // (TCP's line) that surely fits is written straight into the buffer, never built as a string.
+    let lazy = cols.infoLazy;
+    const head = lazy !== undefined && 3 * cols.infoHead.length + lazy.maxBytes() <= COL_MAX_INFO_BYTES ? cols.infoHead : ((lazy = undefined), cols.info);
+    const infoMost = lazy !== undefined ? 3 * head.length + lazy.maxBytes() : Math.min(3 * head.length, COL_MAX_INFO_BYTES);
+    const most = 64 + 3 * (source.length + destination.length + protocol.length) + infoMost;
     if (!this.reserve(most)) {
       this.write(summaryLine(columnsOf(v)) + '\n');
       return;
@@ -222,7 +243,10 @@ export class OutputBuffer {
     buf[this.pos++] = 0x20;
     this.putUint(f.origLen);
     buf[this.pos++] = 0x20;
-    this.put(info, COL_MAX_INFO_BYTES);
+    if (lazy !== undefined) {
+      this.put(head);
+      lazy.write(this);
+    } else this.put(head, COL_MAX_INFO_BYTES);
     buf[this.pos++] = 0x0a;
   }
 

@@ -193,7 +193,11 @@ class FrameClock {
     this.prevNsec = prev.nsec;
   }
 
-  frameInput(number: number, rec: CaptureRecord, info: CaptureFileInfo): FrameInput {
+  /**
+   * frameInput is the FrameInput of the next record: a new object, or `into` rewritten (a one-pass reader
+   * whose frames are dropped before the next one, see DissectOptions.reuse).
+   */
+  frameInput(number: number, rec: CaptureRecord, info: CaptureFileInfo, into?: FrameInput): FrameInput {
     if (!this.started) {
       this.started = true;
       this.noteFirst(rec);
@@ -206,6 +210,25 @@ class FrameClock {
       this.prevDisplayedNsec = rec.tsNsec;
     }
     const iface = info.interfaces[rec.interfaceId];
+    if (into !== undefined) {
+      into.number = number;
+      into.tsSec = rec.tsSec;
+      into.tsNsec = rec.tsNsec;
+      into.firstSec = this.firstSec;
+      into.firstNsec = this.firstNsec;
+      into.prevSec = this.prevSec;
+      into.prevNsec = this.prevNsec;
+      into.prevDisplayedSec = this.prevDisplayedSec;
+      into.prevDisplayedNsec = this.prevDisplayedNsec;
+      into.caplen = rec.caplen;
+      into.origLen = rec.origLen;
+      into.linktype = rec.linktype;
+      into.interfaceId = rec.interfaceId;
+      into.interfaceName = iface?.name;
+      into.comment = rec.comment;
+      into.data = rec.data;
+      return into;
+    }
     const frame: FrameInput = {
       number,
       tsSec: rec.tsSec,
@@ -263,6 +286,12 @@ export class SinglePass {
   private readonly clock = new FrameClock();
   private readonly adapter = new TreeFrameFields();
   private readonly options: DissectOptions;
+  /**
+   * The frame and view handed out for the current record, rewritten for the next: every result of a
+   * reusing session is dropped before the next record (onFrame prints it or copies the record).
+   */
+  private frame: FrameInput | undefined = undefined;
+  private view: FrameView | undefined = undefined;
 
   constructor(private readonly spec: FrameSpec) {
     this.session = spec.makeSession();
@@ -283,7 +312,7 @@ export class SinglePass {
   push(rec: CaptureRecord, info: CaptureFileInfo): void {
     const { displayFilter, readFilter } = this.spec;
     const clock = this.clock;
-    const frame = clock.frameInput(++this.read, rec, info);
+    const frame = (this.frame = clock.frameInput(++this.read, rec, info, this.frame));
     const result = this.session.dissect(frame, this.options);
     clock.captured(rec);
     if (readFilter !== undefined || displayFilter !== undefined) {
@@ -293,7 +322,12 @@ export class SinglePass {
     }
     clock.displayed(rec);
     this.displayed++;
-    this.spec.onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info) }, rec);
+    let view = this.view;
+    if (view === undefined) view = this.view = { frame, result, timeDigits: 0 };
+    view.frame = frame;
+    view.result = result;
+    view.timeDigits = clock.timeDigits(rec, info);
+    this.spec.onFrame(view, rec);
   }
 }
 

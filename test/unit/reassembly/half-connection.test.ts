@@ -178,6 +178,29 @@ describe('HalfConnection', () => {
   });
 });
 
+describe('HalfConnection.accept into a caller\'s result', () => {
+  it('empties and fills the given result the same way as a new one', () => {
+    const rows: { seq: number; data: string; syn?: boolean }[] = [
+      { seq: 0, data: '', syn: true },
+      { seq: 6, data: 'fgh' },
+      { seq: 1, data: 'abcde' },
+      { seq: 4, data: 'dexx' },
+    ];
+    const fresh = new HalfConnection<number>();
+    const reused = new HalfConnection<number>();
+    const into = { status: 'empty' as const, chunks: [], overlap: false, conflict: false, gap: 0, flushed: false, closed: false };
+    rows.forEach((r, i) => {
+      const seg = () => ({ seq: 1000 + r.seq, payload: enc(r.data), syn: r.syn, tag: i });
+      const a = fresh.accept(seg());
+      const b = reused.accept(seg(), into);
+      expect(b).toBe(into);
+      expect({ ...b, chunks: b.chunks.map((c) => ({ ...c })) }).toEqual({ ...a, chunks: a.chunks.map((c) => ({ ...c })) });
+    });
+    // The out-of-order 'fgh' came out with 'abcde'; the last segment overlapped delivered bytes.
+    expect(into.overlap).toBe(true);
+  });
+});
+
 describe('OrderedMap', () => {
   it('keeps keys sorted with floor/ceiling/min/delete', () => {
     const m = new OrderedMap<string>();

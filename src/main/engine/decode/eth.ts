@@ -65,20 +65,33 @@ export const ethFields = F;
 type Side = 'dst' | 'src';
 
 /**
- * EtherAddress is a MAC address of the frame (an `ether` Address) whose bytes are cut out only when read:
- * most frames never read their link addresses (a network layer replaces the columns), so the first pass
- * makes no subarray for them.
+ * EtherAddress is a MAC address (an `ether` Address), shared: {@link etherAddress} hands out one object
+ * per address from a small direct-mapped cache, with its own copy of the six bytes. A capture has few
+ * link addresses and most frames never read them (a network layer replaces the columns), so a frame
+ * costs neither an object nor a subarray for them. Addresses are never mutated (consumers assign them).
  */
 class EtherAddress {
   readonly type = 'ether' as const;
   constructor(
-    private readonly frame: Uint8Array,
-    private readonly at: number,
+    /** the first two bytes and the last four (as a signed 32-bit integer): the cache's key */
+    readonly high: number,
+    readonly low: number,
+    readonly bytes: Uint8Array,
   ) {}
+}
 
-  get bytes(): Uint8Array {
-    return this.frame.subarray(this.at, this.at + ETH_F.ADDR_LENGTH);
+const ETHER_CACHE: (EtherAddress | undefined)[] = new Array<EtherAddress | undefined>(1024).fill(undefined);
+
+/** etherAddress is the (shared) Address of the MAC address at frame[at, at+6). */
+function etherAddress(frame: Uint8Array, at: number): EtherAddress {
+  const high = (frame[at] << 8) | frame[at + 1];
+  const low = (frame[at + 2] << 24) | (frame[at + 3] << 16) | (frame[at + 4] << 8) | frame[at + 5];
+  const slot = (low ^ (low >>> 10) ^ (low >>> 20) ^ high) & 1023;
+  let address = ETHER_CACHE[slot];
+  if (address === undefined || address.low !== low || address.high !== high) {
+    ETHER_CACHE[slot] = address = new EtherAddress(high, low, frame.slice(at, at + ETH_F.ADDR_LENGTH));
   }
+  return address;
 }
 
 function resolveEther(address: EtherAddress): string {
@@ -128,8 +141,8 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   // Read the whole header first: a cut header must leave no half-built Ethernet item behind.
   view.check(0, ETH_F.HEADER_LENGTH);
   const lenType = view.u16(ETH_F.TYPE);
-  const dst = new EtherAddress(view.bytes, view.abs(ETH_F.DST));
-  const src = new EtherAddress(view.bytes, view.abs(ETH_F.SRC));
+  const dst = etherAddress(view.bytes, view.abs(ETH_F.DST));
+  const src = etherAddress(view.bytes, view.abs(ETH_F.SRC));
   ctx.linkDst = dst;
   ctx.linkSrc = src;
   ctx.columns.protocol = 'Ethernet';

@@ -13,7 +13,7 @@
  */
 import { formatIpv4 } from '../../../shared/format';
 import { bitPrefix } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, type Address, type DissectCtx, type ProtocolModule } from './protocol';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import { addExpert } from './expert';
@@ -147,18 +147,40 @@ const HEADER_GROUP = new FieldGroup([F.id, F.flags, F['flags.rb'], F['flags.df']
 /** ipv4Fields are the `ip.*` field handles. */
 export const ipv4Fields = F;
 
-const textCache = new Map<number, string>();
-const TEXT_CACHE_LIMIT = 65536;
+/**
+ * The texts of recently formatted addresses, direct-mapped by a hash of the address (TEXT_OF[slot] is the
+ * text of TEXT_ADDRESS[slot]; '' = empty slot): no Map lookup with a number key per column read.
+ */
+const TEXT_SLOTS = 8192;
+const TEXT_ADDRESS = new Float64Array(TEXT_SLOTS);
+const TEXT_OF: string[] = new Array<string>(TEXT_SLOTS).fill('');
 
 /** ipv4Text formats an address through a bounded cache (the Packet List needs it for every frame). */
 export function ipv4Text(addr: number): string {
-  let s = textCache.get(addr);
-  if (s === undefined) {
-    if (textCache.size >= TEXT_CACHE_LIMIT) textCache.clear();
-    s = formatIpv4(addr);
-    textCache.set(addr, s);
-  }
-  return s;
+  const slot = (addr ^ (addr >>> 13) ^ (addr >>> 26)) & (TEXT_SLOTS - 1);
+  const cached = TEXT_OF[slot];
+  if (cached !== '' && TEXT_ADDRESS[slot] === addr) return cached;
+  const text = formatIpv4(addr);
+  TEXT_ADDRESS[slot] = addr;
+  TEXT_OF[slot] = text;
+  return text;
+}
+
+type Ipv4Address = { type: 'ipv4'; value: number };
+
+/**
+ * ADDRESS_CACHE: recently seen addresses as the Address objects pinfo carries, direct-mapped by a hash of
+ * the value. Addresses are never mutated (consumers assign them), so one object serves every frame of
+ * a host instead of two new objects per packet.
+ */
+const ADDRESS_CACHE: (Ipv4Address | undefined)[] = new Array<Ipv4Address | undefined>(4096).fill(undefined);
+
+/** ipv4Address is the Address of an IPv4 address (a shared, never-mutated object). */
+export function ipv4Address(value: number): Address {
+  const slot = (value ^ (value >>> 12) ^ (value >>> 24)) & 4095;
+  let address = ADDRESS_CACHE[slot];
+  if (address === undefined || address.value !== value) ADDRESS_CACHE[slot] = address = { type: 'ipv4', value };
+  return address;
 }
 
 /** Ipv4Header is the read (uninterpreted) fixed header. */
@@ -363,8 +385,8 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
 
   if (!inErrorPacket(ctx)) setIpTtl(ctx, view.u8(IPV4_F.TTL));
-  ctx.netSrc = { type: 'ipv4', value: src };
-  ctx.netDst = { type: 'ipv4', value: dst };
+  ctx.netSrc = ipv4Address(src);
+  ctx.netDst = ipv4Address(dst);
   // Formatted only when a column is read.
   ctx.columns.setAddressesLazy(src, dst, ipv4Text);
 

@@ -68,14 +68,15 @@ export function conversationKey(ctx: DissectCtx, proto: string): string {
  * session's conversations; a re-dissection gets a fresh, unstored one (what it needs was frozen per frame).
  */
 export function streamConversation<T>(ctx: DissectCtx, proto: string, create: (key: string, stream: number) => T): T {
-  const key = conversationKey(ctx, proto);
-  const stream = ctx.tcp ? ctx.tcp.stream : -1;
   const bag = ctx.tcp?.streamState;
   if (bag !== undefined) {
-    let conv = bag.get(key) as T | undefined;
-    if (conv === undefined) bag.set(key, (conv = create(key, stream)));
+    // The bag is the stream's own: the protocol names the entry (no key text per call).
+    let conv = bag.get(proto) as T | undefined;
+    if (conv === undefined) bag.set(proto, (conv = create(conversationKey(ctx, proto), ctx.tcp!.stream)));
     return conv;
   }
+  const key = conversationKey(ctx, proto);
+  const stream = ctx.tcp ? ctx.tcp.stream : -1;
   if (!ctx.firstPass) return create(key, stream);
   return ctx.conversation<T>(key, () => create(key, stream));
 }
@@ -188,16 +189,16 @@ export type Address =
  *
  * Info may end in a lazy part ({@link appendInfoLazy}): text formatted only when Info is read or appended
  * to. TCP's "ports [flags] Seq=… Ack=…" is replaced unread by the payload dissector in most data frames,
- * and a run with a display filter never reads the Info of the frames it drops.
+ * and a run with a display filter never reads the Info of the frames it drops. A reader that lays Info
+ * out as bytes (the CLI's summary line) can have the lazy part written into it piece by piece
+ * ({@link LazyInfo.write}) instead of reading {@link info}, so no string is built at all.
  */
 export class Columns {
   protocol = '';
   /** infoHead: Info's text before the lazy part (all of Info when there is none) */
   infoHead = '';
-  /** infoLazy: the lazy part's value, formatted by infoLazyFormat; undefined when there is none */
-  infoLazy: unknown = undefined;
-  /** infoLazyFormat formats infoLazy */
-  infoLazyFormat: ((value: unknown) => string) | undefined = undefined;
+  /** infoLazy: the lazy part, formatted when Info is read; undefined when there is none */
+  infoLazy: LazyInfo | undefined = undefined;
   /** infoFence: text before this index is kept by setInfo (Wireshark's col_set_fence). */
   private infoFence = 0;
   private sourceText = '';
@@ -263,7 +264,7 @@ export class Columns {
   /** info is the whole Info text (its lazy part formatted now, once). */
   get info(): string {
     if (this.infoLazy !== undefined) {
-      this.infoHead += this.infoLazyFormat!(this.infoLazy);
+      this.infoHead += lazyInfoText(this.infoLazy);
       this.infoLazy = undefined;
     }
     return this.infoHead;
@@ -275,23 +276,21 @@ export class Columns {
   }
 
   /**
-   * appendInfoLazy appends `format(value)` to Info, formatted only when Info is read or appended to (a
-   * later setInfo/clearInfo drops it unformatted). `value` must not change afterwards.
+   * appendInfoLazy appends `part` to Info, formatted only when Info is read or appended to (a later
+   * setInfo/clearInfo drops it unformatted). `part` must not change while Info may still be read.
    */
-  appendInfoLazy<T extends object>(value: T, format: (value: T) => string): void {
+  appendInfoLazy(part: LazyInfo): void {
     if (!this.enabled || this.infoFull()) return;
-    this.infoLazy = value;
-    this.infoLazyFormat = format as (value: unknown) => string;
+    this.infoLazy = part;
   }
 
   /**
-   * restoreInfo sets Info back to what {@link infoHead}, {@link infoLazy} and {@link infoLazyFormat}
-   * held (a rollback that saved them, so that saving never formats the lazy part).
+   * restoreInfo sets Info back to what {@link infoHead} and {@link infoLazy} held (a rollback that saved
+   * them, so that saving never formats the lazy part).
    */
-  restoreInfo(head: string, lazy: unknown, format: ((value: unknown) => string) | undefined): void {
+  restoreInfo(head: string, lazy: LazyInfo | undefined): void {
     this.infoHead = head;
     this.infoLazy = lazy;
-    this.infoLazyFormat = format;
   }
 
   /** setInfo replaces the Info text after the fence (the fence never falls inside the lazy part). */
@@ -330,6 +329,11 @@ export class Columns {
     this.infoLazy = undefined;
   }
 
+  /** fence is the length of the Info text setInfo/clearInfo keep (0: none). */
+  get fence(): number {
+    return this.infoFence;
+  }
+
   /** fenceInfo protects the current Info from later setInfo/clearInfo (several PDUs in one frame). */
   fenceInfo(): void {
     this.infoFence = this.info.length;
@@ -343,6 +347,47 @@ export class Columns {
   infoText(): string {
     return truncateUtf8(this.info, COL_MAX_INFO_BYTES);
   }
+}
+
+/**
+ * TextWriter receives text in pieces: a string writer concatenates them ({@link lazyInfoText}); the CLI's
+ * output buffer encodes them straight into its bytes.
+ */
+export interface TextWriter {
+  /** text appends a string. */
+  text(s: string): void;
+  /** uint appends a non-negative integer in decimal (as String(n)). */
+  uint(n: number): void;
+}
+
+/**
+ * LazyInfo is the lazy end of the Info column ({@link Columns.appendInfoLazy}): it writes its text on
+ * demand, and tells an upper bound of its UTF-8 length so a byte writer can reserve room first.
+ */
+export interface LazyInfo {
+  write(out: TextWriter): void;
+  maxBytes(): number;
+}
+
+/** StringWriter is the TextWriter that builds a string (one per thread: formatting never nests). */
+class StringWriter implements TextWriter {
+  s = '';
+  text(s: string): void {
+    this.s += s;
+  }
+  uint(n: number): void {
+    this.s += uintText(n);
+  }
+}
+const stringWriter = new StringWriter();
+
+/** lazyInfoText formats a lazy Info part as a string. */
+export function lazyInfoText(part: LazyInfo): string {
+  stringWriter.s = '';
+  part.write(stringWriter);
+  const s = stringWriter.s;
+  stringWriter.s = '';
+  return s;
 }
 
 /** UINT_TEXT caches the decimal text of 0…65535 ('' = not made yet): ports, lengths, windows, small seqs. */
@@ -449,6 +494,13 @@ export interface DissectCtx {
   readonly frame: FrameInput;
   /** firstPass: conversation state may advance and per-frame data is frozen; false: read only. */
   readonly firstPass: boolean;
+  /**
+   * reuse: this dissection's results are read only until the session's next dissection, and the session
+   * freezes nothing (DissectOptions.reuse on a session with keepFrameData off: the one-pass CLI). A
+   * dissector may then rewrite, frame after frame, a per-frame object that nothing else keeps (TCP's
+   * header, Info and the analysis of a segment without payload). False: every result stays valid.
+   */
+  readonly reuse: boolean;
   readonly tree: ProtoTree;
   readonly tables: DissectorTables;
   readonly columns: Columns;

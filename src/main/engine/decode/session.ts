@@ -130,6 +130,7 @@ interface SessionState {
 class FrameCtx implements DissectCtx, FrameResult {
   frame: FrameInput;
   firstPass: boolean;
+  reuse = false;
   netSrc: Address = NO_ADDRESS;
   netDst: Address = NO_ADDRESS;
   linkSrc: Address = NO_ADDRESS;
@@ -160,6 +161,7 @@ class FrameCtx implements DissectCtx, FrameResult {
   reset(frame: FrameInput, options: DissectOptions): void {
     this.frame = frame;
     this.firstPass = options.firstPass;
+    this.reuse = options.reuse === true && !this.state.keepFrameData;
     this.tree.reset(options.mode, options.interest);
     this.columns.reset(options.columns ?? true);
     this.netSrc = NO_ADDRESS;
@@ -177,7 +179,8 @@ class FrameCtx implements DissectCtx, FrameResult {
     while (layers.length > 0) layers.pop();
     const sources = this.sources;
     while (sources.length > 1) sources.pop();
-    sources[0] = { name: 'Frame', bytes: frame.data };
+    // The frame's source object is this context's own (replaced only by bufferContext): rewritten too.
+    sources[0].bytes = frame.data;
   }
 
   get tcpPayloads(): boolean {
@@ -335,7 +338,10 @@ export class DissectionSession {
       const tree = new ProtoTree(options.mode, options.interest);
       const columns = new Columns(options.columns ?? true);
       ctx = new FrameCtx(this.state, frame, options.firstPass, tree, this.registry.tables, columns);
-      if (options.reuse === true) this.reusable = ctx;
+      if (options.reuse === true) {
+        this.reusable = ctx;
+        ctx.reuse = !this.state.keepFrameData;
+      }
     }
     const view = new ByteView(frame.data, 0, frame.data.length, 'frame', 0, frame.origLen);
     this.frameModule.dissect!(ctx, view, null);

@@ -22,14 +22,15 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule, type TcpInfo } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
-import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream } from '../reassembly/stream-table';
-import type { Chunk } from '../reassembly/half-connection';
+import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream, type UnackedSegment } from '../reassembly/stream-table';
+import type { AcceptResult, Chunk, SegmentIn } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
+import { inErrorPacket } from './state';
 
 /** Named byte ranges of the fixed header (RFC 9293 §3.1). */
 const TCP_F = {
@@ -296,8 +297,13 @@ export type FrozenCall =
   | { kind: 'frame'; offset: number; length: number; seq: number }
   | { kind: 'reassembled'; bytes: Uint8Array; pduLength: number; segments: SegmentSpan[]; seq: number };
 
-/** TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). */
+/**
+ * TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). It doubles as the tag of the
+ * frame's bytes in reassembly ({@link SegTag}): later frames mark it (`partOf`, `evicted`) through it.
+ */
 export interface TcpFrameData {
+  /** the frame's number */
+  frame: number;
   stream: TcpStream<SegTag, PduState>;
   /** direction of this frame in the stream (0: sent by the lower endpoint) */
   dir: 0 | 1;
@@ -343,9 +349,11 @@ export interface TcpFrameData {
 
 /**
  * newFrameData makes a frame's TcpFrameData with every optional property present (undefined): all of
- * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic.
+ * them share one hidden class, so the many reads of `frozen.*` per frame stay monomorphic. With `into`
+ * (a reusing dissection's object that nothing keeps any more, see TcpScratch) it rewrites that.
  */
 function newFrameData(
+  frame: number,
   stream: TcpStream<SegTag, PduState>,
   dir: 0 | 1,
   relSeq: number,
@@ -354,8 +362,30 @@ function newFrameData(
   flags: number,
   timeRelative: number,
   timeDelta: number,
+  into?: TcpFrameData,
 ): TcpFrameData {
+  if (into !== undefined) {
+    into.frame = frame;
+    into.stream = stream;
+    into.dir = dir;
+    into.relSeq = relSeq;
+    into.relAck = relAck;
+    into.nextSeq = nextSeq;
+    into.flags = flags;
+    into.acksFrame = into.ackRtt = into.rto = into.rtoFrame = undefined;
+    into.bytesInFlight = into.pushBytes = into.dupAckNum = into.dupAckFrame = undefined;
+    into.timeRelative = timeRelative;
+    into.timeDelta = timeDelta;
+    into.calls = into.partOf = into.segmentData = undefined;
+    into.segmentOnly = into.overlap = into.conflict = undefined;
+    into.gapBefore = into.tooLong = undefined;
+    into.skipPayload = into.retransmitted = into.finActive = undefined;
+    into.evicted = undefined;
+    into.resumed = undefined;
+    return into;
+  }
   return {
+    frame,
     stream,
     dir,
     relSeq,
@@ -388,21 +418,27 @@ function newFrameData(
   };
 }
 
-/** SegTag labels the bytes a reassembler delivers with the frame they came from. */
-export interface SegTag {
-  frame: number;
-  data: TcpFrameData;
-}
+/** SegTag labels the bytes a reassembler delivers with the frame they came from: that frame's data. */
+export type SegTag = TcpFrameData;
 
+/** PendingPart is one frame's contribution to a pending PDU (its bytes are in PduState.buf). */
 interface PendingPart {
   tag: SegTag;
-  bytes: Uint8Array;
+  length: number;
   payloadOffset: number;
 }
 
 /** PduState is one direction's desegmentation state. */
 interface PduState {
   parts: PendingPart[];
+  /**
+   * buf: the pending bytes, parts in order, at buf[0 … length); its capacity grows by doubling. Copies,
+   * not views of the reader's chunks (which they would keep alive). Bytes below `length` are never
+   * rewritten: each attempt hands the dissector a view of buf[0 … length), and what it keeps of that view
+   * (or what a completed PDU freezes) stays valid while later parts are appended after it or into a
+   * grown copy. So a line typed one key per segment costs one byte appended per key, not a re-join.
+   */
+  buf: Uint8Array;
   length: number;
   /** total length wanted, or Infinity for ONE_MORE_SEGMENT */
   target: number;
@@ -411,13 +447,27 @@ interface PduState {
   ref: PduRef;
   /** resynchronising after a too-long PDU: skip to the next LF */
   skipping: boolean;
-  /**
-   * joined: the bytes of parts[0 … joinedParts) in one buffer, kept from the last attempt that the
-   * dissector answered with "need more" (so a line typed one key per segment is not re-joined from every
-   * part at each key). Never written after it is made.
-   */
-  joined: Uint8Array | undefined;
-  joinedParts: number;
+}
+
+/** NO_PENDING_BYTES is the buffer of a PDU with no bytes yet (capacity 0: never written). */
+const NO_PENDING_BYTES = new Uint8Array(0);
+
+/** appendPending copies bytes[start, end) of a frame (tagged `tag`) to the end of a pending PDU. */
+function appendPending(pending: PduState, tag: SegTag, bytes: Uint8Array, start: number, end: number, payloadOffset: number): void {
+  const n = end - start;
+  const at = pending.length;
+  let buf = pending.buf;
+  if (at + n > buf.length) {
+    let capacity = Math.max(64, buf.length * 2);
+    while (capacity < at + n) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    if (at > 0) grown.set(at === buf.length ? buf : buf.subarray(0, at));
+    pending.buf = buf = grown;
+  }
+  if (n <= 16) for (let i = 0; i < n; i++) buf[at + i] = bytes[start + i];
+  else buf.set(bytes.subarray(start, end), at);
+  pending.length = at + n;
+  pending.parts.push({ tag, length: n, payloadOffset });
 }
 
 /** Capture-wide TCP state kept in ctx.conversation. */
@@ -429,8 +479,8 @@ const CONVERSATION_KEY = 'tcp';
 
 function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
-  // A pending PDU holds its parts and, once tried, their joined copy.
-  table.pduBytes = (pdu) => pdu.length + (pdu.joined !== undefined ? pdu.joined.length : 0);
+  // A pending PDU holds its buffer (the bytes and the room to grow).
+  table.pduBytes = (pdu) => pdu.buf.length;
   return { table };
 }
 
@@ -463,9 +513,24 @@ export interface TcpHeader {
   urgent: number;
 }
 
-/** parseTcpHeader reads the fixed 20-byte header (throws TruncatedError when it is cut). */
-export function parseTcpHeader(v: ByteView): TcpHeader {
+/**
+ * parseTcpHeader reads the fixed 20-byte header (throws TruncatedError when it is cut), into `into` when
+ * given (a reusing dissection's header object, see DissectCtx.reuse).
+ */
+export function parseTcpHeader(v: ByteView, into?: TcpHeader): TcpHeader {
   const off = v.u16(TCP_F.DATA_OFFSET);
+  if (into !== undefined) {
+    into.srcPort = v.u16(TCP_F.SRC_PORT);
+    into.dstPort = v.u16(TCP_F.DST_PORT);
+    into.seq = v.u32(TCP_F.SEQ);
+    into.ack = v.u32(TCP_F.ACK);
+    into.hdrLen = (off >> 12) * 4;
+    into.flags = off & 0x0fff;
+    into.window = v.u16(TCP_F.WINDOW);
+    into.checksum = v.u16(TCP_F.CHECKSUM);
+    into.urgent = v.u16(TCP_F.URGENT);
+    return into;
+  }
   return {
     srcPort: v.u16(TCP_F.SRC_PORT),
     dstPort: v.u16(TCP_F.DST_PORT),
@@ -506,9 +571,13 @@ const FLAG_NAMES: [number, string][] = [
 /** flagNames is `SYN, ACK` as Wireshark lists set flags (low bit first), or `<None>`. */
 export function flagNames(flags: number): string {
   const cached = flagNamesCache[flags & 0x0fff];
-  if (cached !== undefined) return cached;
+  return cached !== undefined ? cached : (flagNamesCache[flags & 0x0fff] = formatFlagNames(flags));
+}
+
+// Apart from flagNames: its closure over `flags` would make every call allocate a context.
+function formatFlagNames(flags: number): string {
   const names = FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0).map(([, n]) => n);
-  return (flagNamesCache[flags & 0x0fff] = names.length ? names.join(', ') : '<None>');
+  return names.length ? names.join(', ') : '<None>';
 }
 
 /** flagNamesCache: the 4096 possible texts, built on first use (Info needs one per segment). */
@@ -542,6 +611,27 @@ function frameTime(ctx: DissectCtx, stream: TcpStream<SegTag, PduState>): number
   return subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec) - stream.firstTime;
 }
 
+/**
+ * Unacknowledged-segment records are recycled: most are acknowledged within a few frames, and the lists
+ * own them alone (analyse copies what it reports), so a dropped record waits here for the next segment.
+ */
+const SEGMENT_POOL: UnackedSegment[] = [];
+const SEGMENT_POOL_MAX = 4096;
+
+function unackedSegment(frame: number, seq: number, nextSeq: number, time: number): UnackedSegment {
+  const seg = SEGMENT_POOL.pop();
+  if (seg === undefined) return { frame, seq, nextSeq, time };
+  seg.frame = frame;
+  seg.seq = seq;
+  seg.nextSeq = nextSeq;
+  seg.time = time;
+  return seg;
+}
+
+function releaseSegment(seg: UnackedSegment): void {
+  if (SEGMENT_POOL.length < SEGMENT_POOL_MAX) SEGMENT_POOL.push(seg);
+}
+
 function analyse(
   ctx: DissectCtx,
   h: TcpHeader,
@@ -550,6 +640,7 @@ function analyse(
   stream: TcpStream<SegTag, PduState>,
   dir: 0 | 1,
   reused: boolean,
+  into: TcpFrameData | undefined,
 ): TcpFrameData {
   const fwd = stream.dirs[dir];
   const rev = stream.dirs[dir === 0 ? 1 : 0];
@@ -594,7 +685,7 @@ function analyse(
   const relSeq = (h.seq - fwd.baseSeq) >>> 0;
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
-  const data = newFrameData(stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime);
+  const data = newFrameData(frameNo, stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
   stream.lastTime = now;
 
   const window = h.window;
@@ -678,7 +769,7 @@ function analyse(
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
       fwd.nextSeqTime = now;
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push({ frame: frameNo, seq: h.seq, nextSeq: segNext, time: now });
+      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
     }
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
@@ -716,6 +807,7 @@ function analyse(
           data.ackRtt = now - seg.time;
           acked = true;
         }
+        releaseSegment(seg);
         continue;
       }
       if (seqGt(h.ack, seg.seq) && seqLe(h.ack, seg.nextSeq)) {
@@ -728,8 +820,9 @@ function analyse(
         continue;
       }
       // older than the ACK: drop
+      releaseSegment(seg);
     }
-    segments.length = kept;
+    if (segments.length !== kept) segments.length = kept;
   }
 
   // Bytes in flight and bytes since the last PSH.
@@ -758,11 +851,14 @@ interface PayloadRun {
   highPort: number;
   stream: TcpStream<SegTag, PduState>;
   dir: 0 | 1;
-  calls: FrozenCall[];
+  /** the calls to freeze for re-dissection; null when nothing can replay them (DissectCtx.reuse) */
+  calls: FrozenCall[] | null;
   dissectedPdu: boolean;
   /** min/max payload offsets of this frame's bytes that went into multi-segment PDUs */
   segLo: number;
   segHi: number;
+  /** the reusing dissection's objects (DissectCtx.reuse), or undefined */
+  scratch: TcpScratch | undefined;
 }
 
 interface Snapshot {
@@ -772,8 +868,7 @@ interface Snapshot {
   layers: number;
   /** Info as Columns holds it (its lazy part unformatted) */
   infoHead: string;
-  infoLazy: unknown;
-  infoLazyFormat: ((value: unknown) => string) | undefined;
+  infoLazy: LazyInfo | undefined;
   protocol: string;
 }
 
@@ -785,7 +880,6 @@ function snapshot(ctx: DissectCtx): Snapshot {
     layers: ctx.layers.length,
     infoHead: ctx.columns.infoHead,
     infoLazy: ctx.columns.infoLazy,
-    infoLazyFormat: ctx.columns.infoLazyFormat,
     protocol: ctx.columns.protocol,
   };
 }
@@ -796,7 +890,7 @@ function rollback(ctx: DissectCtx, s: Snapshot): void {
   if (ctx.tree.occurrences.length !== s.occurrences) ctx.tree.occurrences.length = s.occurrences;
   if (ctx.sources.length !== s.sources) ctx.sources.length = s.sources;
   if (ctx.layers.length !== s.layers) ctx.layers.length = s.layers;
-  ctx.columns.restoreInfo(s.infoHead, s.infoLazy, s.infoLazyFormat);
+  ctx.columns.restoreInfo(s.infoHead, s.infoLazy);
   ctx.columns.protocol = s.protocol;
 }
 
@@ -816,7 +910,17 @@ function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort:
 
 function tcpInfo(run: PayloadRun, seq: number, length: number, reassembled: boolean): TcpInfo {
   const live = run.stream.live!;
-  return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState: (live.bag ??= new Map()) };
+  const streamState = (live.bag ??= new Map());
+  const reuse = run.scratch;
+  if (reuse === undefined) return { stream: run.stream.index, seq, nextSeq: (seq + length) >>> 0, reassembled, streamState };
+  // Dissectors read ctx.tcp during their call only: a reusing dissection rewrites one object.
+  const info = (reuse.tcp ??= { stream: 0, seq: 0, nextSeq: 0, reassembled: false, streamState: undefined });
+  info.stream = run.stream.index;
+  info.seq = seq;
+  info.nextSeq = (seq + length) >>> 0;
+  info.reassembled = reassembled;
+  info.streamState = streamState;
+  return info;
 }
 
 function noteSegmentBytes(run: PayloadRun, tag: SegTag, payloadOffset: number, length: number): void {
@@ -847,11 +951,9 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
   while (pos < bytes.length) {
     if (pending) {
       const take = pending.target === Infinity ? bytes.length - pos : Math.min(bytes.length - pos, pending.target - pending.length);
-      // Pending bytes outlive this frame: copies, not views that would keep the reader's chunk alive.
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(pos, pos + take), payloadOffset: chunk.payloadOffset + pos });
-      pending.length += take;
+      appendPending(pending, chunk.tag, bytes, pos, pos + take, chunk.payloadOffset + pos);
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + pos, take);
-      chunk.tag.data.partOf = pending.ref;
+      chunk.tag.partOf = pending.ref;
       pos += take;
       if (pending.length > MAX_PENDING_PDU) {
         // Degrade rule: a PDU (a line typed without CRLF) grew past the cap; drop it, skip to the next LF.
@@ -860,7 +962,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         const rest = bytes.subarray(pos);
         const lf = rest.indexOf(0x0a);
         if (lf < 0) {
-          stream.pdu[dir] = { ...pending, parts: [], length: 0, skipping: true, joined: undefined, joinedParts: 0 };
+          stream.pdu[dir] = { ...pending, parts: [], buf: NO_PENDING_BYTES, length: 0, skipping: true };
           return;
         }
         pos += lf + 1;
@@ -889,66 +991,55 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
     if (claimed && deseg && deseg.offset >= 0 && deseg.offset < length) {
       if (deseg.offset === 0) rollback(ctx, before);
       else {
-        run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+        run.calls?.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
         run.dissectedPdu = true;
       }
       const restStart = pos + deseg.offset;
       const target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : length - deseg.offset + Math.max(1, deseg.needed);
       pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target);
       const take = bytes.length - restStart;
-      pending.parts.push({ tag: chunk.tag, bytes: bytes.slice(restStart), payloadOffset: chunk.payloadOffset + restStart });
-      pending.length = take;
+      appendPending(pending, chunk.tag, bytes, restStart, bytes.length, chunk.payloadOffset + restStart);
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
-      chunk.tag.data.partOf = pending.ref;
+      chunk.tag.partOf = pending.ref;
       return;
     }
-    run.calls.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
+    run.calls?.push({ kind: 'frame', offset: viewOffset, length, seq: chunkSeq + pos });
     run.dissectedPdu = true;
     return;
   }
 }
 
 function newPending(seq: number, target: number): PduState {
-  return { parts: [], length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false, joined: undefined, joinedParts: 0 };
+  return { parts: [], buf: NO_PENDING_BYTES, length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
 }
 
 /** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
 function completePending(run: PayloadRun, pending: PduState): PduState | undefined {
   const { ctx } = run;
   const n = pending.length;
-  const bytes = new Uint8Array(n);
-  const parts = pending.parts;
-  let at = 0;
-  let first = 0;
-  if (pending.joined !== undefined) {
-    bytes.set(pending.joined, 0);
-    at = pending.joined.length;
-    first = pending.joinedParts;
-  }
-  for (let i = first; i < parts.length; i++) {
-    bytes.set(parts[i].bytes, at);
-    at += parts[i].bytes.length;
-  }
+  const buf = pending.buf;
   const before = snapshot(ctx);
-  const src = ctx.addSource(`Reassembled TCP (${n} bytes)`, bytes);
-  const view = new ByteView(bytes, 0, n, 'tcp', src);
+  // The source is named and cut to the PDU below when the attempt is kept; a rolled-back attempt's
+  // source goes unread.
+  const src = ctx.addSource('Reassembled TCP', buf);
+  const view = new ByteView(buf, 0, n, 'tcp', src);
   ctx.tcp = tcpInfo(run, pending.seq, n, true);
   const claimed = callPayload(ctx, view, run.lowPort, run.highPort);
   const deseg = ctx.desegment;
   ctx.desegment = undefined;
   if (claimed && deseg && deseg.offset <= 0) {
-    // Nothing consumed: keep accumulating (from the bytes joined so far).
+    // Nothing consumed: keep accumulating.
     rollback(ctx, before);
-    pending.joined = bytes;
-    pending.joinedParts = parts.length;
     pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
     return pending;
   }
   const pduLength = claimed && deseg && deseg.offset < n ? deseg.offset : n;
   const segments = spans(pending.parts, pduLength);
+  // What is frozen for re-dissection holds exactly the attempt's bytes, not the buffer's room to grow.
+  const bytes = run.calls === null ? buf.subarray(0, n) : buf.slice(0, n);
   ctx.sources[src] = { name: `Reassembled TCP (${pduLength} bytes)`, bytes: bytes.subarray(0, pduLength) };
   insertSegmentsItem(ctx, before.roots, src, bytes, pduLength, segments);
-  run.calls.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
+  run.calls?.push({ kind: 'reassembled', bytes, pduLength, segments, seq: pending.seq });
   run.dissectedPdu = true;
   const frameNo = ctx.frame.number;
   pending.ref.reassembledIn = frameNo;
@@ -956,19 +1047,21 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
     if (part.tag.frame !== frameNo) ctx.markRowChanged?.(part.tag.frame);
   }
   // This frame's own part of the PDU is "TCP segment data", not a pending tail.
-  for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.data.partOf === pending.ref) part.tag.data.partOf = undefined;
+  for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.partOf === pending.ref) part.tag.partOf = undefined;
   if (pduLength >= n) return undefined;
   // The dissector consumed part of the buffer and needs more for the rest: the rest starts a new PDU.
   const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed));
   let skip = pduLength;
+  let at = 0;
   for (const part of pending.parts) {
-    if (skip >= part.bytes.length) {
-      skip -= part.bytes.length;
+    if (skip >= part.length) {
+      skip -= part.length;
+      at += part.length;
       continue;
     }
-    rest.parts.push({ tag: part.tag, bytes: part.bytes.subarray(skip), payloadOffset: part.payloadOffset + skip });
-    rest.length += part.bytes.length - skip;
-    part.tag.data.partOf = rest.ref;
+    appendPending(rest, part.tag, buf, at + skip, at + part.length, part.payloadOffset + skip);
+    at += part.length;
+    part.tag.partOf = rest.ref;
     skip = 0;
   }
   return rest;
@@ -979,7 +1072,7 @@ function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
   let at = 0;
   for (const part of parts) {
     if (at >= pduLength) break;
-    const length = Math.min(part.bytes.length, pduLength - at);
+    const length = Math.min(part.length, pduLength - at);
     const last = out[out.length - 1];
     if (last && last.frame === part.tag.frame && last.start + last.length === at) last.length += length;
     else out.push({ frame: part.tag.frame, start: at, length });
@@ -1236,12 +1329,15 @@ function bytesLabel(what: string, n: number): () => string {
 }
 
 /**
- * TcpInfoText holds what TCP's Info line is made of; {@link formatTcpInfo} formats it when the Info column
- * is read (Columns.appendInfoLazy). Until complete() it stands for the ports alone (a header that turns out
- * bogus or truncated shows only them).
+ * TcpInfoText holds what TCP's Info line is made of and writes it when the Info column is read
+ * (Columns.appendInfoLazy): `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…`, the options and, for a frame
+ * whose payload only went into a PDU completed later, ` [TCP segment of a reassembled PDU]`. Until
+ * complete() it stands for the ports alone (a header that turns out bogus or truncated shows only them).
  */
-class TcpInfoText {
+class TcpInfoText implements LazyInfo {
   full = false;
+  /** the payload only went into a multi-segment PDU (Wireshark appends the note with a space) */
+  segmentOfPdu = false;
   flags = 0;
   relSeq = 0;
   /** relative ACK number, -1 without the ACK flag */
@@ -1253,46 +1349,102 @@ class TcpInfoText {
   sack = '';
 
   constructor(
-    readonly srcPort: number,
-    readonly dstPort: number,
+    public srcPort: number,
+    public dstPort: number,
   ) {}
+
+  /** reset makes a reused object stand for another segment's ports (see TcpScratch). */
+  reset(srcPort: number, dstPort: number): TcpInfoText {
+    this.srcPort = srcPort;
+    this.dstPort = dstPort;
+    this.full = false;
+    this.segmentOfPdu = false;
+    return this;
+  }
 
   complete(flags: number, relSeq: number, relAck: number, window: number, urgent: number, seglen: number, options: string, sack: string): void {
     this.full = true;
     this.flags = flags;
     this.relSeq = relSeq;
     this.relAck = relAck;
-    this.window = window;
+    // Scaled windows stay below 2^31 (65535 · 2^14): kept a small integer, not a boxed double, so that
+    // writing it allocates nothing.
+    this.window = window | 0;
     this.urgent = urgent;
     this.seglen = seglen;
     this.options = options;
     this.sack = sack;
   }
+
+  write(out: TextWriter): void {
+    // Small numbers go as cached texts (uintText): one kind of call, nothing boxed.
+    out.text(uintText(this.srcPort));
+    out.text(' \u2192 ');
+    out.text(uintText(this.dstPort));
+    if (!this.full) return;
+    out.text(' [');
+    out.text(flagNames(this.flags));
+    out.text('] Seq=');
+    out.uint(this.relSeq);
+    if (this.relAck >= 0) {
+      out.text(' Ack=');
+      out.uint(this.relAck);
+    }
+    out.text(' Win=');
+    out.text(uintText(this.window));
+    if (this.flags & TH.URG) {
+      out.text(' Urg=');
+      out.text(uintText(this.urgent));
+    }
+    out.text(' Len=');
+    out.text(uintText(this.seglen));
+    if (this.options !== '') out.text(this.options);
+    if (this.sack !== '') out.text(this.sack);
+    if (this.segmentOfPdu) out.text(' [TCP segment of a reassembled PDU]');
+  }
+
+  maxBytes(): number {
+    // Ports, brackets and labels, the longest flag list (50), five numbers of up to 10 digits, the note.
+    return 200 + 3 * (this.options.length + this.sack.length);
+  }
 }
 
-/** formatTcpInfo is TCP's Info: `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…` and the options. */
-function formatTcpInfo(t: TcpInfoText): string {
-  const ports = uintText(t.srcPort) + ' \u2192 ' + uintText(t.dstPort);
-  if (!t.full) return ports;
-  return (
-    ports +
-    ' [' +
-    flagNames(t.flags) +
-    '] Seq=' +
-    uintText(t.relSeq) +
-    (t.relAck >= 0 ? ' Ack=' + uintText(t.relAck) : '') +
-    ' Win=' +
-    uintText(t.window) +
-    (t.flags & TH.URG ? ` Urg=${t.urgent}` : '') +
-    ' Len=' +
-    uintText(t.seglen) +
-    t.options +
-    t.sack
-  );
+/**
+ * TcpScratch holds the per-frame objects a reusing dissection (DissectCtx.reuse) rewrites instead of
+ * allocating: the header, the Info text, the payload run and TcpInfo, and the analysis (TcpFrameData) of
+ * the last segment reassembly does not hold (`data`: set once a frame's data is known to be free — no
+ * payload, or payload neither buffered out of order nor part of a pending PDU, whose parts keep their
+ * frame's data as tag). One slot for the context that used it last: a different context (another
+ * session) gets objects of its own, so an object is only ever rewritten by the next dissection of the
+ * context whose result holds it.
+ */
+interface TcpScratch {
+  ctx: DissectCtx | undefined;
+  header: TcpHeader | undefined;
+  info: TcpInfoText | undefined;
+  data: TcpFrameData | undefined;
+  /** the payload run and the TcpInfo handed to payload dissectors (both read only during the calls) */
+  run: PayloadRun | undefined;
+  tcp: TcpInfo | undefined;
+}
+const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined, run: undefined, tcp: undefined };
+
+/** scratchFor returns the reusable objects of `ctx`, or undefined when its results must stay valid. */
+function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
+  // A quoted header inside an ICMP error is a second TCP in the frame: it gets objects of its own.
+  if (!ctx.reuse || inErrorPacket(ctx)) return undefined;
+  if (scratch.ctx !== ctx) {
+    scratch.ctx = ctx;
+    scratch.header = scratch.info = scratch.data = undefined;
+    scratch.run = undefined;
+    scratch.tcp = undefined;
+  }
+  return scratch;
 }
 
-function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): number {
-  const v = new ByteView(input.bytes, input.base, input.length, 'tcp', input.src, input.reportedLength);
+function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): number {
+  v.layer = 'tcp';
+  const reuse = scratchFor(ctx);
   const tree = ctx.tree;
   const columns = ctx.columns;
   const withColumns = columns.enabled;
@@ -1312,17 +1464,23 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   ctx.ptype = 'tcp';
   if (labelled) top.setLabel((summary = `Transmission Control Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`));
   // Info is formatted only when read (see TcpInfoText): first the ports, then the whole line below.
-  const infoText = withColumns ? new TcpInfoText(srcPort, dstPort) : undefined;
+  const infoText = !withColumns
+    ? undefined
+    : reuse === undefined
+      ? new TcpInfoText(srcPort, dstPort)
+      : reuse.info !== undefined
+        ? reuse.info.reset(srcPort, dstPort)
+        : (reuse.info = new TcpInfoText(srcPort, dstPort));
   if (infoText !== undefined) {
     columns.setInfo('');
-    columns.appendInfoLazy(infoText, formatTcpInfo);
+    columns.appendInfoLazy(infoText);
   }
   tree.add(top, F.srcport, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
   tree.add(top, F.port, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort).setHidden();
 
-  const h = parseTcpHeader(v);
+  const h = reuse === undefined ? parseTcpHeader(v) : (reuse.header = parseTcpHeader(v, reuse.header));
   if (h.hdrLen < MIN_HEADER) {
     const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
     const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, headerLengthLabel(h.hdrLen));
@@ -1350,12 +1508,14 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
-    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts);
+    // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
+    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data);
+    if (reuse !== undefined) reuse.data = undefined;
     ctx.setFrameData('tcp', data);
     firstPassRun = true;
   } else if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
-    data = newFrameData(sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
+    data = newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
   }
   const stream = data.stream;
   const dir = data.dir;
@@ -1379,12 +1539,14 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
     columns.setInfo(prefix);
     if (prefix) columns.fenceInfo();
     infoText.complete(h.flags, frozen.relSeq, ackFlag ? frozen.relAck : -1, windowSize, h.urgent, seglen, optionsProbe.info, optionsProbe.sack.length ? sackInfo(optionsProbe.sack, stream, dir) : '');
-    columns.appendInfoLazy(infoText, formatTcpInfo);
+    columns.appendInfoLazy(infoText);
   }
 
   // Payload.
   if (seglen === 0 || capturedPayload === 0) {
     if (firstPassRun && (h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
+    // Without payload no SegTag holds the frame's data: the next segment may rewrite it.
+    if (reuse !== undefined && firstPassRun) reuse.data = data;
     return v.length;
   }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
@@ -1396,7 +1558,8 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   const baseProtocol = columns.protocol;
 
   if (firstPassRun) {
-    if (ctx.tcpPayloads) runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    const held = ctx.tcpPayloads && runFirstPassPayload(ctx, frozen, stream, dir, h, payloadView, capturedPayload === seglen, lowPort, highPort);
+    if (reuse !== undefined && !held) reuse.data = data;
     if ((h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
   } else {
     replayCalls(ctx, frozen, payloadView, lowPort, highPort);
@@ -1428,10 +1591,19 @@ function dissectTcp(ctx: DissectCtx, input: ByteView, parent: TreeItem | null): 
   if (frozen.tooLong) {
     expert(ctx, top, F['reassembly.too_long'], 'warn', 'Reassemble', `Line too long: ${frozen.tooLong} bytes without a line end (cap ${MAX_PENDING_PDU}); dropped, dissection resumes after the next line end`, v, h.hdrLen, capturedPayload);
   }
-  if (frozen.segmentOnly && withColumns) {
+  if (frozen.segmentOnly && infoText !== undefined) {
+    // No PDU was dissected here: TCP's own Info (what the payload dissector's attempts left is dropped),
+    // with the note appended (Wireshark's col_append_sep_str after the never-empty TCP text).
     columns.protocol = baseProtocol;
-    columns.info = prefix + formatTcpInfo(infoText!);
-    columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+    columns.info = prefix;
+    if (columns.fence <= prefix.length) {
+      infoText.segmentOfPdu = true;
+      columns.appendInfoLazy(infoText);
+    } else {
+      // A payload dissector fenced Info past the prefix (then rolled back): the separator rule decides.
+      columns.info = prefix + lazyInfoText(infoText);
+      columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+    }
   }
   return v.length;
 }
@@ -1563,6 +1735,13 @@ function forgetFinishedTails(stream: TcpStream<SegTag, PduState>): void {
   }
 }
 
+/** SEGMENT is the argument of every HalfConnection.accept call (which reads it only during the call). */
+const SEGMENT: SegmentIn<SegTag | undefined> = { seq: 0, payload: new Uint8Array(0), syn: false, fin: false, rst: false, tag: undefined };
+const NO_BYTES = new Uint8Array(0);
+/** ACCEPTED is every accept call's result, read before the next call (its chunks are dissected at once). */
+const ACCEPTED: AcceptResult<SegTag> = { status: 'empty', chunks: [], overlap: false, conflict: false, gap: 0, flushed: false, closed: false };
+let acceptedBusy = false;
+
 function runFirstPassPayload(
   ctx: DissectCtx,
   data: TcpFrameData,
@@ -1573,56 +1752,89 @@ function runFirstPassPayload(
   complete: boolean,
   lowPort: number,
   highPort: number,
-): void {
+): boolean {
   const payload = payloadView.rest();
-  const tag: SegTag = { frame: ctx.frame.number, data };
+  const tag: SegTag = data;
   const half = stream.dirs[dir].half;
   const desegment = ctx.pref<boolean>('tcp.desegment_tcp_streams');
-  const run: PayloadRun = {
-    ctx,
-    data,
-    payloadView,
-    lowPort,
-    highPort,
-    stream,
-    dir,
-    calls: [],
-    dissectedPdu: false,
-    segLo: Infinity,
-    segHi: -Infinity,
-  };
+  const reuse = scratchFor(ctx);
+  let run: PayloadRun;
+  if (reuse === undefined || reuse.run === undefined) {
+    run = {
+      ctx,
+      data,
+      payloadView,
+      lowPort,
+      highPort,
+      stream,
+      dir,
+      // A reusing dissection freezes nothing, so no re-dissection will replay the calls.
+      calls: ctx.reuse ? null : [],
+      dissectedPdu: false,
+      segLo: Infinity,
+      segHi: -Infinity,
+      scratch: reuse,
+    };
+    if (reuse !== undefined) reuse.run = run;
+  } else {
+    // The run is read only during this call: a reusing dissection rewrites one object.
+    run = reuse.run;
+    run.data = data;
+    run.payloadView = payloadView;
+    run.lowPort = lowPort;
+    run.highPort = highPort;
+    run.stream = stream;
+    run.dir = dir;
+    run.dissectedPdu = false;
+    run.segLo = Infinity;
+    run.segHi = -Infinity;
+  }
   if (!complete || !desegment) {
     // A snaplen-cut segment cannot take part in reassembly (Wireshark does the same): dissect it alone.
     ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
-    data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
-    return;
+    if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
+    return false;
   }
   if (data.flags & TCP_A.RETRANSMISSION) {
     // Wireshark hands retransmitted data to no dissector (even bytes past what was seen) and shows it
     // as "Retransmitted TCP segment data"; it never enters reassembly.
     data.retransmitted = true;
-    return;
+    return false;
   }
   if (stream.takeResumed(dir)) data.resumed = true;
-  const result = half.accept({
-    seq: h.seq,
-    payload,
-    syn: (h.flags & TH.SYN) !== 0,
-    fin: (h.flags & TH.FIN) !== 0,
-    rst: (h.flags & TH.RST) !== 0,
-    tag,
-  });
+  const segment = SEGMENT;
+  segment.seq = h.seq;
+  segment.payload = payload;
+  segment.syn = (h.flags & TH.SYN) !== 0;
+  segment.fin = (h.flags & TH.FIN) !== 0;
+  segment.rst = (h.flags & TH.RST) !== 0;
+  segment.tag = tag;
+  // ACCEPTED serves one call at a time (a payload dissector never reaches TCP again, but if one did it
+  // would get a result of its own).
+  const shared = !acceptedBusy;
+  const result = half.accept(segment as SegmentIn<SegTag>, shared ? ACCEPTED : undefined);
+  // Not kept by accept: cleared so that it holds neither the frame's bytes nor its data.
+  segment.payload = NO_BYTES;
+  segment.tag = undefined;
   if (result.overlap) data.overlap = true;
   if (result.conflict) data.conflict = true;
-  for (const chunk of result.chunks) dissectChunk(run, chunk);
-  if (run.calls.length) data.calls = run.calls;
+  if (shared) acceptedBusy = true;
+  try {
+    for (const chunk of result.chunks) dissectChunk(run, chunk);
+  } finally {
+    if (shared) acceptedBusy = false;
+  }
+  if (run.calls !== null && run.calls.length > 0) data.calls = run.calls;
   if (run.segHi > run.segLo) data.segmentData = { offset: run.segLo, length: run.segHi - run.segLo };
   if (!run.dissectedPdu) {
     if (data.partOf || data.segmentData) data.segmentOnly = true;
     else if (result.chunks.length === 0) data.skipPayload = true;
   }
+  // The frame's data stays the tag of bytes waiting in reassembly: buffered out of order, or part of a
+  // pending PDU (partOf). Otherwise nothing keeps it past this frame.
+  return result.status === 'out-of-order' || data.partOf !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1640,7 +1852,7 @@ function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduSt
       const pending = live.pdu[dir];
       if (pending === undefined) continue;
       pending.ref.reassembledIn = undefined;
-      for (const part of pending.parts) markEvicted(ctx, part.tag, part.bytes.length);
+      for (const part of pending.parts) markEvicted(ctx, part.tag, part.length);
       live.pdu[dir] = undefined;
     }
     live.droppedTags = null;
@@ -1648,7 +1860,7 @@ function dropEvicted(ctx: DissectCtx, evicted: readonly LiveStream<SegTag, PduSt
 }
 
 function markEvicted(ctx: DissectCtx, tag: SegTag, length: number): void {
-  tag.data.evicted = (tag.data.evicted ?? 0) + length;
+  tag.evicted = (tag.evicted ?? 0) + length;
   ctx.markRowChanged?.(tag.frame);
 }
 

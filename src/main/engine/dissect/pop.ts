@@ -465,7 +465,8 @@ function heuristicPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null):
     if (serverPort === undefined) return 0;
   } else {
     const bag = ctx.tcp?.streamState;
-    const heurKey = `pop-heur:${ctx.tcp?.stream ?? `${ctx.srcPort}-${ctx.dstPort}`}`;
+    // In the stream's own bag a constant names the entry; the capture-wide conversations need the stream.
+    const heurKey = bag !== undefined ? 'pop-heur' : `pop-heur:${ctx.tcp?.stream ?? `${ctx.srcPort}-${ctx.dstPort}`}`;
     serverPort = bag !== undefined ? (bag.get(heurKey) as number | undefined) : ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort;
     if (serverPort === undefined) {
       if (view.length < 5) return 0;

@@ -858,7 +858,8 @@ function heuristicSmtp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null)
     if (serverPort === undefined) return 0;
   } else {
     const bag = ctx.tcp?.streamState;
-    const heurKey = `smtp-heur:${conversationKey(ctx, 'smtp')}`;
+    // In the stream's own bag a constant names the entry; the capture-wide conversations need the stream.
+    const heurKey = bag !== undefined ? 'smtp-heur' : `smtp-heur:${conversationKey(ctx, 'smtp')}`;
     const known = bag !== undefined ? (bag.get(heurKey) as number | undefined) : ctx.conversation<{ serverPort?: number }>(heurKey, () => ({})).serverPort;
     serverPort = known;
     if (serverPort === undefined) {

@@ -98,13 +98,14 @@ export interface AcceptResult<T> {
   closed: boolean;
 }
 
-interface TailChunk {
-  /** stream offset of the chunk's first byte */
-  offset: number;
-  /** position of the bytes in the tail buffer */
-  at: number;
-  length: number;
-}
+/**
+ * The delivered tail's chunks are kept flat, TAIL_STRIDE numbers each (no object per delivered chunk):
+ * the stream offset of the chunk's first byte, its position in the tail buffer, its length.
+ */
+const TAIL_STRIDE = 3;
+const T_OFFSET = 0;
+const T_AT = 1;
+const T_LENGTH = 2;
 
 /**
  * TAIL_MIN_CAPACITY is the first size of a direction's tail buffer (it grows by doubling): small, so that
@@ -172,10 +173,11 @@ export class HalfConnection<T> {
   private readonly buffer = new OrderedMap<Buffered<T>>();
   /**
    * The delivered tail: copies of the last delivered chunks, packed in `tailBuf` (never views of the
-   * caller's buffers, which would keep whole read chunks alive), indexed by `tail[tailHead…]`. Released
+   * caller's buffers, which would keep whole read chunks alive), indexed by the chunks of `tail` from
+   * chunk `tailHead` on (TAIL_STRIDE numbers each). Released
    * by forgetTail(): a finished direction keeps no bytes (see docs/reassembly.md).
    */
-  private tail: TailChunk[] = [];
+  private tail: number[] = [];
   private tailHead = 0;
   private tailSize = 0;
   private tailBuf: Uint8Array | null = null;
@@ -203,17 +205,25 @@ export class HalfConnection<T> {
     if (offset > this.nextOffset && (this.ackedHoleEnd === undefined || offset > this.ackedHoleEnd)) this.ackedHoleEnd = offset;
   }
 
-  /** accept processes one segment and returns what it delivered. */
-  accept(seg: SegmentIn<T>): AcceptResult<T> {
-    const result: AcceptResult<T> = {
-      status: 'empty',
-      chunks: [],
-      overlap: false,
-      conflict: false,
-      gap: 0,
-      flushed: false,
-      closed: false,
-    };
+  /**
+   * accept processes one segment and returns what it delivered: a new result, or `into` emptied and
+   * filled (a caller that reads each result before the next call, as the TCP dissector does).
+   */
+  accept(seg: SegmentIn<T>, into?: AcceptResult<T>): AcceptResult<T> {
+    let result: AcceptResult<T>;
+    if (into === undefined) {
+      result = { status: 'empty', chunks: [], overlap: false, conflict: false, gap: 0, flushed: false, closed: false };
+    } else {
+      result = into;
+      result.status = 'empty';
+      const chunks = result.chunks;
+      while (chunks.length > 0) chunks.pop();
+      result.overlap = false;
+      result.conflict = false;
+      result.gap = 0;
+      result.flushed = false;
+      result.closed = false;
+    }
     if (!this.started) {
       this.started = true;
       if (seg.syn) {
@@ -397,15 +407,19 @@ export class HalfConnection<T> {
     let buf = this.tailBuf;
     if (buf === null || this.tailUsed + length > buf.length) buf = this.makeTailRoom(length);
     buf.set(bytes, this.tailUsed);
-    this.tail.push({ offset, at: this.tailUsed, length });
+    const tail = this.tail;
+    tail.push(offset, this.tailUsed, length);
     this.tailUsed += length;
     this.tailSize += length;
-    while (this.tailSize - this.tail[this.tailHead].length >= this.limits.tailBytes) {
-      this.tailSize -= this.tail[this.tailHead].length;
+    while (this.tailSize - tail[this.tailHead * TAIL_STRIDE + T_LENGTH] >= this.limits.tailBytes) {
+      this.tailSize -= tail[this.tailHead * TAIL_STRIDE + T_LENGTH];
       this.tailHead++;
     }
-    if (this.tailHead > 64 && this.tailHead * 2 > this.tail.length) {
-      this.tail = this.tail.slice(this.tailHead);
+    if (this.tailHead > 64 && this.tailHead * 2 * TAIL_STRIDE > tail.length) {
+      // Drop the forgotten chunks' numbers in place.
+      const from = this.tailHead * TAIL_STRIDE;
+      for (let i = from; i < tail.length; i++) tail[i - from] = tail[i];
+      tail.length -= from;
       this.tailHead = 0;
     }
   }
@@ -413,7 +427,8 @@ export class HalfConnection<T> {
   /** makeTailRoom compacts the kept chunks to the buffer's start and grows it so `length` more bytes fit. */
   private makeTailRoom(length: number): Uint8Array {
     const old = this.tailBuf;
-    const keepFrom = this.tailHead < this.tail.length ? this.tail[this.tailHead].at : this.tailUsed;
+    const tail = this.tail;
+    const keepFrom = this.tailHead * TAIL_STRIDE < tail.length ? tail[this.tailHead * TAIL_STRIDE + T_AT] : this.tailUsed;
     const kept = this.tailUsed - keepFrom;
     let capacity = old === null ? TAIL_MIN_CAPACITY : old.length;
     while (capacity < kept + length) capacity *= 2;
@@ -424,7 +439,7 @@ export class HalfConnection<T> {
       else buf.set(old.subarray(keepFrom, this.tailUsed));
     }
     if (old !== null && buf !== old) giveTailBuffer(old);
-    for (let i = this.tailHead; i < this.tail.length; i++) this.tail[i].at -= keepFrom;
+    for (let i = this.tailHead * TAIL_STRIDE + T_AT; i < tail.length; i += TAIL_STRIDE) tail[i] -= keepFrom;
     this.tailUsed = kept;
     this.tailBuf = buf;
     return buf;
@@ -477,22 +492,24 @@ export class HalfConnection<T> {
     const lo = start + from;
     const hi = lo + length;
     // Binary search the first kept chunk ending after lo.
+    const tail = this.tail;
+    const count = tail.length / TAIL_STRIDE;
     let a = this.tailHead;
-    let b = this.tail.length;
+    let b = count;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      const c = this.tail[mid];
-      if (c.offset + c.length <= lo) a = mid + 1;
+      if (tail[mid * TAIL_STRIDE + T_OFFSET] + tail[mid * TAIL_STRIDE + T_LENGTH] <= lo) a = mid + 1;
       else b = mid;
     }
     const buf = this.tailBuf;
     if (buf === null) return false;
-    for (let i = a; i < this.tail.length; i++) {
-      const c = this.tail[i];
-      if (c.offset >= hi) break;
-      const s = Math.max(lo, c.offset);
-      const e = Math.min(hi, c.offset + c.length);
-      if (e > s && !sameBytes(buf, c.at + (s - c.offset), bytes, s - start, e - s)) return true;
+    for (let i = a; i < count; i++) {
+      const offset = tail[i * TAIL_STRIDE + T_OFFSET];
+      const length = tail[i * TAIL_STRIDE + T_LENGTH];
+      if (offset >= hi) break;
+      const s = Math.max(lo, offset);
+      const e = Math.min(hi, offset + length);
+      if (e > s && !sameBytes(buf, tail[i * TAIL_STRIDE + T_AT] + (s - offset), bytes, s - start, e - s)) return true;
     }
     return false;
   }

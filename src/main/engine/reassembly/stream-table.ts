@@ -483,7 +483,22 @@ export class StreamTable<T, D = unknown> {
     this.current4 = new TupleIndex(this.records);
   }
 
-  /** lookup finds or creates the stream of a segment (first pass only: it may allocate an index). */
+  /** the answer of the last lookup, rewritten by the next one */
+  private answer: Lookup<T, D> | undefined = undefined;
+
+  private answerWith(stream: TcpStream<T, D>, dir: 0 | 1, reusedPorts: boolean): Lookup<T, D> {
+    const answer = this.answer;
+    if (answer === undefined) return (this.answer = { stream, dir, reusedPorts });
+    answer.stream = stream;
+    answer.dir = dir;
+    answer.reusedPorts = reusedPorts;
+    return answer;
+  }
+
+  /**
+   * lookup finds or creates the stream of a segment (first pass only: it may allocate an index). The
+   * answer is valid until the next lookup (one object, rewritten: a lookup per TCP segment).
+   */
   lookup(src: Address, srcPort: number, dst: Address, dstPort: number, syn: boolean, ack: boolean, seq: number, time: number): Lookup<T, D> {
     if (this.evicted.length > 0) this.evicted.length = 0;
     // The previous segment's stream may have buffered or released bytes: account for them now.
@@ -504,9 +519,9 @@ export class StreamTable<T, D = unknown> {
         this.records.low[stream.index] = low;
         this.records.high[stream.index] = high;
         this.current4.set(low, high, stream.index);
-        result = { stream, dir, reusedPorts: current !== undefined };
+        result = this.answerWith(stream, dir, current !== undefined);
       } else {
-        result = { stream: found, dir, reusedPorts: false };
+        result = this.answerWith(found, dir, false);
       }
     } else {
       const a = addressKey(src) + ':' + srcPort.toString(16).padStart(4, '0');
@@ -521,9 +536,9 @@ export class StreamTable<T, D = unknown> {
         const stream = this.create(time);
         this.keys.set(stream.index, key);
         this.current.set(key, stream.index);
-        result = { stream, dir, reusedPorts: current !== undefined };
+        result = this.answerWith(stream, dir, current !== undefined);
       } else {
-        result = { stream: found, dir, reusedPorts: false };
+        result = this.answerWith(found, dir, false);
       }
     }
     this.touch(result.stream);
