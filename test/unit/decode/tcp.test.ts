@@ -11,7 +11,7 @@ import { expert } from '../../../src/main/engine/decode/expert';
 import { tcp, flagString, flagNames, MAX_PENDING_PDU } from '../../../src/main/engine/decode/tcp';
 import { DissectionSession } from '../../../src/main/engine/decode/session';
 import { toDetailNodes } from '../../../src/main/engine/decode/detail';
-import type { FrameInput } from '../../../src/main/engine/decode/protocol';
+import { ONE_MORE_SEGMENT, type FrameInput, type ProtocolModule } from '../../../src/main/engine/decode/protocol';
 import { frameInput, lines, tcpSegment, testIp, type TcpSegmentSpec } from '../../support/tcp-test-modules';
 import { findNode } from '../../support/dissect';
 
@@ -207,5 +207,87 @@ describe('TCP desegmentation', () => {
     for (const x of [...f].reverse()) {
       expect(JSON.stringify(toDetailNodes(s.dissect(x, { firstPass: false, mode: 'full' }).tree))).toBe(want[x.number - 1]);
     }
+  });
+});
+
+/**
+ * A line dissector on port 26 that counts its calls and may make the line-end promise
+ * (`desegment.lineEnd`). A server line `RAW` switches the client side to raw mode: everything the client
+ * sends is then one PDU, line end or not (state the other direction changes).
+ */
+function promisingLines(promise: number | undefined) {
+  const P = { abbrev: 'plines', short: 'PLINES', name: 'Promising line protocol' };
+  const state = { calls: 0, raw: false };
+  const module: ProtocolModule = {
+    proto: P,
+    fields: [],
+    handoff: (t) => t.add('tcp.port', 26, module),
+    dissect(ctx, view) {
+      state.calls++;
+      const request = ctx.dstPort === 26;
+      if (request && state.raw) {
+        ctx.columns.protocol = 'PLINES';
+        ctx.columns.setInfo(`raw ${view.latin1(0, view.length)}`);
+        return view.length;
+      }
+      let lineEnd = -1;
+      for (let i = 0; i < view.length; i++) if (view.u8(i) === 0x0a || view.u8(i) === 0x0d) (lineEnd = i), (i = view.length);
+      if (lineEnd < 0) {
+        ctx.desegment = { offset: 0, needed: ONE_MORE_SEGMENT, lineEnd: promise };
+        return view.length;
+      }
+      const text = view.latin1(0, lineEnd);
+      if (!request && text === 'RAW') state.raw = true;
+      ctx.columns.protocol = 'PLINES';
+      ctx.columns.setInfo(`${request ? 'C' : 'S'}: ${text}`);
+      return view.length;
+    },
+  };
+  return { module, state };
+}
+
+describe('TCP desegmentation: the line-end promise', () => {
+  const c = { srcPort: 40000, dstPort: 26 };
+  const srv = { srcPort: 26, dstPort: 40000 };
+  const keys = (text: string, seq: number) => [...text].map((k, i) => ({ ...c, seq: seq + i, flags: PSH | ACK, payload: k }));
+  const run = (promise: number | undefined, specs: TcpSegmentSpec[]) => {
+    const p = promisingLines(promise);
+    const s = new DissectionSession([frame, data, expert, testIp, tcp, p.module]);
+    const f = frames(specs);
+    const infos = f.map((x) => s.dissect(x, { firstPass: true, mode: 'none' }).columns.info);
+    const calls = p.state.calls;
+    const trees = f.map((x) => JSON.stringify(toDetailNodes(s.dissect(x, { firstPass: false, mode: 'full' }).tree)));
+    return { infos, trees, calls };
+  };
+
+  it('asks the dissector again only when a line end arrives, with the same result', () => {
+    const specs = [{ ...c, seq: 0, flags: SYN }, ...keys('helo there\r\n', 1)];
+    const kept = run(MAX_PENDING_PDU, specs);
+    const asked = run(undefined, specs);
+    expect(kept.infos).toEqual(asked.infos);
+    expect(kept.trees).toEqual(asked.trees);
+    expect(kept.infos[11]).toBe('C: helo there');
+    // First-pass calls: without the promise one per key (12); with it the first key and the CR (the LF
+    // after the CR is dissected on its own): 3.
+    expect(asked.calls).toBe(12);
+    expect(kept.calls).toBe(3);
+  });
+
+  it('asks again once the other direction was dissected (its state may change the answer)', () => {
+    const specs = [
+      { ...c, seq: 0, flags: SYN },
+      ...keys('ab', 1),
+      { ...srv, seq: 0, ack: 3, flags: PSH | ACK, payload: 'RAW\r\n' },
+      ...keys('c', 3),
+    ];
+    const kept = run(MAX_PENDING_PDU, specs);
+    expect(kept.infos).toEqual(run(undefined, specs).infos);
+    expect(kept.infos[4]).toBe('raw abc');
+  });
+
+  it('asks again once the pending bytes pass the promised length', () => {
+    const specs = [{ ...c, seq: 0, flags: SYN }, ...keys('abcdef', 1)];
+    // Promised up to 3 bytes: keys 1 (first call), then 4, 5, 6 (past 3 bytes) are calls.
+    expect(run(3, specs).calls).toBe(4);
   });
 });

@@ -527,8 +527,14 @@ export interface DissectCtx {
   /**
    * desegment is set by a payload dissector over TCP when the PDU starting at `offset` (in the view it
    * was given) needs `needed` more bytes, or {@link ONE_MORE_SEGMENT} when it cannot tell.
+   *
+   * `lineEnd` (with ONE_MORE_SEGMENT) is a line-framed dissector's promise: the bytes from `offset` hold
+   * no line end (CR or LF), and its answer stays "one more segment" until a CR or LF arrives or the PDU
+   * grows past `lineEnd` bytes. TCP then appends segments without CR/LF to the pending PDU without
+   * calling the dissector again, until anything else of the stream (the other direction) is dissected.
+   * A line typed one key per segment costs one call at its end instead of one per key.
    */
-  desegment: { offset: number; needed: number } | undefined;
+  desegment: { offset: number; needed: number; lineEnd?: number } | undefined;
   /** pref reads a preference value (registered by a module, overridden with -o). */
   pref<T extends boolean | number | string>(name: string): T;
   /** addSource adds a data source and returns its index for tree items. */

@@ -447,6 +447,13 @@ interface PduState {
   ref: PduRef;
   /** resynchronising after a too-long PDU: skip to the next LF */
   skipping: boolean;
+  /**
+   * lineUntil: the dissector's `desegment.lineEnd` promise (DissectCtx.desegment): while the pending bytes
+   * are at most this long and no CR or LF arrives, the answer is still "one more segment" and the
+   * dissector is not called. 0 = no promise (call it for every segment). Dropped when the other direction
+   * of the stream dissects anything (its state may change the answer).
+   */
+  lineUntil: number;
 }
 
 /** NO_PENDING_BYTES is the buffer of a PDU with no bytes yet (capacity 0: never written). */
@@ -962,7 +969,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         const rest = bytes.subarray(pos);
         const lf = rest.indexOf(0x0a);
         if (lf < 0) {
-          stream.pdu[dir] = { ...pending, parts: [], buf: NO_PENDING_BYTES, length: 0, skipping: true };
+          stream.pdu[dir] = { ...pending, parts: [], buf: NO_PENDING_BYTES, length: 0, skipping: true, lineUntil: 0 };
           return;
         }
         pos += lf + 1;
@@ -970,6 +977,8 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
         continue;
       }
       if (pending.target !== Infinity && pending.length < pending.target) return;
+      // A line still without its end: the dissector promised the same answer (PduState.lineUntil).
+      if (pending.lineUntil > 0 && pending.length <= pending.lineUntil && !hasLineEnd(bytes, pos - take, pos)) return;
       pending = completePending(run, pending);
       stream.pdu[dir] = pending;
       continue;
@@ -996,7 +1005,7 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
       }
       const restStart = pos + deseg.offset;
       const target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : length - deseg.offset + Math.max(1, deseg.needed);
-      pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target);
+      pending = stream.pdu[dir] = newPending(chunkSeq + restStart, target, lineUntil(deseg));
       const take = bytes.length - restStart;
       appendPending(pending, chunk.tag, bytes, restStart, bytes.length, chunk.payloadOffset + restStart);
       noteSegmentBytes(run, chunk.tag, chunk.payloadOffset + restStart, take);
@@ -1009,8 +1018,22 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
   }
 }
 
-function newPending(seq: number, target: number): PduState {
-  return { parts: [], buf: NO_PENDING_BYTES, length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false };
+function newPending(seq: number, target: number, lineUntil = 0): PduState {
+  return { parts: [], buf: NO_PENDING_BYTES, length: 0, target, seq: seq >>> 0, ref: { reassembledIn: undefined }, skipping: false, lineUntil };
+}
+
+/** lineUntil is PduState.lineUntil for a desegment request (0 unless it carries a line-end promise). */
+function lineUntil(deseg: NonNullable<DissectCtx['desegment']>): number {
+  return deseg.needed === ONE_MORE_SEGMENT && deseg.lineEnd !== undefined && deseg.lineEnd > 0 ? deseg.lineEnd : 0;
+}
+
+/** hasLineEnd tells whether bytes[start, end) hold a CR or LF. */
+function hasLineEnd(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === 0x0a || b === 0x0d) return true;
+  }
+  return false;
 }
 
 /** completePending calls the dissector on the pending bytes; returns the new pending state (or undefined). */
@@ -1031,6 +1054,7 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
     // Nothing consumed: keep accumulating.
     rollback(ctx, before);
     pending.target = deseg.needed === ONE_MORE_SEGMENT ? Infinity : n + Math.max(1, deseg.needed);
+    pending.lineUntil = lineUntil(deseg);
     return pending;
   }
   const pduLength = claimed && deseg && deseg.offset < n ? deseg.offset : n;
@@ -1050,7 +1074,7 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   for (const part of pending.parts) if (part.tag.frame === frameNo && part.tag.partOf === pending.ref) part.tag.partOf = undefined;
   if (pduLength >= n) return undefined;
   // The dissector consumed part of the buffer and needs more for the rest: the rest starts a new PDU.
-  const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed));
+  const rest = newPending(pending.seq + pduLength, deseg!.needed === ONE_MORE_SEGMENT ? Infinity : n - pduLength + Math.max(1, deseg!.needed), lineUntil(deseg!));
   let skip = pduLength;
   let at = 0;
   for (const part of pending.parts) {
@@ -1794,6 +1818,7 @@ function runFirstPassPayload(
     ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
+    dropLinePromise(stream, dir);
     if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
     return false;
   }
@@ -1826,6 +1851,7 @@ function runFirstPassPayload(
   } finally {
     if (shared) acceptedBusy = false;
   }
+  if (run.dissectedPdu) dropLinePromise(stream, dir);
   if (run.calls !== null && run.calls.length > 0) data.calls = run.calls;
   if (run.segHi > run.segLo) data.segmentData = { offset: run.segLo, length: run.segHi - run.segLo };
   if (!run.dissectedPdu) {
@@ -1835,6 +1861,16 @@ function runFirstPassPayload(
   // The frame's data stays the tag of bytes waiting in reassembly: buffered out of order, or part of a
   // pending PDU (partOf). Otherwise nothing keeps it past this frame.
   return result.status === 'out-of-order' || data.partOf !== undefined;
+}
+
+/**
+ * dropLinePromise: this frame dissected payload in direction `dir`, which may change the dissector's
+ * state for the other direction, so a pending line there is handed to the dissector again with its next
+ * segment (PduState.lineUntil).
+ */
+function dropLinePromise(stream: TcpStream<SegTag, PduState>, dir: 0 | 1): void {
+  const other = stream.pdu[dir === 0 ? 1 : 0];
+  if (other !== undefined) other.lineUntil = 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------

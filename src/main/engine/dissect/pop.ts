@@ -443,7 +443,8 @@ function dissectPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     if (tail && (!tail.terminated || crAtEnd) && tail.length <= MAX_LINE && ctx.tcp && ctx.firstPass) {
       lines = all.slice(0, -1);
       end = tail.start - view.base;
-      ctx.desegment = { offset: end, needed: ONE_MORE_SEGMENT };
+      // An unterminated tail changes this answer only with a line end or past MAX_LINE (DissectCtx.desegment.lineEnd).
+      ctx.desegment = { offset: end, needed: ONE_MORE_SEGMENT, lineEnd: tail.terminated ? undefined : MAX_LINE };
       if (lines.length === 0) return view.length;
     }
     if (!ctx.firstPass) pdu = { request, end, roles: [] };

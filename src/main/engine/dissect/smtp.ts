@@ -807,7 +807,9 @@ function frameLine(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, star
     return { request, kind: 'long', end: view.length };
   }
   if (ctx.tcp) {
-    ctx.desegment = { offset: start, needed: ONE_MORE_SEGMENT };
+    // With no CR or LF yet, nothing but a line end or passing MAX_LINE changes this answer: TCP need not
+    // ask again for each key of a line typed one key per segment (DissectCtx.desegment.lineEnd).
+    ctx.desegment = { offset: start, needed: ONE_MORE_SEGMENT, lineEnd: eol < 0 ? MAX_LINE : undefined };
     return 'desegment';
   }
   return undefined;
