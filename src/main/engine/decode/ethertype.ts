@@ -9,7 +9,9 @@
  * end of the payload up to byte 60 is zero; otherwise those bytes are a trailer, with an expert note
  * when padding was expected.
  */
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, tableRef, type DissectCtx, type ProtocolModule } from './protocol';
+
+const ETHERTYPE = tableRef('ethertype');
 import type { TreeItem } from './tree';
 import { addExpert } from './expert';
 import type { ByteView } from './view';
@@ -56,7 +58,7 @@ export function dissectEthertype(ctx: DissectCtx, view: ByteView, options: Ether
   const { etype, payloadOffset } = options;
   const payload = view.sub(payloadOffset);
   const parent = options.parent ?? null;
-  let consumed = ctx.callTable('ethertype', etype, payload, parent);
+  let consumed = ctx.callTable(ETHERTYPE, etype, payload, parent);
   if (consumed === 0) {
     ctx.columns.protocol = '0x' + etype.toString(16).padStart(4, '0');
     const name = ETHERTYPE_NAMES[etype];

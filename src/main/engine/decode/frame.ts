@@ -13,7 +13,9 @@
  * Protocol column keeps the last protocol that set it.
  */
 import { formatEpochTime } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type FrameInput, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, tableRef, type DissectCtx, type FrameInput, type ProtocolModule } from './protocol';
+
+const LINKTYPE = tableRef('linktype');
 import { MalformedError, TruncatedError, type ByteView } from './view';
 import { FieldGroup, NULL_ITEM } from './tree';
 import { formatAbsTime, formatRelTime, subTime } from './time';
@@ -115,7 +117,7 @@ function dissectFrame(ctx: DissectCtx, view: ByteView): number {
 
   ctx.columns.protocol = '';
   try {
-    const consumed = ctx.callTable('linktype', frame.linktype, view, null);
+    const consumed = ctx.callTable(LINKTYPE, frame.linktype, view, null);
     if (consumed === 0) ctx.callData(view, null);
   } catch (err) {
     addException(ctx, err);

@@ -13,7 +13,9 @@
  */
 import { formatIpv4 } from '../../../shared/format';
 import { bitPrefix } from '../../../shared/format';
-import { defineFields, protocolField, type Address, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, tableRef, type Address, type DissectCtx, type ProtocolModule } from './protocol';
+
+const IP_PROTO = tableRef('ip.proto');
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
 import { addExpert } from './expert';
@@ -409,7 +411,7 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
 
 function dissectPayload(ctx: DissectCtx, payload: ByteView, protocol: number, parent: TreeItem | null): void {
   ctx.ptype = 'none';
-  if (ctx.callTable('ip.proto', protocol, payload, parent) === 0) {
+  if (ctx.callTable(IP_PROTO, protocol, payload, parent) === 0) {
     ctx.columns.protocol = ctx.columns.protocol || 'IPv4';
     ctx.columns.setInfo(`${protoName(protocol)} (${protocol})`);
     if (payload.length > 0) ctx.callData(payload, parent);

@@ -11,7 +11,9 @@
  *  - an extension header chain that runs past the captured bytes throws TruncatedError like any read.
  */
 import { bitfieldLabel, bitPrefix, formatIpv6, formatHexBytes } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, tableRef, type DissectCtx, type ProtocolModule } from './protocol';
+
+const IP_PROTO = tableRef('ip.proto');
 import type { TreeItem } from './tree';
 import type { ByteView } from './view';
 import { addExpert } from './expert';
@@ -207,7 +209,7 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   if (nxt === NH_NONE) {
     ctx.columns.setInfo('IPv6 no next header');
     if (upper.length > 0) ctx.callData(upper, parent);
-  } else if (ctx.callTable('ip.proto', nxt, upper, parent) === 0) {
+  } else if (ctx.callTable(IP_PROTO, nxt, upper, parent) === 0) {
     ctx.columns.setInfo(`Unknown IP Protocol: ${IP_PROTO_NAMES[nxt] ?? 'Unknown'} (${nxt})`);
     if (upper.length > 0) ctx.callData(upper, parent);
   }

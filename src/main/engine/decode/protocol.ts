@@ -114,12 +114,87 @@ export interface Heuristic {
 
 const NO_HEURISTICS: readonly Heuristic[] = Object.freeze([]);
 
+/**
+ * TableRef names a dissector table (`tableRef('tcp.port')`). Dissectors on the per-frame path hold one as
+ * a module constant and pass it to `ctx.callTable` instead of the table's name: the session then finds
+ * the table by index, not by hashing the name for every frame.
+ */
+export interface TableRef {
+  readonly name: string;
+  readonly id: number;
+}
+
+const TABLE_REFS = new Map<string, TableRef>();
+
+/** tableRef returns the one TableRef of a table name. */
+export function tableRef(name: string): TableRef {
+  let ref = TABLE_REFS.get(name);
+  if (ref === undefined) TABLE_REFS.set(name, (ref = Object.freeze({ name, id: TABLE_REFS.size })));
+  return ref;
+}
+
+/**
+ * TableEntry is what a table value leads to: the module and its dissector, read from one object shape
+ * (modules are literals of many shapes, so `module.dissect` at one call site would be a megamorphic load).
+ */
+export class TableEntry {
+  constructor(
+    readonly module: ProtocolModule,
+    readonly dissect: Dissector,
+  ) {}
+}
+
+/** SMALL_VALUES: integer values below this are found by an array index (ports, EtherTypes, link types). */
+const SMALL_VALUES = 65536;
+
+/**
+ * EffectiveTable is one table as dissection sees it ("decode as" applied): integer values below
+ * SMALL_VALUES through an index array into `entries`, anything else through a map.
+ */
+class EffectiveTable {
+  /** value → 1 + index in entries (0 = none); allocated with the first small value */
+  index: Uint16Array | undefined = undefined;
+  readonly entries: TableEntry[] = [];
+  readonly other = new Map<number | string, TableEntry>();
+
+  set(value: number | string, entry: TableEntry | undefined): void {
+    if (typeof value === 'number' && value >= 0 && value < SMALL_VALUES && Number.isInteger(value)) {
+      if (this.index !== undefined) this.index[value] = 0;
+      if (entry !== undefined && this.entries.length < 0xffff) {
+        this.index ??= new Uint16Array(SMALL_VALUES);
+        this.entries.push(entry);
+        this.index[value] = this.entries.length;
+        this.other.delete(value);
+        return;
+      }
+    }
+    if (entry === undefined) this.other.delete(value);
+    else this.other.set(value, entry);
+  }
+
+  get(value: number | string): TableEntry | undefined {
+    if (typeof value === 'number' && value >= 0 && value < SMALL_VALUES && (value | 0) === value) {
+      const index = this.index;
+      if (index !== undefined) {
+        const i = index[value];
+        if (i !== 0) return this.entries[i - 1];
+      }
+      if (this.other.size === 0) return undefined;
+    }
+    return this.other.get(value);
+  }
+}
+
 /** DissectorTables maps (table, value) → dissector, plus heuristic lists and "decode as" overrides. */
 export class DissectorTables {
   private readonly tables = new Map<string, Map<number | string, ProtocolModule>>();
   private readonly heuristics = new Map<string, Heuristic[]>();
   private readonly overrides = new Map<string, Map<number | string, ProtocolModule>>();
   private readonly modules = new Map<string, ProtocolModule>();
+  /** by TableRef id: the tables with overrides applied, as dissection looks them up */
+  private readonly effective: (EffectiveTable | undefined)[] = [];
+  /** by TableRef id: the heuristics */
+  private readonly heuristicsById: (readonly Heuristic[] | undefined)[] = [];
 
   /** addModule makes a module findable by protocol abbrev (for "decode as"). */
   addModule(module: ProtocolModule): void {
@@ -136,6 +211,7 @@ export class DissectorTables {
     let t = this.tables.get(table);
     if (!t) this.tables.set(table, (t = new Map()));
     t.set(value, module);
+    this.refresh(table, value);
   }
 
   /** addHeuristic registers a heuristic dissector on a table (heur_dissector_add). */
@@ -143,6 +219,7 @@ export class DissectorTables {
     let list = this.heuristics.get(table);
     if (!list) this.heuristics.set(table, (list = []));
     list.push(heuristic);
+    this.heuristicsById[tableRef(table).id] = list;
   }
 
   /** decodeAs overrides `table` value → protocol (`-d tcp.port==2525,smtp`); throws for unknown names. */
@@ -152,6 +229,15 @@ export class DissectorTables {
     let t = this.overrides.get(table);
     if (!t) this.overrides.set(table, (t = new Map()));
     t.set(value, module);
+    this.refresh(table, value);
+  }
+
+  /** refresh recomputes what dissection finds for one value ("decode as" first). */
+  private refresh(table: string, value: number | string): void {
+    const id = tableRef(table).id;
+    const effective = (this.effective[id] ??= new EffectiveTable());
+    const module = this.overrides.get(table)?.get(value) ?? this.tables.get(table)?.get(value);
+    effective.set(value, module?.dissect !== undefined ? new TableEntry(module, module.dissect) : undefined);
   }
 
   /** lookup finds the module for a value, "decode as" first. */
@@ -163,8 +249,14 @@ export class DissectorTables {
     return this.tables.get(table)?.get(value);
   }
 
+  /** entry finds the dissector dissection calls for a value ("decode as" first); undefined for none. */
+  entry(table: TableRef, value: number | string): TableEntry | undefined {
+    return this.effective[table.id]?.get(value);
+  }
+
   /** heuristicsFor lists the heuristics of a table. */
-  heuristicsFor(table: string): readonly Heuristic[] {
+  heuristicsFor(table: string | TableRef): readonly Heuristic[] {
+    if (typeof table !== 'string') return this.heuristicsById[table.id] ?? NO_HEURISTICS;
     return this.heuristics.get(table) ?? NO_HEURISTICS;
   }
 
@@ -539,10 +631,13 @@ export interface DissectCtx {
   pref<T extends boolean | number | string>(name: string): T;
   /** addSource adds a data source and returns its index for tree items. */
   addSource(name: string, bytes: Uint8Array): number;
-  /** call dissects `view` with the module `table`/`value` points to; returns bytes consumed (0 = none). */
-  callTable(table: string, value: number | string, view: ByteView, parent: TreeItem | null): number;
+  /**
+   * callTable dissects `view` with the module `table`/`value` points to; returns bytes consumed (0 =
+   * none). Per-frame call sites pass a {@link TableRef}; a name works too (looked up each call).
+   */
+  callTable(table: TableRef | string, value: number | string, view: ByteView, parent: TreeItem | null): number;
   /** callHeuristics tries the heuristics of `table` in order; returns bytes consumed (0 = none). */
-  callHeuristics(table: string, view: ByteView, parent: TreeItem | null): number;
+  callHeuristics(table: TableRef | string, view: ByteView, parent: TreeItem | null): number;
   /** callData dissects `view` as undissected data ("Data (N bytes)"). */
   callData(view: ByteView, parent: TreeItem | null): number;
   /** getFrameData reads what the first pass froze for this frame under `key` (proto abbrev + suffix). */

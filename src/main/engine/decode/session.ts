@@ -17,7 +17,9 @@ import {
   type FrameInput,
   type PortType,
   type ProtocolModule,
+  type TableRef,
   type TcpInfo,
+  tableRef,
 } from './protocol';
 import { ProtoTree, type TreeItem, type TreeMode } from './tree';
 import { ByteView } from './view';
@@ -198,19 +200,19 @@ class FrameCtx implements DissectCtx, FrameResult {
     return this.sources.length - 1;
   }
 
-  callTable(table: string, value: number | string, view: ByteView, parent: TreeItem | null): number {
-    const module = this.tables.lookup(table, value);
-    if (!module?.dissect) return 0;
+  callTable(table: TableRef | string, value: number | string, view: ByteView, parent: TreeItem | null): number {
+    const entry = this.tables.entry(typeof table === 'string' ? tableRef(table) : table, value);
+    if (entry === undefined) return 0;
     const saved = this.matchValue;
     this.matchValue = value;
     try {
-      return module.dissect(this, view, parent);
+      return entry.dissect.call(entry.module, this, view, parent);
     } finally {
       this.matchValue = saved;
     }
   }
 
-  callHeuristics(table: string, view: ByteView, parent: TreeItem | null): number {
+  callHeuristics(table: TableRef | string, view: ByteView, parent: TreeItem | null): number {
     for (const h of this.tables.heuristicsFor(table)) {
       const n = h.dissect(this, view, parent);
       if (n > 0) return n;

@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, tableRef, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -483,6 +483,9 @@ interface TcpCaptureState {
 }
 
 const CONVERSATION_KEY = 'tcp';
+/** the tables TCP hands payloads to */
+const TCP_PORT = tableRef('tcp.port');
+const TCP_HEURISTICS = tableRef('tcp');
 
 function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
@@ -904,13 +907,13 @@ function rollback(ctx: DissectCtx, s: Snapshot): void {
 /** callPayload runs the payload dissectors in Wireshark's order; returns whether one claimed the bytes. */
 function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort: number): boolean {
   ctx.desegment = undefined;
-  if (ctx.tables.lookup('tcp.port', lowPort)) {
-    if (ctx.callTable('tcp.port', lowPort, view, null) > 0 || ctx.desegment) return true;
+  if (ctx.tables.entry(TCP_PORT, lowPort) !== undefined) {
+    if (ctx.callTable(TCP_PORT, lowPort, view, null) > 0 || ctx.desegment) return true;
   }
-  if (highPort !== lowPort && ctx.tables.lookup('tcp.port', highPort)) {
-    if (ctx.callTable('tcp.port', highPort, view, null) > 0 || ctx.desegment) return true;
+  if (highPort !== lowPort && ctx.tables.entry(TCP_PORT, highPort) !== undefined) {
+    if (ctx.callTable(TCP_PORT, highPort, view, null) > 0 || ctx.desegment) return true;
   }
-  if (ctx.callHeuristics('tcp', view, null) > 0 || ctx.desegment) return true;
+  if (ctx.callHeuristics(TCP_HEURISTICS, view, null) > 0 || ctx.desegment) return true;
   ctx.callData(view, null);
   return false;
 }

@@ -10,7 +10,9 @@
  *    per-stream timestamps, is frozen per frame so re-dissection gives the same numbers.
  */
 import { formatRelTime } from '../../../shared/format';
-import { defineFields, protocolField, uintText, type DissectCtx, type ProtocolModule } from './protocol';
+import { defineFields, protocolField, tableRef, uintText, type DissectCtx, type ProtocolModule } from './protocol';
+
+const UDP_PORT = tableRef('udp.port');
 import { NULL_ITEM, type TreeItem } from './tree';
 import { MalformedError, type ByteView } from './view';
 import { addExpert } from './expert';
@@ -187,8 +189,8 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     const low = Math.min(srcPort, dstPort);
     const high = Math.max(srcPort, dstPort);
     let consumed = 0;
-    if (low !== 0) consumed = ctx.callTable('udp.port', low, payload, parent);
-    if (consumed === 0 && high !== 0 && high !== low) consumed = ctx.callTable('udp.port', high, payload, parent);
+    if (low !== 0) consumed = ctx.callTable(UDP_PORT, low, payload, parent);
+    if (consumed === 0 && high !== 0 && high !== low) consumed = ctx.callTable(UDP_PORT, high, payload, parent);
     if (consumed === 0) consumed = ctx.callHeuristics('udp', payload, parent);
     // Wireshark puts undissected UDP payload at the top level, also inside an ICMP quote.
     if (consumed === 0) ctx.callData(payload, null);
