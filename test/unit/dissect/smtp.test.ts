@@ -208,6 +208,35 @@ describe('SMTP', () => {
     expect(cap.fields(5, 'smtp.req.parameter')).toEqual(['frxm\x7f\x7fom: <a']);
   });
 
+  it('finds the end of a message wherever its line starts: split, mid-segment, after bare LF, not after a cut line', () => {
+    const opening: Segment[] = [
+      { from: 's', data: '220 lab\r\n' },
+      { from: 'c', data: 'mail from:<a@b>\r\n' },
+      { from: 's', data: '250 ok\r\n' },
+      { from: 'c', data: 'rcpt to:<c@d>\r\n' },
+      { from: 's', data: '250 ok\r\n' },
+      { from: 'c', data: 'data\r\n' },
+      { from: 's', data: '354 go\r\n' },
+    ];
+    const eomFrames = (body: string[]) => {
+      const cap = dissectSegments([...opening, ...body.map((data) => ({ from: 'c' as const, data }))]);
+      const frames = cap.frames.map((f) => f.number).filter((n) => n > opening.length && cap.fields(n, 'smtp.eom').length > 0);
+      return { frames, infos: cap.rows.slice(opening.length).map((r) => r.info) };
+    };
+    // "\r\n.\r\n" split after the CRLF: the next segment's ".\r\n" ends the message.
+    expect(eomFrames(['Subject: x\r\n\r\nbody\r\n', '.\r\n']).frames).toEqual([9]);
+    // The marker inside one segment, a command after it in the same segment.
+    const mid = eomFrames(['Subject: x\r\n\r\nbody\r\n.\r\nquit\r\n']);
+    expect(mid.frames).toEqual([8]);
+    expect(mid.infos[0]).toMatch(/quit/);
+    // ".\r\n" at the start of a segment whose predecessor did not end with CRLF is data.
+    expect(eomFrames(['Subject: x\r\n\r\nbody', '.\r\n', 'more\r\n.\r\n']).frames).toEqual([10]);
+    // A bare-LF line end before the dot line (the dot line still ends the message, as the line loop did).
+    expect(eomFrames(['Subject: x\r\n\r\nbody\n.\r\n']).frames).toEqual([8]);
+    // Dot-stuffed lines are data.
+    expect(eomFrames(['Subject: x\r\n\r\n..\r\n', '..x\r\n', '.\r\n']).frames).toEqual([10]);
+  });
+
   it('never depends on click order', () => {
     const cap = dissectSegments(handout);
     const inOrder = cap.frames.map((_, i) => JSON.stringify(cap.detail(i + 1)));

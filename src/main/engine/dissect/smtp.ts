@@ -32,7 +32,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, cString, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -275,9 +275,10 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
     } else addFragment(conv, frame, chunk, pdu);
     return pdu;
   }
-  const lines = splitLines(bytes, view.base + start, end);
   const roles: LineRole[] = [];
   const pdu: SmtpPdu = { request: true, kind: 'cmd', end: view.length, roles };
+  if (conv.state === 'data') return classifyData(ctx, conv, view, start, pdu);
+  const lines = splitLines(bytes, view.base + start, end);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (conv.state === 'data') {
@@ -422,6 +423,49 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
     pdu.roles = undefined;
     addFragment(conv, frame, bytes.subarray(view.base + start, end), pdu);
   }
+  return pdu;
+}
+
+/**
+ * classifyData is classifyRequest for bytes that are all message data from their first line (DATA state
+ * on entry): it makes the same end-of-message checks at every line start as the line loop, without
+ * splitting the message into line objects.
+ */
+function classifyData(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number, pdu: SmtpPdu): SmtpPdu {
+  const bytes = view.bytes;
+  const end = view.base + view.length;
+  const frame = ctx.frame.number;
+  const endsCrlf = bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a;
+  for (let at = view.base + start; at < end; ) {
+    const rest = end - at;
+    const eom =
+      (conv.crlfSeen && rest >= 3 && bytes[at] === 0x2e && bytes[at + 1] === 0x0d && bytes[at + 2] === 0x0a) ||
+      (rest >= 5 && bytes[at] === 0x0d && bytes[at + 1] === 0x0a && bytes[at + 2] === 0x2e && bytes[at + 3] === 0x0d && bytes[at + 4] === 0x0a);
+    conv.crlfSeen = rest >= 2 && endsCrlf;
+    if (eom) {
+      pdu.kind = 'eom';
+      const dotAt = bytes[at] === 0x2e ? at : at + 2;
+      pdu.eomOffset = dotAt - view.base;
+      pdu.end = findLineEnd(bytes, dotAt, end).next - view.base;
+      pdu.roles = undefined;
+      conv.state = 'cmds';
+      const before = bytes.subarray(view.base + start, dotAt);
+      if (before.length > 0) addFragment(conv, frame, before, pdu);
+      const total = conv.message?.total ?? 0;
+      finishMessage(conv, frame, pdu);
+      const info = mailInfo(ctx);
+      info.line(conv.key, 'smtp', conv.stream, frame, 'C', `[message, ${plural(total)}]`);
+      info.line(conv.key, 'smtp', conv.stream, frame, 'C', '.');
+      return pdu;
+    }
+    // The next line start (a line ends at CR, LF or CRLF, as findLineEnd).
+    let i = at;
+    while (i < end && bytes[i] !== 0x0d && bytes[i] !== 0x0a) i++;
+    at = i >= end ? end : bytes[i] === 0x0d && i + 1 < end && bytes[i + 1] === 0x0a ? i + 2 : i + 1;
+  }
+  pdu.kind = 'message';
+  pdu.roles = undefined;
+  addFragment(conv, frame, bytes.subarray(view.base + start, end), pdu);
   return pdu;
 }
 
