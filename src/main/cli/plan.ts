@@ -7,11 +7,12 @@
  * a displayed frame's text for the text and fields formats.
  */
 import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
-import { DissectionSession, parsePrefValue } from '../engine/decode/session';
+import { DissectionSession, parsePrefValue, type FrameResult } from '../engine/decode/session';
 import { fieldNeedsTcpPayload } from '../engine/decode/tcp';
 import type { TreeMode } from '../engine/decode/tree';
 import { allModules } from '../engine/modules';
 import { setMailTranscripts } from '../engine/dissect/mailinfo';
+import { TreeFrameFields } from '../engine/store/frame-fields';
 import type { CliOptions } from './args';
 import { FieldsPrinter, detailText, hexText, type FrameView, type OutputBuffer } from './output';
 import { parseStats, type StatsRequest } from './stats';
@@ -115,6 +116,10 @@ export function planRun(o: CliOptions): PlanResult {
   // them), a one-pass run skips their reassembly and dissection (docs/cli.md).
   const tcpPayloads = mode !== 'fields' || columns || o.twoPass || stats.length > 0 || [...interest].some(fieldNeedsTcpPayload);
 
+  // Demand-driven too: a one-pass filter that reads only what every frame of a TCP stream shares rejects
+  // whole streams, whose analysis and payloads TCP then skips (SessionOptions.tcpStreamFilter).
+  const streamFilters = o.twoPass || stats.length > 0 ? [] : [readFilter, displayFilter].filter((f): f is CompiledFilter => f !== undefined && streamConstant(f));
+
   const makeSession = (): DissectionSession => {
     const session = new DissectionSession(allModules, {
       prefs,
@@ -122,6 +127,7 @@ export function planRun(o: CliOptions): PlanResult {
       keepFrameData: o.twoPass,
       trackRowUpdates: false,
       tcpPayloads,
+      tcpStreamFilter: streamFilters.length > 0 ? streamFilterOf(streamFilters) : undefined,
     });
     // Nothing here reads mail transcripts (`-z credentials` reads credentials, which stay collected).
     setMailTranscripts(session, false);
@@ -130,6 +136,32 @@ export function planRun(o: CliOptions): PlanResult {
   return {
     ok: true,
     plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, makeSession },
+  };
+}
+
+/**
+ * STREAM_CONSTANT_FIELDS are the fields whose values are the same for every frame of a TCP stream, in
+ * either direction: the stream is keyed by its two ports, and `tcp.port` holds both (a filter on it
+ * sees the same set of values in every frame; `tcp.srcport` would not). No IP address is listed: a
+ * stream's frames may be tunnelled differently.
+ */
+const STREAM_CONSTANT_FIELDS = new Set(['tcp', 'tcp.port']);
+
+/** streamConstant tells whether a filter gives one answer for every frame of a TCP stream. */
+export function streamConstant(filter: CompiledFilter): boolean {
+  return filter.fields.length > 0 && filter.fields.every((f) => STREAM_CONSTANT_FIELDS.has(f));
+}
+
+/**
+ * streamFilterOf is a session's tcpStreamFilter for stream-constant filters: the frame, dissected up to
+ * its TCP header (whose port items are then in its tree), passes every one of them.
+ */
+function streamFilterOf(filters: readonly CompiledFilter[]): (frame: FrameResult) => boolean {
+  const adapter = new TreeFrameFields();
+  return (frame) => {
+    adapter.reset(frame.tree, frame.sources);
+    for (const f of filters) if (!f.evaluate(adapter)) return false;
+    return true;
   };
 }
 

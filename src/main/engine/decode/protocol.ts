@@ -617,6 +617,13 @@ export interface DissectCtx {
    */
   readonly tcpPayloads: boolean;
   /**
+   * tcpStreamShown is asked by TCP on the first pass, once the frame's TCP header items are in the tree:
+   * false means no frame of this TCP stream can pass the run's display filter (a one-pass reader whose
+   * filter reads only fields every frame of a stream shares, see SessionOptions.tcpStreamFilter), so TCP
+   * skips the stream's analysis and payloads. True without such a filter.
+   */
+  tcpStreamShown(): boolean;
+  /**
    * desegment is set by a payload dissector over TCP when the PDU starting at `offset` (in the view it
    * was given) needs `needed` more bytes, or {@link ONE_MORE_SEGMENT} when it cannot tell.
    *

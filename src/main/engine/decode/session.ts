@@ -59,6 +59,14 @@ export interface SessionOptions {
    * is shown: the printed values are the same. Default true.
    */
   tcpPayloads?: boolean;
+  /**
+   * tcpStreamFilter: for a one-pass reader whose display filter reads only fields that every frame of a
+   * TCP stream shares (`tcp.port`, `tcp`): given a frame dissected up to its TCP header, false when the
+   * filter rejects it, and with it every frame of its stream. TCP then still numbers the stream but
+   * skips its sequence analysis, reassembly and payload dissection: nothing of it is printed, and no
+   * other stream's output depends on it (DissectCtx.tcpStreamShown). Demand-driven, like tcpPayloads.
+   */
+  tcpStreamFilter?: (frame: FrameResult) => boolean;
 }
 
 /** DissectOptions choose the tree mode of one dissection. */
@@ -122,6 +130,7 @@ interface SessionState {
   readonly keepFrameData: boolean;
   readonly trackRowUpdates: boolean;
   readonly tcpPayloads: boolean;
+  readonly tcpStreamFilter: ((frame: FrameResult) => boolean) | undefined;
 }
 
 /**
@@ -187,6 +196,11 @@ class FrameCtx implements DissectCtx, FrameResult {
 
   get tcpPayloads(): boolean {
     return this.state.tcpPayloads;
+  }
+
+  tcpStreamShown(): boolean {
+    const filter = this.state.tcpStreamFilter;
+    return filter === undefined || filter(this);
   }
 
   pref<T extends boolean | number | string>(name: string): T {
@@ -274,6 +288,7 @@ export function bufferContext(bytes: Uint8Array, sourceName: string): DissectCtx
     keepFrameData: false,
     trackRowUpdates: false,
     tcpPayloads: true,
+    tcpStreamFilter: undefined,
   };
   const frame: FrameInput = {
     number: 0,
@@ -319,6 +334,7 @@ export class DissectionSession {
       keepFrameData: options.keepFrameData ?? true,
       trackRowUpdates: options.trackRowUpdates ?? true,
       tcpPayloads: options.tcpPayloads ?? true,
+      tcpStreamFilter: options.tcpStreamFilter,
     };
     const frame = this.registry.tables.module('frame');
     if (!frame?.dissect) throw new Error('the frame module must be registered first');

@@ -1535,13 +1535,19 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
     const found = state.table.lookup(ctx.netSrc, srcPort, ctx.netDst, dstPort, (h.flags & TH.SYN) !== 0, (h.flags & TH.ACK) !== 0, h.seq, time);
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
-    // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
-    data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data);
-    if (reuse !== undefined) reuse.data = undefined;
-    ctx.setFrameData('tcp', data);
-    firstPassRun = true;
-  } else if (data === undefined) {
-    // Re-dissection without frozen data (keepFrameData off): raw numbers, no conversation state touched.
+    // A stream the run's display filter rejects as a whole is numbered (above) but not analysed: see
+    // DissectCtx.tcpStreamShown. Its frames get raw numbers, as below, and are never printed.
+    if (ctx.tcpStreamShown()) {
+      // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
+      data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data);
+      if (reuse !== undefined) reuse.data = undefined;
+      ctx.setFrameData('tcp', data);
+      firstPassRun = true;
+    }
+  }
+  if (data === undefined) {
+    // Re-dissection without frozen data (keepFrameData off), or a stream no frame of which is shown: raw
+    // numbers, no conversation state touched.
     data = newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
   }
   const stream = data.stream;
