@@ -651,6 +651,7 @@ function analyse(
   dir: 0 | 1,
   reused: boolean,
   into: TcpFrameData | undefined,
+  detail: boolean,
 ): TcpFrameData {
   const fwd = stream.dirs[dir];
   const rev = stream.dirs[dir === 0 ? 1 : 0];
@@ -764,7 +765,7 @@ function analyse(
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
       // The RTO is measured from the oldest segment still unacknowledged (the list is oldest first).
-      const oldest = fwd.segments[0];
+      const oldest = detail ? fwd.segments[0] : undefined;
       if (oldest !== undefined) {
         data.rto = now - oldest.time;
         data.rtoFrame = oldest.frame;
@@ -779,7 +780,7 @@ function analyse(
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
       fwd.nextSeqTime = now;
-      if (fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
+      if (detail && fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
     }
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
@@ -805,7 +806,7 @@ function analyse(
   // Which of the other direction's segments does this ACK acknowledge?
   // The list is filtered in place (no new array per ACK); when several segments end at the ACK, the
   // oldest one names the acknowledged frame.
-  if (ackFlag && rev.segments.length > 0) {
+  if (detail && ackFlag && rev.segments.length > 0) {
     const segments = rev.segments;
     let kept = 0;
     let acked = false;
@@ -836,6 +837,7 @@ function analyse(
   }
 
   // Bytes in flight and bytes since the last PSH.
+  if (!detail) return data;
   if (seglen > 0 && fwd.validBytesInFlight && rev.lastAckSet) {
     let inFlight = seqDiff(rev.lastAck, fwd.nextSeq);
     if (syn || fin) inFlight -= 1;
@@ -1539,7 +1541,9 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     // DissectCtx.tcpStreamShown. Its frames get raw numbers, as below, and are never printed.
     if (ctx.tcpStreamShown()) {
       // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
-      data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data);
+      // What only the detail tree shows (the ACKed frame and its RTT, the RTO, bytes in flight and since
+      // the last PSH) is left out when no tree item reads it now and no re-dissection will later.
+      data = analyse(ctx, h, seglen, optionsProbe, found.stream, found.dir, found.reusedPorts, reuse?.data, building || reuse === undefined);
       if (reuse !== undefined) reuse.data = undefined;
       ctx.setFrameData('tcp', data);
       firstPassRun = true;
