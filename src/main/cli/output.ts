@@ -33,6 +33,9 @@ export type ByteSink = (bytes: Uint8Array) => void;
 
 /** CAPACITY is the output buffer's size: one write syscall per ~64 KiB, not per line. */
 const CAPACITY = 64 * 1024;
+/** slots of OutputBuffer's Source/Destination block cache (a power of two) */
+const PAIR_SLOTS = 64;
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * utf8Write is Buffer's native UTF-8 encoder (Buffer#write without its argument checks): it writes whole
@@ -202,6 +205,43 @@ export class OutputBuffer implements TextWriter {
     this.pos += digits;
   }
 
+  /** the last laid-out Source/Destination blocks, by a hash of the two texts (see putAddresses) */
+  private readonly pairSource: string[] = new Array<string>(PAIR_SLOTS).fill('');
+  private readonly pairDestination: string[] = new Array<string>(PAIR_SLOTS).fill('');
+  private readonly pairBytes: Uint8Array[] = new Array<Uint8Array>(PAIR_SLOTS).fill(NO_BYTES);
+
+  /**
+   * putAddresses writes Source right-aligned in 12, ` → `, Destination left-aligned in 12. A capture's
+   * frames go back and forth between few address pairs, so the block of a pair is kept as bytes and
+   * copied (the address texts are the same strings frame after frame: ipv4Text caches them).
+   */
+  private putAddresses(source: string, destination: string): void {
+    const slot = (source.length * 7 + destination.length * 13 + (source.charCodeAt(source.length - 1) | 0) + 5 * (destination.charCodeAt(destination.length - 1) | 0)) & (PAIR_SLOTS - 1);
+    const cached = this.pairBytes[slot];
+    const buf = this.buf;
+    if (cached.length !== 0 && this.pairSource[slot] === source && this.pairDestination[slot] === destination) {
+      const at = this.pos;
+      for (let i = 0; i < cached.length; i++) buf[at + i] = cached[i];
+      this.pos = at + cached.length;
+      return;
+    }
+    const start = this.pos;
+    this.putRight(source, 12);
+    const at = this.pos;
+    // ` → ` in UTF-8
+    buf[at] = 0x20;
+    buf[at + 1] = 0xe2;
+    buf[at + 2] = 0x86;
+    buf[at + 3] = 0x92;
+    buf[at + 4] = 0x20;
+    this.pos = at + 5;
+    this.putSpaces(12 - this.put(destination));
+    this.pairSource[slot] = source;
+    this.pairDestination[slot] = destination;
+    // A copy: Buffer#slice would be a view of the reused buffer.
+    this.pairBytes[slot] = Uint8Array.prototype.slice.call(buf, start, this.pos);
+  }
+
   /** writeSummary appends tshark's one-line summary of a frame and its newline (as summaryLine). */
   writeSummary(v: FrameView): void {
     const f = v.frame;
@@ -227,17 +267,8 @@ export class OutputBuffer implements TextWriter {
     this.buf[this.pos++] = 0x20;
     this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
     this.buf[this.pos++] = 0x20;
-    this.putRight(source, 12);
+    this.putAddresses(source, destination);
     const buf = this.buf;
-    const at = this.pos;
-    // ` → ` in UTF-8
-    buf[at] = 0x20;
-    buf[at + 1] = 0xe2;
-    buf[at + 2] = 0x86;
-    buf[at + 3] = 0x92;
-    buf[at + 4] = 0x20;
-    this.pos = at + 5;
-    this.putSpaces(12 - this.put(destination));
     buf[this.pos++] = 0x20;
     this.put(protocol);
     buf[this.pos++] = 0x20;

@@ -72,6 +72,22 @@ describe('OutputBuffer', () => {
     expect(actual.equals(expected)).toBe(true);
   });
 
+  it('lays out Source and Destination the same when address pairs repeat, collide in the cache and change', () => {
+    // Hundreds of pairs (more than the block cache holds, many sharing a slot), each repeated in both
+    // directions, the same texts as distinct strings, and longer than 12 bytes.
+    const views: FrameView[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const a = `10.0.${i % 7}.${(i * 13) % 251}`;
+      const b = i % 5 === 0 ? `2001:db8::${(i % 300).toString(16)}:ffff:1` : `192.168.${i % 3}.${i % 250}`;
+      const [source, destination] = i % 2 === 0 ? [a, b] : [b, a];
+      views.push(frameView(i + 1, { source: source.slice(0), destination: `${destination}`, protocol: 'TCP', info: `${i}` }));
+      views.push(frameView(i + 1, { source, destination, protocol: 'TCP', info: 'again' }));
+    }
+    const expected = Buffer.from(views.map((v) => summaryLine(columnsOf(v)) + '\n').join(''), 'utf8');
+    const actual = collect((out) => views.forEach((v) => out.writeSummary(v)));
+    expect(actual.equals(expected)).toBe(true);
+  });
+
   it('hands text to a string sink when it has no byte sink', () => {
     let text = '';
     const out = new OutputBuffer((t) => (text += t));
