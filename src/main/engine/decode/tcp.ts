@@ -480,6 +480,23 @@ function appendPending(pending: PduState, tag: SegTag, bytes: Uint8Array, start:
 /** Capture-wide TCP state kept in ctx.conversation. */
 interface TcpCaptureState {
   table: StreamTable<SegTag, PduState>;
+  /**
+   * shown: per stream index, what DissectCtx.tcpStreamShown answered for the stream's first frame (0 not
+   * asked yet, 1 shown, 2 not shown): the answer is the same for every frame of a stream.
+   */
+  shown: Uint8Array;
+}
+
+/** streamShown asks DissectCtx.tcpStreamShown once per stream. */
+function streamShown(ctx: DissectCtx, state: TcpCaptureState, index: number): boolean {
+  let shown = state.shown;
+  if (index >= shown.length) {
+    const grown = new Uint8Array(Math.max(2 * shown.length, index + 1));
+    grown.set(shown);
+    state.shown = shown = grown;
+  }
+  if (shown[index] === 0) shown[index] = ctx.tcpStreamShown() ? 1 : 2;
+  return shown[index] === 1;
 }
 
 const CONVERSATION_KEY = 'tcp';
@@ -491,7 +508,7 @@ function newCaptureState(): TcpCaptureState {
   const table = new StreamTable<SegTag, PduState>();
   // A pending PDU holds its buffer (the bytes and the room to grow).
   table.pduBytes = (pdu) => pdu.buf.length;
-  return { table };
+  return { table, shown: new Uint8Array(1024) };
 }
 
 let detached: TcpStream<SegTag, PduState> | undefined;
@@ -1539,7 +1556,7 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
     // A stream the run's display filter rejects as a whole is numbered (above) but not analysed: see
     // DissectCtx.tcpStreamShown. Its frames get raw numbers, as below, and are never printed.
-    if (ctx.tcpStreamShown()) {
+    if (streamShown(ctx, state, found.stream.index)) {
       // reuse.data is an analysis object nothing keeps any more (see the end of the payload below).
       // What only the detail tree shows (the ACKed frame and its RTT, the RTO, bytes in flight and since
       // the last PSH) is left out when no tree item reads it now and no re-dissection will later.
