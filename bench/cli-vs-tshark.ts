@@ -22,22 +22,30 @@ const cases: { what: string; args: string[]; time: number; mem: number }[] = [
   { what: '-Y "tcp.port==25"', args: ['-Y', 'tcp.port==25'], time: 0.25, mem: 1 },
 ];
 console.log(`capture: ${capture}`);
-/** best runs a command `repeat` times and keeps its fastest run (noise on a shared machine only adds time). */
-function best(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ReturnType<typeof measure> {
-  let fastest: ReturnType<typeof measure> | undefined;
+/**
+ * fastest keeps the fastest of `repeat` runs of each command (noise on a shared machine only adds time).
+ * The commands take turns within each round, so a slow spell of the host (they last minutes here) weighs
+ * on both tools rather than on whichever ran during it.
+ */
+function fastest(runs: { command: string; args: string[]; env?: NodeJS.ProcessEnv }[]): ReturnType<typeof measure>[] {
+  const best: (ReturnType<typeof measure> | undefined)[] = runs.map(() => undefined);
   for (let i = 0; i < repeat; i++) {
-    const m = measure(command, args, env);
-    if (fastest === undefined || m.wallSeconds < fastest.wallSeconds) fastest = m;
+    runs.forEach((r, k) => {
+      const m = measure(r.command, r.args, r.env ?? {});
+      if (best[k] === undefined || m.wallSeconds < best[k]!.wallSeconds) best[k] = m;
+    });
   }
-  return fastest!;
+  return best as ReturnType<typeof measure>[];
 }
 const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 2));
-console.log(`each figure is the fastest of ${repeat} runs (BENCH_REPEAT)`);
+console.log(`each figure is the fastest of ${repeat} runs (BENCH_REPEAT), the commands taking turns`);
 for (const c of cases) {
-  const ours = best(process.execPath, [cli, '-r', capture, ...c.args]);
-  const theirs = best('tshark', ['-r', capture, '-o', 'tcp.desegment_tcp_streams:TRUE', ...c.args]);
-  // The same run on one thread (the parallel reader turned off), for reference.
-  const one = best(process.execPath, [cli, '-r', capture, ...c.args], { WIRELAB_WORKERS: '0' });
+  // The last run is the same on one thread (the parallel reader turned off), for reference.
+  const [ours, theirs, one] = fastest([
+    { command: process.execPath, args: [cli, '-r', capture, ...c.args] },
+    { command: 'tshark', args: ['-r', capture, '-o', 'tcp.desegment_tcp_streams:TRUE', ...c.args] },
+    { command: process.execPath, args: [cli, '-r', capture, ...c.args], env: { WIRELAB_WORKERS: '0' } },
+  ]);
   console.log(compareRow(c.what, ours, theirs, c.time, c.mem));
   console.log(
     `${''.padEnd(44)} one thread: ${one.wallSeconds.toFixed(2)} s ${one.peakRssMb.toFixed(0)} MB; ` +
