@@ -235,6 +235,10 @@ describe('SMTP', () => {
     expect(eomFrames(['Subject: x\r\n\r\nbody\n.\r\n']).frames).toEqual([8]);
     // Dot-stuffed lines are data.
     expect(eomFrames(['Subject: x\r\n\r\n..\r\n', '..x\r\n', '.\r\n']).frames).toEqual([10]);
+    // DATA and the whole message pipelined in one segment (the line loop's path into the same checks).
+    const piped = dissectSegments([...opening.slice(0, 5), { from: 'c', data: 'data\r\nSubject: y\r\n\r\nhi\r\n.\r\nquit\r\n' }]);
+    expect(piped.fields(6, 'smtp.eom')).toHaveLength(1);
+    expect(piped.fields(6, 'smtp.req.command')).toContain('quit');
   });
 
   it('never depends on click order', () => {

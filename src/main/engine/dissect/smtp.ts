@@ -282,27 +282,8 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (conv.state === 'data') {
-      const rest = end - line.start;
-      const eom =
-        (conv.crlfSeen && rest >= 3 && bytes[line.start] === 0x2e && bytes[line.start + 1] === 0x0d && bytes[line.start + 2] === 0x0a) ||
-        (rest >= 5 && latin1(bytes, line.start, line.start + 5) === '\r\n.\r\n');
-      conv.crlfSeen = rest >= 2 && bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a;
-      if (eom) {
-        pdu.kind = 'eom';
-        const dotAt = bytes[line.start] === 0x2e ? line.start : line.start + 2;
-        pdu.eomOffset = dotAt - view.base;
-        const dotLine = lines.find((l) => l.start === dotAt) ?? findDotLine(bytes, dotAt, end);
-        pdu.end = dotLine.next - view.base;
-        pdu.roles = undefined;
-        conv.state = 'cmds';
-        const before = bytes.subarray(view.base + start, dotAt);
-        if (before.length > 0) addFragment(conv, frame, before, pdu);
-        const total = (conv.message?.total ?? 0);
-        finishMessage(conv, frame, pdu);
-        info.line(conv.key, 'smtp', conv.stream, frame, 'C', `[message, ${plural(total)}]`);
-        info.line(conv.key, 'smtp', conv.stream, frame, 'C', '.');
-        return pdu;
-      }
+      // Message data after a DATA command earlier in these bytes (pipelined).
+      if (eomAt(conv, bytes, line.start, end)) return endMessage(ctx, conv, view, start, line.start, pdu);
       pdu.kind = 'message';
       continue;
     }
@@ -427,37 +408,50 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
 }
 
 /**
+ * eomAt tells whether the line starting at `at` (message data, bytes up to `end`) is the end-of-message
+ * marker: `.` CRLF after a CRLF, the CRLF possibly ending the previous segment (`conv.crlfSeen`, which it
+ * updates: whether these bytes end with CRLF), or CRLF `.` CRLF at the line start.
+ */
+function eomAt(conv: SmtpConversation, bytes: Uint8Array, at: number, end: number): boolean {
+  const rest = end - at;
+  const eom =
+    (conv.crlfSeen && rest >= 3 && bytes[at] === 0x2e && bytes[at + 1] === 0x0d && bytes[at + 2] === 0x0a) ||
+    (rest >= 5 && bytes[at] === 0x0d && bytes[at + 1] === 0x0a && bytes[at + 2] === 0x2e && bytes[at + 3] === 0x0d && bytes[at + 4] === 0x0a);
+  conv.crlfSeen = rest >= 2 && bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a;
+  return eom;
+}
+
+/** endMessage makes `pdu` the end of the message whose marker eomAt found at the line starting at `at`. */
+function endMessage(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number, at: number, pdu: SmtpPdu): SmtpPdu {
+  const bytes = view.bytes;
+  const end = view.base + view.length;
+  const frame = ctx.frame.number;
+  pdu.kind = 'eom';
+  const dotAt = bytes[at] === 0x2e ? at : at + 2;
+  pdu.eomOffset = dotAt - view.base;
+  pdu.end = findLineEnd(bytes, dotAt, end).next - view.base;
+  pdu.roles = undefined;
+  conv.state = 'cmds';
+  const before = bytes.subarray(view.base + start, dotAt);
+  if (before.length > 0) addFragment(conv, frame, before, pdu);
+  const total = conv.message?.total ?? 0;
+  finishMessage(conv, frame, pdu);
+  const info = mailInfo(ctx);
+  info.line(conv.key, 'smtp', conv.stream, frame, 'C', `[message, ${plural(total)}]`);
+  info.line(conv.key, 'smtp', conv.stream, frame, 'C', '.');
+  return pdu;
+}
+
+/**
  * classifyData is classifyRequest for bytes that are all message data from their first line (DATA state
- * on entry): it makes the same end-of-message checks at every line start as the line loop, without
- * splitting the message into line objects.
+ * on entry): it makes the line loop's end-of-message check (eomAt) at every line start without splitting
+ * the message into line objects.
  */
 function classifyData(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number, pdu: SmtpPdu): SmtpPdu {
   const bytes = view.bytes;
   const end = view.base + view.length;
-  const frame = ctx.frame.number;
-  const endsCrlf = bytes[end - 2] === 0x0d && bytes[end - 1] === 0x0a;
   for (let at = view.base + start; at < end; ) {
-    const rest = end - at;
-    const eom =
-      (conv.crlfSeen && rest >= 3 && bytes[at] === 0x2e && bytes[at + 1] === 0x0d && bytes[at + 2] === 0x0a) ||
-      (rest >= 5 && bytes[at] === 0x0d && bytes[at + 1] === 0x0a && bytes[at + 2] === 0x2e && bytes[at + 3] === 0x0d && bytes[at + 4] === 0x0a);
-    conv.crlfSeen = rest >= 2 && endsCrlf;
-    if (eom) {
-      pdu.kind = 'eom';
-      const dotAt = bytes[at] === 0x2e ? at : at + 2;
-      pdu.eomOffset = dotAt - view.base;
-      pdu.end = findLineEnd(bytes, dotAt, end).next - view.base;
-      pdu.roles = undefined;
-      conv.state = 'cmds';
-      const before = bytes.subarray(view.base + start, dotAt);
-      if (before.length > 0) addFragment(conv, frame, before, pdu);
-      const total = conv.message?.total ?? 0;
-      finishMessage(conv, frame, pdu);
-      const info = mailInfo(ctx);
-      info.line(conv.key, 'smtp', conv.stream, frame, 'C', `[message, ${plural(total)}]`);
-      info.line(conv.key, 'smtp', conv.stream, frame, 'C', '.');
-      return pdu;
-    }
+    if (eomAt(conv, bytes, at, end)) return endMessage(ctx, conv, view, start, at, pdu);
     // The next line start (a line ends at CR, LF or CRLF, as findLineEnd).
     let i = at;
     while (i < end && bytes[i] !== 0x0d && bytes[i] !== 0x0a) i++;
@@ -465,13 +459,8 @@ function classifyData(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, s
   }
   pdu.kind = 'message';
   pdu.roles = undefined;
-  addFragment(conv, frame, bytes.subarray(view.base + start, end), pdu);
+  addFragment(conv, ctx.frame.number, bytes.subarray(view.base + start, end), pdu);
   return pdu;
-}
-
-function findDotLine(bytes: Uint8Array, at: number, end: number): LineEnd {
-  const next = Math.min(at + 3, end);
-  return { start: at, length: 1, next, terminated: true };
 }
 
 function fillPlain(cred: Credential, raw: string): void {
