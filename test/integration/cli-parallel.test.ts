@@ -7,39 +7,20 @@
  * comments; and where our output equals tshark's, the parallel output equals tshark's too. Runs that
  * read something numbered across the whole file (`tcp.stream`) must fall back to one thread.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generate } from '../../bench/gen-capture';
-import { buildCli } from '../support/app-build';
-import type { LabCapture } from '../support/lab-captures';
+import { describe, expect, it } from 'vitest';
+import { cliTestBed } from '../support/cli-bed';
 import { run, type RunResult } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
 import { bucketShards, parallelRefusal, shardCount } from '../../src/main/cli/parallel';
 import { parseArgs, type CliOptions } from '../../src/main/cli/args';
 import { planRun } from '../../src/main/cli/plan';
 
-let cli: string;
-let work: string;
-let synthetic: string;
-let captures: LabCapture[];
-
-beforeAll(async () => {
-  cli = await buildCli();
-  work = mkdtempSync(path.join(tmpdir(), 'wirelab-parallel-'));
-  synthetic = path.join(work, 'synthetic.pcap');
-  generate(synthetic, 12_000);
-  captures = Object.values(inject('captures').captures);
-}, 240_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function wirelab(args: string[], workers: number): Promise<RunResult> {
-  return run(process.execPath, [cli, ...args], { env: { ...process.env, TZ: 'UTC', WIRELAB_WORKERS: String(workers) }, allowFailure: true, timeoutMs: 120_000 });
-}
+const bed = cliTestBed('wirelab-parallel-');
+const wirelab = bed.wirelab;
 
 /** same runs `args` on one thread and with each count of workers and expects identical results. */
 async function same(args: string[], counts = [2]): Promise<RunResult> {
@@ -56,14 +37,14 @@ async function same(args: string[], counts = [2]): Promise<RunResult> {
 const FIELDS = ['-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', '-e', 'frame.number', '-e', 'frame.time_delta', '-e', 'frame.time_relative', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'tcp.seq', '-e', 'tcp.ack', '-e', 'tcp.analysis.flags', '-e', 'tcp.reassembled_in', '-e', 'smtp.req.command', '-e', 'pop.response', '-e', 'imf.subject', '-e', '_ws.col.Info'];
 
 describe('parallel reader on a capture with many address pairs', () => {
-  it('shards the synthetic capture across the workers', () => {
+  it('shards the bed.synthetic capture across the workers', () => {
     // ~12k frames of SMTP/POP/bulk/DNS between ~4000 client addresses and 4 servers.
-    expect(statSync(synthetic).size).toBeGreaterThan(1_000_000);
+    expect(statSync(bed.synthetic).size).toBeGreaterThan(1_000_000);
   });
 
   for (const args of [[], ['-Y', 'tcp.port==25'], ['-Y', 'smtp || pop || dns'], ['-Y', 'tcp.analysis.flags || tcp.segments || imf'], FIELDS, ['-c', '4321', '-Y', 'pop'], ['-n', '-Y', 'frame.number > 6000 && udp']]) {
     it(`prints the same as one thread: ${args.join(' ') || '(summary)'}`, async () => {
-      const one = await same(['-r', synthetic, ...args], args.length === 0 || args === FIELDS ? [2, 3] : [2]);
+      const one = await same(['-r', bed.synthetic, ...args], args.length === 0 || args === FIELDS ? [2, 3] : [2]);
       expect(one.code).toBe(0);
       expect(one.stdout.split('\n').length).toBeGreaterThan(20);
     });
@@ -71,8 +52,8 @@ describe('parallel reader on a capture with many address pairs', () => {
 
   it('equals tshark where one thread does (-Y "tcp.port==25": summary and SMTP fields)', async () => {
     for (const args of [['-Y', 'tcp.port==25'], ['-Y', 'tcp.port==25', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'smtp.req.command', '-e', 'smtp.response.code']]) {
-      const ours = await wirelab(['-r', synthetic, ...args], 2);
-      const theirs = await tsharkRaw(['-r', synthetic, '-o', 'tcp.desegment_tcp_streams:TRUE', ...args]);
+      const ours = await wirelab(['-r', bed.synthetic, ...args], 2);
+      const theirs = await tsharkRaw(['-r', bed.synthetic, '-o', 'tcp.desegment_tcp_streams:TRUE', ...args]);
       expect(theirs.code).toBe(0);
       expect(ours.stdout).toBe(theirs.stdout);
     }
@@ -81,16 +62,16 @@ describe('parallel reader on a capture with many address pairs', () => {
   it('falls back to one thread when output reads tcp.stream or the previous displayed frame', async () => {
     // Sharded, these would number streams per worker and time deltas per shard.
     for (const args of [['-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'udp.stream'], ['-Y', 'tcp.stream == 7'], ['-Y', 'smtp', '-T', 'fields', '-e', 'frame.time_delta_displayed']]) {
-      const one = await same(['-r', synthetic, ...args]);
+      const one = await same(['-r', bed.synthetic, ...args]);
       expect(one.stdout.split('\n').length).toBeGreaterThan(10);
     }
-    const theirs = await tsharkRaw(['-r', synthetic, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'udp.stream']);
-    expect((await wirelab(['-r', synthetic, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'udp.stream'], 2)).stdout).toBe(theirs.stdout);
+    const theirs = await tsharkRaw(['-r', bed.synthetic, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'udp.stream']);
+    expect((await wirelab(['-r', bed.synthetic, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'udp.stream'], 2)).stdout).toBe(theirs.stdout);
   });
 
   it('reports a damaged tail after the same frames, with the same message and exit code', async () => {
-    const cut = path.join(work, 'cut.pcap');
-    const bytes = readFileSync(synthetic);
+    const cut = path.join(bed.work, 'cut.pcap');
+    const bytes = readFileSync(bed.synthetic);
     writeFileSync(cut, bytes.subarray(0, bytes.length - 37));
     const one = await same(['-r', cut, '-Y', 'smtp']);
     expect(one.code).toBe(2);
@@ -98,14 +79,14 @@ describe('parallel reader on a capture with many address pairs', () => {
   });
 
   it('reads a gzip-compressed capture the same way', async () => {
-    const gz = path.join(work, 'synthetic.pcap.gz');
-    writeFileSync(gz, gzipSync(readFileSync(synthetic)));
+    const gz = path.join(bed.work, 'synthetic.pcap.gz');
+    writeFileSync(gz, gzipSync(readFileSync(bed.synthetic)));
     const one = await same(['-r', gz, '-Y', 'pop || smtp']);
     expect(one.code).toBe(0);
   });
 
   it('stops quietly when the reader of its output goes away (| head)', async () => {
-    const child = spawn(process.execPath, [cli, '-r', synthetic], { env: { ...process.env, WIRELAB_WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bed.cli, '-r', bed.synthetic], { env: { ...process.env, WIRELAB_WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
@@ -119,7 +100,7 @@ describe('parallel reader on a capture with many address pairs', () => {
 
 describe('parallel reader on the lab captures', () => {
   it('prints the same as one thread for every capture and format', async () => {
-    for (const c of captures) {
+    for (const c of bed.captures) {
       const decodeAs = c.decodeAs.flatMap((rule) => ['-d', rule]);
       await same(['-r', c.pcapng, ...decodeAs]);
       await same(['-r', c.file, ...decodeAs, '-Y', 'smtp || pop', ...FIELDS]);
@@ -127,10 +108,10 @@ describe('parallel reader on the lab captures', () => {
   }, 240_000);
 
   it('keeps several link types and packet comments of a merged pcapng', async () => {
-    const merged = path.join(work, 'merged.pcapng');
-    const parts = captures.filter((c) => ['smtp-handout', 'any-sll2', 'any-sll', 'mixed-ipv6'].includes(c.name)).map((c) => c.file);
+    const merged = path.join(bed.work, 'merged.pcapng');
+    const parts = bed.captures.filter((c) => ['smtp-handout', 'any-sll2', 'any-sll', 'mixed-ipv6'].includes(c.name)).map((c) => c.file);
     await run('mergecap', ['-w', merged, ...parts]);
-    const commented = path.join(work, 'commented.pcapng');
+    const commented = path.join(bed.work, 'commented.pcapng');
     await run('editcap', ['-a', '3:first comment', '-a', '40:second comment', merged, commented]);
     const one = await same(['-r', commented, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.interface_id', '-e', 'frame.comment', '-e', 'frame.protocols', '-e', '_ws.col.Info']);
     expect(one.stdout).toContain('first comment');

@@ -7,37 +7,16 @@
  * (tcp.stream numbering) or on the analysis of shown streams — on the synthetic capture (thousands of
  * streams on several ports) and on every lab capture.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { generate } from '../../bench/gen-capture';
-import { buildCli } from '../support/app-build';
-import type { LabCapture } from '../support/lab-captures';
-import { run, type RunResult } from '../support/tools';
+import { describe, expect, it } from 'vitest';
+import { cliTestBed } from '../support/cli-bed';
+import type { RunResult } from '../support/tools';
 import { compileFilter } from '../../src/shared/filter/index';
 import { DissectionSession } from '../../src/main/engine/decode/session';
 import { allModules } from '../../src/main/engine/modules';
 import { streamConstant } from '../../src/main/cli/plan';
 
-let cli: string;
-let work: string;
-let synthetic: string;
-let captures: LabCapture[];
-
-beforeAll(async () => {
-  cli = await buildCli();
-  work = mkdtempSync(path.join(tmpdir(), 'wirelab-streamfilter-'));
-  synthetic = path.join(work, 'synthetic.pcap');
-  generate(synthetic, 12_000);
-  captures = Object.values(inject('captures').captures);
-}, 240_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function wirelab(args: string[]): Promise<RunResult> {
-  return run(process.execPath, [cli, ...args], { env: { ...process.env, TZ: 'UTC', WIRELAB_WORKERS: '0' }, allowFailure: true, timeoutMs: 120_000 });
-}
+const bed = cliTestBed('wirelab-streamfilter-');
+const wirelab = (args: string[]): Promise<RunResult> => bed.wirelab(args, 0);
 
 const FIELDS = ['-T', 'fields', '-E', 'occurrence=a', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'tcp.seq', '-e', 'tcp.analysis.flags', '-e', 'tcp.reassembled_in', '-e', 'smtp.req.command', '-e', 'pop.request.command', '-e', '_ws.col.Info'];
 
@@ -96,16 +75,16 @@ describe('stream-constant display filters', () => {
     expect(asked).toBe(2);
   });
 
-  it('prints what a full dissection prints on the synthetic capture', async () => {
+  it('prints what a full dissection prints on the bed.synthetic capture', async () => {
     for (const filter of ['tcp.port==25', 'tcp.port in {25, 110}', '!(tcp.port==25)']) {
-      const out = await skippedEqualsFull(synthetic, filter);
+      const out = await skippedEqualsFull(bed.synthetic, filter);
       expect(out.stdout.split('\n').length).toBeGreaterThan(100);
-      await skippedEqualsFull(synthetic, filter, FIELDS);
+      await skippedEqualsFull(bed.synthetic, filter, FIELDS);
     }
   });
 
   it('prints what a full dissection prints on every lab capture', async () => {
-    for (const c of captures) {
+    for (const c of bed.captures) {
       const decodeAs = c.decodeAs.flatMap((rule) => ['-d', rule]);
       const port = c.decodeAs.length > 0 ? c.decodeAs[0].split(/==|,/)[1] : '25';
       await skippedEqualsFull(c.file, `tcp.port==${port} || tcp.port==110`, decodeAs);

@@ -32,7 +32,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, nextLineStart, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -452,10 +452,7 @@ function classifyData(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, s
   const end = view.base + view.length;
   for (let at = view.base + start; at < end; ) {
     if (eomAt(conv, bytes, at, end)) return endMessage(ctx, conv, view, start, at, pdu);
-    // The next line start (a line ends at CR, LF or CRLF, as findLineEnd).
-    let i = at;
-    while (i < end && bytes[i] !== 0x0d && bytes[i] !== 0x0a) i++;
-    at = i >= end ? end : bytes[i] === 0x0d && i + 1 < end && bytes[i + 1] === 0x0a ? i + 2 : i + 1;
+    at = nextLineStart(bytes, at, end);
   }
   pdu.kind = 'message';
   pdu.roles = undefined;

@@ -16,16 +16,27 @@ export interface LineEnd {
   terminated: boolean;
 }
 
+/** lineTerminator is the index of the first CR or LF in `bytes[start, end)`, or `end` when there is none. */
+function lineTerminator(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && bytes[i] !== 0x0d && bytes[i] !== 0x0a) i++;
+  return i;
+}
+
+/** afterTerminator is where the line ending at `i` (a CR, an LF or a CRLF there; `end`: none) is followed. */
+function afterTerminator(bytes: Uint8Array, i: number, end: number): number {
+  return i >= end ? end : bytes[i] === 0x0d && i + 1 < end && bytes[i + 1] === 0x0a ? i + 2 : i + 1;
+}
+
 /** findLineEnd finds the line starting at `start` in `bytes[start, end)` (Wireshark's tvb_find_line_end). */
 export function findLineEnd(bytes: Uint8Array, start: number, end: number): LineEnd {
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b === 0x0d || b === 0x0a) {
-      const next = b === 0x0d && i + 1 < end && bytes[i + 1] === 0x0a ? i + 2 : i + 1;
-      return { start, length: i - start, next, terminated: true };
-    }
-  }
-  return { start, length: end - start, next: end, terminated: false };
+  const i = lineTerminator(bytes, start, end);
+  return { start, length: i - start, next: afterTerminator(bytes, i, end), terminated: i < end };
+}
+
+/** nextLineStart is `findLineEnd(bytes, start, end).next` without the object (walking long texts). */
+export function nextLineStart(bytes: Uint8Array, start: number, end: number): number {
+  return afterTerminator(bytes, lineTerminator(bytes, start, end), end);
 }
 
 /** splitLines splits bytes[start, end) into lines (the last one may be unterminated). */
