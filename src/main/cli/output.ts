@@ -17,7 +17,7 @@ import type { FieldDef } from '../../shared/fields';
 import type { DataSource, DetailNode } from '../../shared/model';
 import { toDetailNodes } from '../engine/decode/detail';
 import { ipv4Text } from '../engine/decode/ipv4';
-import { COL_MAX_INFO_BYTES, type FrameInput, type TextWriter } from '../engine/decode/protocol';
+import { COL_MAX_INFO_BYTES, type FrameInput, type TextPiece, type TextWriter } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
 import type { FieldsOptions } from './args';
@@ -144,6 +144,18 @@ export class OutputBuffer implements TextWriter {
   /** uint writes a piece of a lazy Info part (room was reserved by writeSummary). */
   uint(n: number): void {
     this.putUint(n);
+  }
+
+  /** piece copies a piece's UTF-8 bytes (room was reserved by writeSummary). */
+  piece(p: TextPiece): void {
+    const bytes = p.bytes;
+    const n = bytes.length;
+    const buf = this.buf;
+    const at = this.pos;
+    // A few bytes go faster by hand than through a native call.
+    if (n <= 8) for (let i = 0; i < n; i++) buf[at + i] = bytes[i];
+    else buf.set(bytes, at);
+    this.pos = at + n;
   }
 
   private putSpaces(n: number): void {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FieldsPrinter, OutputBuffer, columnsOf, summaryLine, type FrameView } from '../../../src/main/cli/output';
-import { Columns, type FrameInput } from '../../../src/main/engine/decode/protocol';
+import { Columns, textPiece, type FrameInput, type LazyInfo, type TextWriter } from '../../../src/main/engine/decode/protocol';
 import type { FrameResult } from '../../../src/main/engine/decode/session';
 import { ProtoTree, TreeItem } from '../../../src/main/engine/decode/tree';
 import type { FieldDef } from '../../../src/shared/fields';
@@ -86,6 +86,26 @@ describe('OutputBuffer', () => {
     const expected = Buffer.from(views.map((v) => summaryLine(columnsOf(v)) + '\n').join(''), 'utf8');
     const actual = collect((out) => views.forEach((v) => out.writeSummary(v)));
     expect(actual.equals(expected)).toBe(true);
+  });
+
+  it('writes a lazy Info part made of pieces, texts and numbers as its string form', () => {
+    const texts = ['40004 \u2192 25 [', 'PSH, ACK] Seq=', 'é名', 'lone \ud800 and \udc00', 'pair \ud83d\ude00', ''];
+    for (const t of texts) expect(Buffer.from(textPiece(t).bytes).equals(Buffer.from(new TextEncoder().encode(t)))).toBe(true);
+    const lazy: LazyInfo = {
+      write(out: TextWriter) {
+        for (const t of texts) out.piece(textPiece(t));
+        out.uint(4294967295);
+        out.text(' Len=');
+        out.uint(0);
+      },
+      maxBytes: () => 200,
+    };
+    const view = frameView(3, SAMPLES[0]);
+    view.result.columns.info = '[TCP Retransmission] ';
+    view.result.columns.appendInfoLazy(lazy);
+    const expected = Buffer.from(summaryLine(columnsOf(view)) + '\n', 'utf8');
+    expect(expected.toString()).toContain('[TCP Retransmission] 40004 \u2192 25 [PSH, ACK] Seq=é名lone \ufffd and \ufffdpair \ud83d\ude004294967295 Len=0');
+    expect(collect((out) => out.writeSummary(view)).equals(expected)).toBe(true);
   });
 
   it('hands text to a string sink when it has no byte sink', () => {

@@ -22,7 +22,7 @@
  */
 import type { FieldDef, FieldValue } from '../../../shared/fields';
 import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
-import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, tableRef, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextWriter } from './protocol';
+import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, tableRef, textPiece, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextPiece, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
 import { ByteView } from './view';
@@ -1374,6 +1374,35 @@ function bytesLabel(what: string, n: number): () => string {
   return () => `${what} (${n} ${plural(n, 'byte', 'bytes')})`;
 }
 
+const ACK_PIECE = textPiece(' Ack=');
+const WIN_PIECE = textPiece(' Win=');
+const URG_PIECE = textPiece(' Urg=');
+const LEN_PIECE = textPiece(' Len=');
+const SEGMENT_OF_PDU_PIECE = textPiece(' [TCP segment of a reassembled PDU]');
+
+/** the last `ports [` pieces, by a hash of the ports (see portsPiece) */
+const PORT_SLOTS = 1024;
+const portKeys = new Float64Array(PORT_SLOTS).fill(-1);
+const portPieces: TextPiece[] = new Array<TextPiece>(PORT_SLOTS).fill(ACK_PIECE);
+
+/** portsPiece is `40004 → 25 [`, the start of a complete TCP Info line, kept while a stream repeats it. */
+function portsPiece(srcPort: number, dstPort: number): TextPiece {
+  const key = srcPort * 65536 + dstPort;
+  const slot = (srcPort ^ (dstPort << 3) ^ (dstPort >> 7)) & (PORT_SLOTS - 1);
+  if (portKeys[slot] === key) return portPieces[slot];
+  const piece = textPiece(`${uintText(srcPort)} \u2192 ${uintText(dstPort)} [`);
+  portKeys[slot] = key;
+  portPieces[slot] = piece;
+  return piece;
+}
+
+/** `PSH, ACK] Seq=` by flags, made on first use */
+const flagsPieces: (TextPiece | undefined)[] = new Array<TextPiece | undefined>(0x1000).fill(undefined);
+
+function flagsPiece(flags: number): TextPiece {
+  return (flagsPieces[flags & 0x0fff] ??= textPiece(`${flagNames(flags)}] Seq=`));
+}
+
 /**
  * TcpInfoText holds what TCP's Info line is made of and writes it when the Info column is read
  * (Columns.appendInfoLazy): `ports [flags] Seq=… Ack=… Win=… Urg=… Len=…`, the options and, for a frame
@@ -1423,30 +1452,32 @@ class TcpInfoText implements LazyInfo {
   }
 
   write(out: TextWriter): void {
-    // Small numbers go as cached texts (uintText): one kind of call, nothing boxed.
-    out.text(uintText(this.srcPort));
-    out.text(' \u2192 ');
-    out.text(uintText(this.dstPort));
-    if (!this.full) return;
-    out.text(' [');
-    out.text(flagNames(this.flags));
-    out.text('] Seq=');
+    if (!this.full) {
+      out.text(uintText(this.srcPort));
+      out.text(' \u2192 ');
+      out.text(uintText(this.dstPort));
+      return;
+    }
+    // Pieces made once (the start of the line is the same frame after frame of a stream direction):
+    // a byte writer copies them; numbers are written digit by digit, nothing boxed.
+    out.piece(portsPiece(this.srcPort, this.dstPort));
+    out.piece(flagsPiece(this.flags));
     out.uint(this.relSeq);
     if (this.relAck >= 0) {
-      out.text(' Ack=');
+      out.piece(ACK_PIECE);
       out.uint(this.relAck);
     }
-    out.text(' Win=');
-    out.text(uintText(this.window));
+    out.piece(WIN_PIECE);
+    out.uint(this.window);
     if (this.flags & TH.URG) {
-      out.text(' Urg=');
-      out.text(uintText(this.urgent));
+      out.piece(URG_PIECE);
+      out.uint(this.urgent);
     }
-    out.text(' Len=');
-    out.text(uintText(this.seglen));
+    out.piece(LEN_PIECE);
+    out.uint(this.seglen);
     if (this.options !== '') out.text(this.options);
     if (this.sack !== '') out.text(this.sack);
-    if (this.segmentOfPdu) out.text(' [TCP segment of a reassembled PDU]');
+    if (this.segmentOfPdu) out.piece(SEGMENT_OF_PDU_PIECE);
   }
 
   maxBytes(): number {
