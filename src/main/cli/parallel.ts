@@ -31,8 +31,12 @@ import { META, ShardDissector, type BatchMessage, type BatchReply } from './shar
 
 /** fields whose values depend on frames outside a shard */
 const ORDER_DEPENDENT_FIELDS = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
-/** chunks in flight at once */
-const MAX_IN_FLIGHT = 4;
+/** chunks in flight at once (dealt and not yet written) */
+const MAX_IN_FLIGHT = 6;
+/** the main thread reads and deals on while a worker has fewer batches than this queued… */
+const WORKER_AHEAD = 2;
+/** …and its own undissected batches are no more than this */
+const LOCAL_AHEAD = 2;
 /** files smaller than this are read on one thread (starting workers costs more than it saves) */
 const MIN_PARALLEL_BYTES = 8 * 1024 * 1024;
 /** semi-space size of every isolate once workers run (MiB) */
@@ -132,7 +136,7 @@ export async function runParallel(spec: {
   }
   const shardOf = bucketShards(n);
   const workers = Array.from({ length: n - 1 }, () => new Worker(spec.file, { workerData: { options: spec.options } }));
-  const local = new ShardDissector(spec.plan, spec.options);
+  const shard0 = new ShardDissector(spec.plan, spec.options);
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let doneId = 0;
@@ -178,6 +182,7 @@ export async function runParallel(spec: {
     }
   };
   const received = (shard: number, reply: BatchReply): void => {
+    if (shard > 0) queued[shard]--;
     const p = pending.get(reply.id)!;
     p.replies[shard] = reply;
     p.waiting--;
@@ -199,6 +204,32 @@ export async function runParallel(spec: {
       wake?.();
     });
   });
+  // This thread's own batches wait in `local` while it reads and deals ahead: a worker with fewer than
+  // WORKER_AHEAD batches queued gets the next chunk's records before this thread dissects its share of
+  // the last one (dealing behind, it would leave the worker idle whenever a chunk's frames fall mostly to
+  // this thread). `queued` counts each worker's batches without a reply.
+  const local: BatchMessage[] = [];
+  const queued = new Int32Array(n);
+  const starving = (): boolean => {
+    for (let w = 1; w < n; w++) if (queued[w] < WORKER_AHEAD) return true;
+    return false;
+  };
+  /** dissectLocal works off this thread's batches until it should read on (all of them with `all`). */
+  const dissectLocal = async (all: boolean): Promise<void> => {
+    for (;;) {
+      if (failure) throw failure;
+      const full = nextId - doneId >= MAX_IN_FLIGHT;
+      if (local.length > 0 && (all || full || local.length > LOCAL_AHEAD || !starving())) {
+        received(0, shard0.process(local.shift()!));
+        // Let the workers' replies in, so that `queued` is current for the next decision.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (!full || all) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  };
   const waitUntil = async (done: () => boolean): Promise<void> => {
     while (!done()) {
       if (failure) throw failure;
@@ -263,13 +294,16 @@ export async function runParallel(spec: {
         const p: Pending = { route, replies: new Array(n), waiting: n };
         pending.set(id, p);
         const message = (w: number): BatchMessage => ({ id, info, first: first!, meta: metas[w], data: datas[w], comments: comments[w] });
-        // The workers' records go out first, then this thread dissects its own while they work.
-        for (let w = 1; w < n; w++) workers[w - 1].postMessage(message(w), [metas[w].buffer, datas[w].buffer]);
-        received(0, local.process(message(0)));
+        for (let w = 1; w < n; w++) {
+          workers[w - 1].postMessage(message(w), [metas[w].buffer, datas[w].buffer]);
+          queued[w]++;
+        }
+        local.push(message(0));
       }
-      await waitUntil(() => nextId - doneId < MAX_IN_FLIGHT);
+      await dissectLocal(false);
       return read < count;
     });
+    await dissectLocal(true);
     await waitUntil(() => doneId === nextId);
     if (outLen > 0) spec.out(outBuf.subarray(0, outLen));
     return { info: outcome.info, error: outcome.error, read, displayed };
