@@ -37,6 +37,9 @@ const CASES: Case[] = [
       'frame.len > 70', 'frame.len <= 66', 'frame.number in {1, 5, 10..20}', 'frame.time_relative > 0.5',
       'frame.protocols contains "imf"', 'not smtp', '!tcp', 'smtp && !(smtp.req)', 'smtp.req.parameter contains "<"',
       'tcp.payload[0:2] == 65:68', 'tcp.payload contains 0d:0a', 'udp',
+      // Two fields, or one field twice, from the hot columns in one frame (their occurrence lists are reused).
+      'tcp.srcport < tcp.dstport', 'tcp.port == tcp.dstport && tcp.port == 25', 'ip.addr == ip.src && tcp.len > 0',
+      'tcp.port == 25 && tcp.port != 25', 'tcp.port == tcp.port',
     ],
     differences: [
       // The first, failed AUTH LOGIN: tshark shows its username/password lines as commands.

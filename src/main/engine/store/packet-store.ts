@@ -473,15 +473,33 @@ function protocolOf(abbrev: string, isProtocol: (p: string) => boolean): string 
  * stack id, whether the stack has the field's protocol (0 unknown, 1 no, 2 yes).
  */
 type FieldPlan =
-  | { kind: 'hot'; def: FieldDef }
+  | HotPlan
   | { kind: 'cold' }
   | { kind: 'frame'; def: FieldDef | undefined }
   | { kind: 'proto'; proto: string; def: FieldDef; stacks: Uint8Array }
   | { kind: 'dissect'; proto: string | undefined; stacks: Uint8Array };
 
+/**
+ * HotPlan answers a field from hot columns (two for a pair field such as `ip.addr`): its occurrence
+ * objects and their list are made once and rewritten for each frame (`at` moves on), so a filter over a
+ * million frames allocates nothing for them.
+ */
+interface HotPlan {
+  kind: 'hot';
+  def: FieldDef;
+  /** the columns' names, in occurrence order */
+  names: readonly string[];
+  occurrences: FieldOccurrence[];
+  list: FieldOccurrence[];
+  /** the position (StoreFrameFields.epoch) the list was made for */
+  epoch: number;
+}
+
 /** StoreFrameFields is the FrameFields a filter evaluates, positioned on one frame at a time. */
 export class StoreFrameFields implements FrameFields {
   private n = 0;
+  /** counts calls of `at`: a hot field's list is valid for one position */
+  private epoch = 0;
   private result: FrameResult | null = null;
   private grouped: Map<string, FieldOccurrence[]> | null = null;
   private readonly plans = new Map<string, FieldPlan>();
@@ -494,6 +512,7 @@ export class StoreFrameFields implements FrameFields {
   /** at positions the view on frame n (clears the per-frame cache). */
   at(n: number): this {
     this.n = n;
+    this.epoch++;
     this.result = null;
     this.grouped = null;
     return this;
@@ -505,7 +524,7 @@ export class StoreFrameFields implements FrameFields {
     const n = this.n;
     switch (plan.kind) {
       case 'hot':
-        return this.hotOccurrences(abbrev, plan.def);
+        return this.hotOccurrences(plan);
       case 'cold': {
         const cold = store.coldOccurrences(n);
         if (!cold) return undefined;
@@ -536,7 +555,11 @@ export class StoreFrameFields implements FrameFields {
     const store = this.store;
     let plan: FieldPlan;
     const hotDef = store.hotDef(abbrev);
-    if (hotDef) plan = { kind: 'hot', def: hotDef };
+    if (hotDef) {
+      const names = PAIR_FIELDS[abbrev] ?? [abbrev];
+      const occurrences = names.map((): FieldOccurrence => ({ field: hotDef, value: 0, src: 0, start: 0, length: 0 }));
+      plan = { kind: 'hot', def: hotDef, names, occurrences, list: [], epoch: -1 };
+    }
     else if (store.indexed.has(abbrev)) plan = { kind: 'cold' };
     else if (FRAME_FIELDS.has(abbrev)) plan = { kind: 'frame', def: store.session.registry.fields.get(abbrev) };
     else {
@@ -564,17 +587,22 @@ export class StoreFrameFields implements FrameFields {
     return known === 2;
   }
 
-  private hotOccurrences(abbrev: string, def: FieldDef): FieldOccurrence[] | undefined {
-    const pair = PAIR_FIELDS[abbrev];
-    const names = pair ?? [abbrev];
-    let out: FieldOccurrence[] | undefined;
-    for (const name of names) {
-      const column = this.store.hotColumn(name)!;
-      const value = column[this.n];
-      if (Number.isNaN(value)) continue;
-      (out ??= []).push({ field: def, value, src: 0, start: 0, length: 0 });
+  private hotOccurrences(plan: HotPlan): FieldOccurrence[] | undefined {
+    const list = plan.list;
+    if (plan.epoch !== this.epoch) {
+      plan.epoch = this.epoch;
+      while (list.length > 0) list.pop();
+      const names = plan.names;
+      for (let i = 0; i < names.length; i++) {
+        // Looked up each time: a live capture's store replaces a column when it grows.
+        const value = this.store.hotColumn(names[i])![this.n];
+        if (Number.isNaN(value)) continue;
+        const occurrence = plan.occurrences[i];
+        occurrence.value = value;
+        list.push(occurrence);
+      }
     }
-    return out;
+    return list.length > 0 ? list : undefined;
   }
 
   /** dissected re-dissects the current frame once with the view's interest (cached until at()). */
