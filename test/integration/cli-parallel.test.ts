@@ -11,11 +11,12 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cliTestBed } from '../support/cli-bed';
 import { run, type RunResult } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
-import { bucketShards, parallelRefusal, shardCount } from '../../src/main/cli/parallel';
+import { bucketShards, parallelRefusal, runParallel, shardCount } from '../../src/main/cli/parallel';
 import { parseArgs, type CliOptions } from '../../src/main/cli/args';
 import { planRun } from '../../src/main/cli/plan';
 
@@ -159,6 +160,26 @@ describe('when the reader shards', () => {
       expect(counts.every((c) => c > 0)).toBe(true);
       expect(counts[0]).toBeLessThan(Math.min(...counts.slice(1)));
       expect(Math.max(...counts.slice(1)) - Math.min(...counts.slice(1))).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('rejects, without hanging, when a worker fails or exits while batches are out', async () => {
+    const parsed = parseArgs(['-r', bed.synthetic]);
+    if (!parsed.ok) throw new Error(parsed.error.lines.join('\n'));
+    const planned = planRun(parsed.options);
+    if (!planned.ok) throw new Error(planned.message);
+    const cases: [string, RegExp][] = [
+      ["parentPort.on('message', () => { throw new Error('boom'); });", /a dissection worker failed: boom/],
+      ["parentPort.on('message', () => process.exit(3));", /a dissection worker exited with code 3/],
+    ];
+    for (const [body, message] of cases) {
+      const file = path.join(bed.work, 'bad-worker.mjs');
+      writeFileSync(file, `import { parentPort } from 'node:worker_threads';\n${body}\n`);
+      let written = 0;
+      const done = runParallel({ path: bed.synthetic, file: pathToFileURL(file), shards: 2, plan: planned.plan, options: parsed.options, out: (b) => (written += b.length) });
+      await expect(done).rejects.toThrow(message);
+      // Nothing after the first batch the worker never answered is written.
+      expect(written).toBe(0);
     }
   });
 
