@@ -234,8 +234,27 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
   const info = mailInfo(ctx);
   const frame = ctx.frame.number;
   const pdu: PopPdu = { request: false, end, roles: [] };
+  // Consecutive body lines are added as one run of bytes (the same bytes, fragments and total as line by
+  // line): a dot-stuffed line, the final dot or any other line ends the run.
+  let runFrom = -1;
+  let runTo = -1;
   for (const line of lines) {
     const le = line.start + line.length;
+    if (conv.multi === 'message' && !isDotLine(bytes, line)) {
+      pdu.roles.push('body');
+      // RFC 1939 §3: a leading dot of a body line is removed.
+      const from = bytes[line.start] === 0x2e ? line.start + 1 : line.start;
+      if (from !== runTo) {
+        if (runFrom >= 0) addBody(conv, frame, bytes, runFrom, runTo, pdu);
+        runFrom = from;
+      }
+      runTo = line.next;
+      continue;
+    }
+    if (runFrom >= 0) {
+      addBody(conv, frame, bytes, runFrom, runTo, pdu);
+      runFrom = runTo = -1;
+    }
     if (conv.multi) {
       if (isDotLine(bytes, line)) {
         pdu.roles.push('end');
@@ -247,15 +266,8 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
         conv.multi = undefined;
         continue;
       }
-      if (conv.multi === 'message') {
-        pdu.roles.push('body');
-        // RFC 1939 §3: a leading dot of a body line is removed.
-        const from = bytes[line.start] === 0x2e ? line.start + 1 : line.start;
-        addBody(conv, frame, bytes, from, line.next, pdu);
-      } else {
-        pdu.roles.push('data');
-        if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
-      }
+      pdu.roles.push('data');
+      if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'S', formatText(bytes, line.start, le));
       continue;
     }
     const isOk = startsWithCi(bytes, line.start, le, '+OK');
@@ -290,6 +302,7 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
     }
     pdu.roles.push('other');
   }
+  if (runFrom >= 0) addBody(conv, frame, bytes, runFrom, runTo, pdu);
   return pdu;
 }
 
