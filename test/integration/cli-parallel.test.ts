@@ -183,6 +183,48 @@ describe('when the reader shards', () => {
     }
   });
 
+  it('leaves a socket stdout in blocking mode while workers run, and passes their stderr on', async () => {
+    // A parent that collects the output (spawn, spawnSync) hands over one end of a socket pair. Node
+    // switches it to non-blocking mode when anything touches process.stdout — as piping a worker's
+    // stdout into it would — and every full socket buffer then costs a retry wait instead of one write.
+    if (process.platform !== 'linux') return;
+    const script = path.join(bed.work, 'flags.mjs');
+    writeFileSync(
+      script,
+      [
+        "import { readFileSync, writeSync } from 'node:fs';",
+        `const { main } = await import(${JSON.stringify(pathToFileURL(bed.cli).href)});`,
+        'const code = await main(process.argv.slice(2));',
+        "const flags = /flags:\\s*(\\d+)/.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))[1];",
+        "writeSync(2, `code ${code} flags ${flags}\\n`);",
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [script, '-r', bed.synthetic], { env: { ...process.env, TZ: 'UTC', WIRELAB_WORKERS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = 0;
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.length));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    const m = /code (\d+) flags (\d+)/.exec(stderr);
+    expect(m, stderr).not.toBeNull();
+    expect(Number(m![1])).toBe(0);
+    expect(parseInt(m![2], 8) & 0o4000, 'O_NONBLOCK on stdout').toBe(0);
+    expect(stdout).toBe((await wirelab(['-r', bed.synthetic], 0)).stdoutBytes.length);
+
+    // A worker's stderr reaches the run's stderr sink.
+    const parsed = parseArgs(['-r', bed.synthetic]);
+    if (!parsed.ok) throw new Error(parsed.error.lines.join('\n'));
+    const planned = planRun(parsed.options);
+    if (!planned.ok) throw new Error(planned.message);
+    const file = path.join(bed.work, 'warning-worker.mjs');
+    writeFileSync(file, "import { parentPort } from 'node:worker_threads';\nprocess.stderr.write('a warning from the worker\\n');\nparentPort.on('message', () => process.exit(3));\n");
+    let err = '';
+    await expect(
+      runParallel({ path: bed.synthetic, file: pathToFileURL(file), shards: 2, plan: planned.plan, options: parsed.options, out: () => {}, err: (t) => (err += t) }),
+    ).rejects.toThrow(/exited with code 3/);
+    expect(err).toBe('a warning from the worker\n');
+  });
+
   it('starts workers only for big files on several CPUs, or when told', () => {
     expect(shardCount(1_000_000, undefined)).toBe(0);
     expect(shardCount(100_000_000, '0')).toBe(0);

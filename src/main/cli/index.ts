@@ -61,13 +61,18 @@ function fdSink(fd: number): Sink {
 function fdBytesSink(fd: number): ByteSink {
   return (bytes: Uint8Array) => {
     let offset = 0;
+    let wait = 0.05;
     while (offset < bytes.length) {
       try {
         offset += writeSync(fd, bytes, offset);
+        wait = 0.05;
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === 'EAGAIN') {
-          Atomics.wait(pause, 0, 0, 1);
+          // A non-blocking descriptor whose reader is behind: wait a little, longer while it stays full
+          // (50 µs doubling to 2 ms), so a fast reader is not kept waiting a whole millisecond each time.
+          Atomics.wait(pause, 0, 0, wait);
+          wait = Math.min(wait * 2, 2);
           continue;
         }
         if (code === 'EPIPE') throw new BrokenPipe();
@@ -295,7 +300,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       const file = shards > 0 ? workerFile(import.meta.url) : undefined;
       result =
         file !== undefined
-          ? await runParallel({ path: spec.path, file, shards, plan, options: o, count: o.count, onInfo: spec.onInfo, out: bytesOut(out, io) })
+          ? await runParallel({ path: spec.path, file, shards, plan, options: o, count: o.count, onInfo: spec.onInfo, out: bytesOut(out, io), err: io.stderr })
           : await runPipeline(spec);
     }
   } catch (error) {

@@ -124,6 +124,8 @@ export async function runParallel(spec: {
   options: CliOptions;
   count?: number;
   out: (bytes: Uint8Array) => void;
+  /** where the workers' stderr goes */
+  err?: (text: string) => void;
   onInfo?: (info: CaptureFileInfo) => void;
 }): Promise<PipelineResult> {
   const n = spec.shards;
@@ -135,7 +137,18 @@ export async function runParallel(spec: {
     setFlagsFromString(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
   }
   const shardOf = bucketShards(n);
-  const workers = Array.from({ length: n - 1 }, () => new Worker(spec.file, { workerData: { options: spec.options } }));
+  // stdout/stderr: true keeps Node from piping the workers' streams into process.stdout/stderr: touching
+  // process.stdout switches file descriptor 1 to non-blocking mode when it is a socket (a parent that
+  // collects our output, as spawnSync does), and every full socket buffer then costs a retry wait in
+  // fdBytesSink instead of one blocking write. A worker prints nothing; what it writes to stderr (a
+  // warning) is passed on to ours.
+  const workers = Array.from({ length: n - 1 }, () => {
+    const worker = new Worker(spec.file, { workerData: { options: spec.options }, stdout: true, stderr: true });
+    worker.stdout.resume();
+    worker.stderr.setEncoding('utf8');
+    worker.stderr.on('data', (text: string) => spec.err?.(text));
+    return worker;
+  });
   const shard0 = new ShardDissector(spec.plan, spec.options);
   const pending = new Map<number, Pending>();
   let nextId = 0;
