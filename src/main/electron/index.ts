@@ -6,7 +6,6 @@
  * prompt before quitting.
  */
 import path from 'node:path';
-import v8 from 'node:v8';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { Workbench } from '../engine/workbench';
 import { ElectronHost, fileFromArgv } from './host';
@@ -24,9 +23,6 @@ const preloadPath = path.join(outDir, 'preload', 'index.cjs');
 const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 const trustedDevServer = isLoopbackDevServer(devServerUrl) ? devServerUrl : undefined;
 
-// The engine's first pass allocates many short-lived objects per frame: a bigger young generation keeps
-// them out of the old one (see bin/wirelab.js, which does the same for the CLI and the web host).
-v8.setFlagsFromString('--max-semi-space-size=64');
 app.enableSandbox();
 registerAppScheme();
 
