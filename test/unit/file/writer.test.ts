@@ -5,13 +5,18 @@
  */
 import {
   existsSync,
+  lstatSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
+  statSync,
+  symlinkSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -357,6 +362,52 @@ describe('atomic save', () => {
     expect(readFileSync(target)).toEqual(oldBytes());
     expect(() => writer.write({ tsSec: 1, tsNsec: 0, data: payload(1) })).toThrow(/failed/);
     writer.abort();
+  });
+
+  it('writes a FIFO in place (a reader gets the file) instead of renaming a regular file over it', async () => {
+    const dir = mkdtempSync(join(tmp, 'atomic-'));
+    const fifo = join(dir, 'pipe.pcap');
+    execFileSync('mkfifo', [fifo]);
+    // The reader is another process, as when a user pipes a save into another tool.
+    const copy = join(dir, 'copy.pcap');
+    const cat = spawn('sh', ['-c', 'cat "$0" > "$1"', fifo, copy]);
+    const exited = new Promise((resolve) => cat.on('exit', resolve));
+    const writer = openCaptureWriter(fifo, { format: 'pcap', linktype: 1 });
+    for (let i = 0; i < 3000; i++) writer.write({ tsSec: i, tsNsec: 0, data: payload(100, i) });
+    writer.close();
+    expect(await exited).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(leftovers(dir)).toEqual([]);
+    expect(readCaptureFileSync(copy).records).toHaveLength(3000);
+  });
+
+  it('leaves a character device such as /dev/null a device (nothing renamed over it)', () => {
+    if (process.platform === 'win32' || !existsSync('/dev/null')) return;
+    const before = statSync('/dev/null');
+    expect(before.isCharacterDevice()).toBe(true);
+    const writer = openCaptureWriter('/dev/null', { format: 'pcapng', linktype: 1 });
+    writer.write({ tsSec: 1, tsNsec: 0, data: payload(10) });
+    // No temporary file next to it: the device itself is written.
+    expect(readdirSync('/dev').filter((n) => n.startsWith('null.tmp-'))).toEqual([]);
+    writer.close();
+    const after = statSync('/dev/null');
+    expect(after.isCharacterDevice()).toBe(true);
+    expect(after.rdev).toBe(before.rdev);
+  });
+
+  it('saves through a symbolic link to the file it names, and the link stays a link', () => {
+    const dir = mkdtempSync(join(tmp, 'atomic-'));
+    const target = join(dir, 'real.pcap');
+    const link = join(dir, 'link.pcap');
+    writeFileSync(target, oldBytes());
+    symlinkSync('real.pcap', link);
+    const writer = openCaptureWriter(link, { format: 'pcap', linktype: 1 });
+    for (let i = 0; i < 10; i++) writer.write({ tsSec: i, tsNsec: 0, data: payload(50, i) });
+    writer.close();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe('real.pcap');
+    expect(readCaptureFileSync(target).records).toHaveLength(10);
+    expect(leftovers(dir)).toEqual([]);
   });
 
   it('a missing directory throws CaptureFileError io at open', () => {

@@ -6,10 +6,13 @@
  * 1 MiB buffer and handed to the OS with `writeSync` when it fills or on `flush()` (the live spool
  * flushes every 100 ms, so a kill -9 loses at most that much). Saves are atomic by default: the file is
  * written as `<path>.tmp-<random>` and renamed over the target on `close()`, so an aborted or failed save
- * leaves an existing target byte-identical. Everything the writers produce is readable by `reader.ts`
- * and by Wireshark/tshark unchanged.
+ * leaves an existing target byte-identical. A target that exists and is not a regular file — a device
+ * such as /dev/null, a FIFO, a socket — is written in place, as tshark does (renaming a file over it
+ * would replace the device: as root, `-w /dev/null` turned /dev/null into a regular file); a symbolic
+ * link to a regular file keeps pointing at it (the file it names is replaced). Everything the writers
+ * produce is readable by `reader.ts` and by Wireshark/tshark unchanged.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CaptureFileError, type InterfaceInfo } from './types';
 import { MAX_CAPLEN } from './reader';
@@ -153,10 +156,32 @@ interface WriterInterface {
   options: PreparedOption[];
 }
 
+/**
+ * existingTarget tells what an atomic save may replace at `path`: undefined when nothing is there (or it
+ * cannot be examined: the open reports the error), 'special' for something that is not a regular file
+ * (written in place), else the real path of the regular file (a symlink's target).
+ */
+function existingTarget(path: string): string | 'special' | undefined {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    return undefined;
+  }
+  if (!isFile) return 'special';
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 class BufferedCaptureWriter implements CaptureWriter {
   readonly path: string;
   private recordCount = 0;
   private readonly filePath: string;
+  /** the file an atomic save renames its temporary file to (the target, or the file a symlink names) */
+  private readonly renameTo: string;
   private readonly atomic: boolean;
   private fd: number | null;
   private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
@@ -176,10 +201,12 @@ class BufferedCaptureWriter implements CaptureWriter {
       throw new RangeError(`unknown capture file format ${String(opts.format)}`);
     this.nanosecondPcap = !this.pcapng && (opts.nanosecond ?? false);
     this.interfaces = prepareInterfaces(opts);
-    this.atomic = atomic;
-    this.filePath = atomic ? `${path}.tmp-${randomBytes(6).toString('hex')}` : path;
+    const existing = atomic ? existingTarget(path) : undefined;
+    this.atomic = atomic && existing !== 'special';
+    this.renameTo = typeof existing === 'string' && existing !== 'special' ? existing : path;
+    this.filePath = this.atomic ? `${this.renameTo}.tmp-${randomBytes(6).toString('hex')}` : path;
     try {
-      this.fd = openSync(this.filePath, atomic ? 'wx' : 'w');
+      this.fd = openSync(this.filePath, this.atomic ? 'wx' : 'w');
     } catch (error) {
       throw new CaptureFileError('io', `cannot create capture file ${path}: ${(error as Error).message}`, 0);
     }
@@ -218,7 +245,7 @@ class BufferedCaptureWriter implements CaptureWriter {
       if (this.atomic) fsyncSync(fd);
       this.fd = null;
       closeSync(fd);
-      if (this.atomic) renameSync(this.filePath, this.path);
+      if (this.atomic) renameSync(this.filePath, this.renameTo);
     } catch (error) {
       this.fail(error);
     }
