@@ -159,9 +159,10 @@ interface WriterInterface {
 /**
  * existingTarget tells what an atomic save may replace at `path`: undefined when nothing is there (or it
  * cannot be examined: the open reports the error), 'special' for something that is not a regular file
- * (written in place), else the real path of the regular file (a symlink's target).
+ * (written in place), else the real path of the regular file (a symlink's target). Capture saves and
+ * mail saves (store/mail-messages.ts writeFileAtomic) both ask it.
  */
-function existingTarget(path: string): string | 'special' | undefined {
+export function existingTarget(path: string): string | 'special' | undefined {
   let isFile: boolean;
   try {
     isFile = statSync(path).isFile();

@@ -28,6 +28,7 @@ import { ByteView } from '../decode/view';
 import { decodeEncodedWords, dissectImf } from '../dissect/imf';
 import { mailTranscripts, type Transcript } from '../dissect/mailinfo';
 import { dotUnstuff } from '../dissect/smtp';
+import { existingTarget } from '../file/writer';
 import { concatBytes } from '../dissect/text';
 import type { PacketStore } from './packet-store';
 
@@ -559,22 +560,26 @@ export function mailMessages(store: PacketStore): MailMessage[] {
 
 /**
  * writeFileAtomic writes `bytes` to `<path>.tmp-<random>` (exclusive create), syncs it and renames it over
- * `path`, so a failed save never leaves a half-written file under the chosen name.
+ * `path`, so a failed save never leaves a half-written file under the chosen name. A target that is not
+ * a regular file (/dev/null, a FIFO) is written in place, and a symlink's file is replaced with the link
+ * kept (file/writer.ts existingTarget).
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): { path: string; bytes: number } {
-  const temp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const existing = existingTarget(path);
+  const renameTo = existing === undefined || existing === 'special' ? path : existing;
+  const temp = existing === 'special' ? undefined : `${renameTo}.tmp-${randomBytes(6).toString('hex')}`;
   let fd: number | undefined;
   try {
-    fd = openSync(temp, 'wx');
+    fd = openSync(temp ?? path, temp === undefined ? 'w' : 'wx');
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
+    if (temp !== undefined) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(temp, path);
+    if (temp !== undefined) renameSync(temp, renameTo);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     try {
-      unlinkSync(temp);
+      if (temp !== undefined) unlinkSync(temp);
     } catch {
       // the temporary file was never created or is already gone
     }
