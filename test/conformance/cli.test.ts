@@ -444,6 +444,66 @@ describe('-w', () => {
   });
 });
 
+describe('-w - and what -q, -w leave printed', () => {
+  /** bytes runs wirelab in-process with a byte stdout and returns what it wrote. */
+  async function bytes(args: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    const io: CliIO = {
+      stdout: (s) => chunks.push(Buffer.from(s, 'utf8')),
+      stdoutBytes: (b) => chunks.push(Buffer.from(b)),
+      stderr: (s) => (stderr += s),
+      sameTarget: false,
+    };
+    const code = await main(args, io);
+    return { code, stdout: Buffer.concat(chunks), stderr };
+  }
+
+  it('-w - writes the capture to standard output: as tshark in pcap, readable by tshark in pcapng', async () => {
+    const c = captures['smtp-handout'];
+    const ours = await bytes(['-r', c.file, '-w', '-', '-F', 'pcap']);
+    const theirs = await run('tshark', ['-r', c.file, '-w', '-', '-F', 'pcap'], { allowFailure: true });
+    expect(ours.code).toBe(0);
+    expect(ours.stdout.equals(theirs.stdoutBytes)).toBe(true);
+    const ng = await bytes(['-r', c.file, '-w', '-', '-Y', 'smtp']);
+    const file = path.join(work, 'stdout.pcapng');
+    writeFileSync(file, ng.stdout);
+    expect((await captureInfo(file)).fileType).toMatch(/pcapng/);
+    const fields = ['-T', 'fields', '-e', 'frame.len', '-e', 'frame.time_epoch'];
+    expect((await tshark(['-r', file, ...fields])).stdout).toBe((await tshark(['-r', c.file, '-Y', 'smtp', ...fields])).stdout);
+  });
+
+  it('-w - with packet output asked for fails as in tshark', async () => {
+    const c = captures['smtp-handout'];
+    for (const asked of [['-V'], ['-x'], ['-P'], ['-T', 'fields', '-e', 'frame.number'], ['-T', 'text']]) {
+      const ours = await wirelab(['-r', c.file, '-w', '-', ...asked]);
+      const theirs = await tshark(['-r', c.file, '-w', '-', ...asked]);
+      expect(ours.code, asked.join(' ')).toBe(theirs.code);
+      expect(ours.stderr.replace(/^wirelab: /, '').trim()).toBe(theirs.stderr.replace(/^tshark: /, '').trim());
+      expect(ours.stdout).toBe('');
+    }
+  });
+
+  it('-q and -w silence the default summary only: -P, -x, -T text and -T fields still print, as in tshark', async () => {
+    const c = captures['smtp-handout'];
+    const out = path.join(work, 'q.pcapng');
+    for (const asked of [['-P'], ['-x'], ['-T', 'text'], ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.len'], []]) {
+      for (const quiet of [['-q'], ['-w', out], ['-q', '-w', out]]) {
+        const args = ['-r', c.file, '-c', '6', ...asked, ...quiet];
+        const ours = await wirelab(args);
+        const theirs = await tshark([...args, ...PIN]);
+        expect(ours.stdout, args.join(' ')).toBe(theirs.stdout);
+        expect(ours.code).toBe(theirs.code);
+      }
+    }
+    // -V prints the same trees with -q or -w as without them (the trees themselves are compared above).
+    const trees = (await wirelab(['-r', c.file, '-c', '3', '-V'])).stdout;
+    expect(trees).not.toBe('');
+    expect((await wirelab(['-r', c.file, '-c', '3', '-V', '-q'])).stdout).toBe(trees);
+    expect((await wirelab(['-r', c.file, '-c', '3', '-V', '-w', out])).stdout).toBe(trees);
+  });
+});
+
 describe('-T json', () => {
   it('is one array with one object per displayed frame', async () => {
     const c = captures['smtp-handout'];

@@ -56,6 +56,8 @@ export interface CliOptions {
   readFilterFromOption: boolean;
   twoPass: boolean;
   outputFormat: 'text' | 'fields' | 'json';
+  /** `-T` was given: like -V, -x and -P it asks for packet output even with -w or -q (tshark's print_packet_info). */
+  outputFormatGiven: boolean;
   fields: string[];
   fieldsOptions: FieldsOptions;
   verbose: boolean;
@@ -124,6 +126,7 @@ export function defaultOptions(): CliOptions {
     readFilterFromOption: false,
     twoPass: false,
     outputFormat: 'text',
+    outputFormatGiven: false,
     fields: [],
     fieldsOptions: { separator: '\t', header: false, occurrence: 'a', aggregator: ',', quote: '', bom: false },
     verbose: false,
@@ -139,6 +142,14 @@ export function defaultOptions(): CliOptions {
 
 function usageError(...lines: string[]): ParseResult {
   return { ok: false, error: { lines, usage: true, exitCode: 1 } };
+}
+
+/**
+ * packetOutputAsked: -V, -x, -P or -T ask for packet output in so many words; tshark then prints it even
+ * with -w FILE or -q (its print_packet_info), and refuses it with `-w -`.
+ */
+export function packetOutputAsked(o: CliOptions): boolean {
+  return o.verbose || o.hex || o.printSummary || o.outputFormatGiven;
 }
 
 function plainError(...lines: string[]): ParseResult {
@@ -296,6 +307,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case 'T':
         if (arg === 'fields' || arg === 'json' || arg === 'text') {
           o.outputFormat = arg;
+          o.outputFormatGiven = true;
           return;
         }
         return plainError(
@@ -436,6 +448,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
   }
   if (o.readFilterFromOption && !o.twoPass) return plainError('-R without -2 is deprecated. For single-pass filtering use -Y.');
+  if (o.writeFile === '-' && packetOutputAsked(o)) return plainError("You can't write both raw packet data and dissected packets to the standard output.");
   if (o.outputFormat === 'fields' && o.fields.length === 0) {
     return plainError('"-Tfields" was specified, but no fields were specified with "-e".');
   }

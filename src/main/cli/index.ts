@@ -214,6 +214,10 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
 
   let writer: CaptureWriter | undefined;
   let writerError: string | undefined;
+  // `-w -` writes the capture to standard output, as tshark does (args.ts refuses packet output with it).
+  // A string-only stdout (an in-process caller) gets the bytes as latin1 text, one character a byte.
+  const sink =
+    o.writeFile !== '-' ? undefined : (io.stdoutBytes ?? ((bytes: Uint8Array) => io.stdout(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'))));
   const openWriter = (info: CaptureFileInfo): void => {
     if (writer !== undefined || writerError !== undefined || o.writeFile === undefined) return;
     try {
@@ -222,6 +226,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
         if (linktypes.size > 1) throw new Error('a pcap file holds one link type; this capture has several (use -F pcapng)');
         const first = info.interfaces[0];
         writer = openCaptureWriter(o.writeFile, {
+          sink,
           format: 'pcap',
           linktype: first?.linktype ?? 1,
           snaplen: first?.snaplen || 262144,
@@ -231,6 +236,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       } else {
         const decimal = info.interfaces.every((i) => Number.isInteger(Math.log10(i.tsResolNs)) && i.tsResolNs <= 1e9);
         writer = openCaptureWriter(o.writeFile, {
+          sink,
           format: 'pcapng',
           linktype: info.interfaces[0]?.linktype ?? 1,
           ...(decimal ? { interfaces: info.interfaces } : { nanosecond: true }),

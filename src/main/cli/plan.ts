@@ -13,7 +13,7 @@ import type { TreeMode } from '../engine/decode/tree';
 import { allModules } from '../engine/modules';
 import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import { TreeFrameFields } from '../engine/store/frame-fields';
-import type { CliOptions } from './args';
+import { packetOutputAsked, type CliOptions } from './args';
 import { FieldsPrinter, detailText, hexText, type FrameView, type OutputBuffer } from './output';
 import { parseStats, type StatsRequest } from './stats';
 
@@ -95,7 +95,9 @@ export function planRun(o: CliOptions): PlanResult {
   if (typeof displayFilter === 'string') return fail(displayFilter, 2);
 
   // What to print and therefore how much tree to build.
-  const printing = !o.quiet && (o.writeFile === undefined || o.printSummary);
+  // tshark: packets are printed when asked for in so many words (-V, -x, -P, -T; not -T json with -w,
+  // which prints nothing), or by default when neither -w nor -q is given.
+  const printing = packetOutputAsked(o) ? !(o.writeFile !== undefined && o.outputFormat === 'json') : o.writeFile === undefined && !o.quiet;
   const text = o.outputFormat === 'text';
   const summary = printing && text && (o.printSummary || (!o.verbose && !o.hex));
   const verbose = printing && text && o.verbose;

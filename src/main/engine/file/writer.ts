@@ -48,6 +48,12 @@ export interface WriterOptions {
   sectionComment?: string;
   /** pcapng `shb_userappl`, default "Wirelab". */
   application?: string;
+  /**
+   * sink receives the bytes instead of a file (`-w -`: standard output); it must be done with them when
+   * it returns (the buffer is reused). `path` only names the output in messages; errors the sink throws
+   * reach the caller unchanged (a closed pipe stops the run quietly).
+   */
+  sink?: (bytes: Uint8Array) => void;
 }
 
 /** An open capture file being written. */
@@ -184,6 +190,7 @@ class BufferedCaptureWriter implements CaptureWriter {
   /** the file an atomic save renames its temporary file to (the target, or the file a symlink names) */
   private readonly renameTo: string;
   private readonly atomic: boolean;
+  private readonly sink: ((bytes: Uint8Array) => void) | undefined;
   private fd: number | null;
   private buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
@@ -202,14 +209,18 @@ class BufferedCaptureWriter implements CaptureWriter {
       throw new RangeError(`unknown capture file format ${String(opts.format)}`);
     this.nanosecondPcap = !this.pcapng && (opts.nanosecond ?? false);
     this.interfaces = prepareInterfaces(opts);
-    const existing = atomic ? existingTarget(path) : undefined;
-    this.atomic = atomic && existing !== 'special';
+    this.sink = opts.sink;
+    const existing = atomic && this.sink === undefined ? existingTarget(path) : undefined;
+    this.atomic = atomic && this.sink === undefined && existing !== 'special';
     this.renameTo = typeof existing === 'string' && existing !== 'special' ? existing : path;
     this.filePath = this.atomic ? `${this.renameTo}.tmp-${randomBytes(6).toString('hex')}` : path;
-    try {
-      this.fd = openSync(this.filePath, this.atomic ? 'wx' : 'w');
-    } catch (error) {
-      throw new CaptureFileError('io', `cannot create capture file ${path}: ${(error as Error).message}`, 0);
+    if (this.sink !== undefined) this.fd = null;
+    else {
+      try {
+        this.fd = openSync(this.filePath, this.atomic ? 'wx' : 'w');
+      } catch (error) {
+        throw new CaptureFileError('io', `cannot create capture file ${path}: ${(error as Error).message}`, 0);
+      }
     }
     if (this.pcapng) this.writeSectionHeader(opts);
     else this.writePcapHeader(opts);
@@ -241,6 +252,10 @@ class BufferedCaptureWriter implements CaptureWriter {
     if (this.state === 'closed') return;
     this.checkOpen();
     this.flushBuffer();
+    if (this.sink !== undefined) {
+      this.state = 'closed';
+      return;
+    }
     const fd = this.fd!;
     try {
       if (this.atomic) fsyncSync(fd);
@@ -293,6 +308,12 @@ class BufferedCaptureWriter implements CaptureWriter {
   }
 
   private flushBuffer(): void {
+    if (this.sink !== undefined) {
+      if (this.used > 0) this.sink(this.buffer.subarray(0, this.used));
+      this.bytesWritten += this.used;
+      this.used = 0;
+      return;
+    }
     let done = 0;
     try {
       while (done < this.used) done += writeSync(this.fd!, this.buffer, done, this.used - done);
