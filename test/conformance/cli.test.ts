@@ -14,6 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -471,6 +472,48 @@ describe('-w - and what -q, -w leave printed', () => {
     expect((await captureInfo(file)).fileType).toMatch(/pcapng/);
     const fields = ['-T', 'fields', '-e', 'frame.len', '-e', 'frame.time_epoch'];
     expect((await tshark(['-r', file, ...fields])).stdout).toBe((await tshark(['-r', c.file, '-Y', 'smtp', ...fields])).stdout);
+  });
+
+  it('-r - reads standard input as tshark does (gzip, -2, damaged input named "the standard input")', async () => {
+    const cli = path.join(REPO, 'out', 'main', 'cli.js');
+    if (!existsSync(cli)) execFileSync(path.join(REPO, 'node_modules', '.bin', 'electron-vite'), ['build'], { cwd: REPO, stdio: 'ignore' });
+    const bin = path.join(REPO, 'bin', 'wirelab.js');
+    const c = captures['smtp-handout'];
+    const bytes = readFileSync(c.file);
+    // Through a real pipe, as a shell makes it (tshark refuses a socket as standard input).
+    const piped = (input: Uint8Array, command: string[]) => {
+      const file = path.join(work, 'stdin-input');
+      writeFileSync(file, input);
+      return run('sh', ['-c', 'cat "$0" | "$@"', file, ...command], { allowFailure: true, env: { ...process.env, TZ: 'UTC' } });
+    };
+    const firstLine = (t: string) =>
+      t
+        .split('\n')
+        .find((l) => l.includes('standard input'))
+        ?.replace(/^(wirelab|tshark): /, '')
+        .replace(/TShark|Wirelab/, 'X');
+    const cases: [string[], Uint8Array][] = [
+      [['-r', '-'], bytes],
+      [['-r', '-', '-c', '7', '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.len'], gzipSync(bytes)],
+      [['-r', '-'], bytes.subarray(0, Math.floor(bytes.length / 2))],
+      [['-r', '-'], Buffer.from('not a capture\n')],
+    ];
+    for (const [args, input] of cases) {
+      const ours = await piped(input, [process.execPath, bin, ...args]);
+      const theirs = await piped(input, ['tshark', ...args, ...PIN]);
+      expect(ours.stdout, args.join(' ')).toBe(theirs.stdout);
+      expect(ours.code).toBe(theirs.code === 0 ? 0 : 2);
+      expect(firstLine(ours.stderr)).toBe(firstLine(theirs.stderr));
+    }
+    // Better than tshark, which refuses a pipe in two-pass mode: the input is spooled, so -2 works and
+    // prints what tshark prints from the same bytes in a file.
+    const gz = path.join(work, 'stdin.pcap.gz');
+    writeFileSync(gz, gzipSync(bytes));
+    const twoPass = ['-2', '-Y', 'smtp', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.reassembled_in', '-e', 'smtp.response.code'];
+    const ours = await piped(gzipSync(bytes), [process.execPath, bin, '-r', '-', ...twoPass]);
+    expect(ours.code).toBe(0);
+    expect(ours.stdout).toBe((await tshark(['-r', gz, ...twoPass, ...PIN])).stdout);
+    expect(ours.stdout).not.toBe('');
   });
 
   it('-w - with packet output asked for fails as in tshark', async () => {

@@ -10,7 +10,9 @@
  * that cannot be read or is damaged (after printing every readable frame), 2 an invalid filter, 1 a live
  * capture that cannot start or fails (`-i`, see ./capture.ts).
  */
-import { fstatSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { pathToFileURL } from 'node:url';
 import type { DissectionSession } from '../engine/decode/session';
@@ -184,17 +186,67 @@ function fail(io: CliIO, message: string, code: number): number {
 
 /** fileErrorMessage words a capture file problem as tshark does, with our precise reason after it. */
 function fileErrorMessage(path: string, error: CaptureFileError): string {
+  // tshark names `-r -` "the standard input".
+  const file = path === '-' ? 'The standard input' : `The file "${path}"`;
   if (error.code === 'bad-magic' || error.code === 'bad-version') {
-    return `The file "${path}" isn't a capture file in a format Wirelab understands.\n(${error.message})`;
+    return `${file} isn't a capture file in a format Wirelab understands.\n(${error.message})`;
   }
   if (error.code === 'truncated') {
-    return `The file "${path}" appears to have been cut short in the middle of a packet.\n(${error.message})`;
+    return `${file} appears to have been cut short in the middle of a packet.\n(${error.message})`;
   }
-  if (error.code === 'io') return `An error occurred while reading from the file "${path}".\n(${error.message})`;
-  return `The file "${path}" appears to be damaged or corrupt.\n(${error.message})`;
+  if (error.code === 'io') return `An error occurred while reading from ${path === '-' ? 'the standard input' : `the file "${path}"`}.\n(${error.message})`;
+  return `${file} appears to be damaged or corrupt.\n(${error.message})`;
+}
+
+/**
+ * spoolStdin copies standard input to its end into a temporary file and returns its path (`-r -`): the
+ * reader, `-2`'s second pass and `-z follow` read a file by path, and gzip input is recognised there.
+ */
+function spoolStdin(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wirelab-stdin-')), 'stdin');
+  const fd = openSync(file, 'w');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(0, buffer, 0, buffer.length, null);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        if (code === 'EOF') break;
+        throw error;
+      }
+      if (n === 0) break;
+      for (let done = 0; done < n; ) done += writeSync(fd, buffer, done, n - done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return file;
 }
 
 async function run(o: CliOptions, io: CliIO): Promise<number> {
+  if (o.readFile !== '-') return runWith(o, io, o.readFile);
+  // `-r -` reads standard input, as tshark does; messages still name the file "-".
+  let spool: string;
+  try {
+    spool = spoolStdin();
+  } catch (error) {
+    return fail(io, `An error occurred while reading from the standard input.\n(${(error as Error).message})`, 2);
+  }
+  try {
+    return await runWith(o, io, spool);
+  } finally {
+    rmSync(dirname(spool), { recursive: true, force: true });
+  }
+}
+
+/** runWith runs the options, reading the capture from `readPath` (o.readFile, or the spool of stdin). */
+async function runWith(o: CliOptions, io: CliIO, readPath: string | undefined): Promise<number> {
   // Live capture: `-i` is a name or the number `-D` prints (resolved first, as tshark's option loop does).
   let live: CaptureTarget | undefined;
   if (o.iface !== undefined) {
@@ -282,7 +334,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   let captured: LiveResult | undefined;
   try {
     const spec: PipelineSpec = {
-      path: o.readFile ?? '',
+      path: readPath ?? '',
       makeSession,
       mode,
       interest: mode === 'fields' ? interest : undefined,
@@ -302,7 +354,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
       result = { info: captured.info, error: null, read: captured.status.packets, displayed: captured.displayed };
     } else {
       // Big files are sharded across worker threads when nothing printed depends on other shards.
-      const shards = parallelRefusal(o, plan) === undefined ? shardCount(fileSize(o.readFile)) : 0;
+      const shards = parallelRefusal(o, plan) === undefined ? shardCount(fileSize(readPath)) : 0;
       const file = shards > 0 ? workerFile(import.meta.url) : undefined;
       result =
         file !== undefined
@@ -344,7 +396,7 @@ async function run(o: CliOptions, io: CliIO): Promise<number> {
   }
   for (const s of stats) {
     if (s.kind === 'credentials' && sessionUsed !== undefined) out.write(credentialsReport(sessionUsed));
-    if (s.kind === 'follow' && o.readFile !== undefined) out.write(await followReport(o.readFile, s.mode, s.stream));
+    if (s.kind === 'follow' && o.readFile !== undefined) out.write(await followReport(readPath!, s.mode, s.stream));
   }
   out.flush();
   if (result.error !== null) {
