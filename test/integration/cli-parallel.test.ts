@@ -43,7 +43,7 @@ describe('parallel reader on a capture with many address pairs', () => {
     expect(statSync(bed.synthetic).size).toBeGreaterThan(1_000_000);
   });
 
-  for (const args of [[], ['-Y', 'tcp.port==25'], ['-Y', 'smtp || pop || dns'], ['-Y', 'tcp.analysis.flags || tcp.segments || imf'], FIELDS, ['-c', '4321', '-Y', 'pop'], ['-n', '-Y', 'frame.number > 6000 && udp']]) {
+  for (const args of [[], ['-t', 'd', '-Y', 'smtp'], ['-t', 'ad'], ['-Y', 'tcp.port==25'], ['-Y', 'smtp || pop || dns'], ['-Y', 'tcp.analysis.flags || tcp.segments || imf'], FIELDS, ['-c', '4321', '-Y', 'pop'], ['-n', '-Y', 'frame.number > 6000 && udp']]) {
     it(`prints the same as one thread: ${args.join(' ') || '(summary)'}`, async () => {
       const one = await same(['-r', bed.synthetic, ...args], args.length === 0 || args === FIELDS ? [2, 3] : [2]);
       expect(one.code).toBe(0);
@@ -148,6 +148,7 @@ describe('when the reader shards', () => {
       [['-r', 'f', '-z', 'credentials'], /-z/],
       [['-r', 'f', '-q'], /nothing printed/],
       [['-r', 'f', '-l'], /-l/],
+      [['-r', 'f', '-t', 'dd'], /-t dd/],
       [['-r', 'f', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport'], /only headers/],
     ];
     for (const [argv, reason] of refused) expect(plan(argv).refusal, argv.join(' ')).toMatch(reason);

@@ -56,6 +56,8 @@ export interface CliOptions {
   readFilterFromOption: boolean;
   twoPass: boolean;
   outputFormat: 'text' | 'fields' | 'json';
+  /** `-t`: the Time column's format (tshark's time stamp types; default `r`, relative to the first frame). */
+  timeFormat: TimeFormat;
   /** `-T` was given: like -V, -x and -P it asks for packet output even with -w or -q (tshark's print_packet_info). */
   outputFormatGiven: boolean;
   fields: string[];
@@ -84,7 +86,7 @@ export interface ParseError {
 export type ParseResult = { ok: true; options: CliOptions } | { ok: false; error: ParseError };
 
 /** Options that take an argument. */
-const WITH_ARGUMENT = new Set(['r', 'c', 'w', 'F', 'o', 'd', 'Y', 'R', 'T', 'e', 'E', 'z', 'O', 'i', 'f', 'a']);
+const WITH_ARGUMENT = new Set(['r', 'c', 'w', 'F', 'o', 'd', 'Y', 'R', 'T', 'e', 'E', 'z', 'O', 'i', 'f', 'a', 't']);
 /** Options without an argument. */
 const FLAGS = new Set(['n', '2', 'V', 'x', 'q', 'P', 'l', 'h', 'v', 'D']);
 /** Long options and the short option they stand for. */
@@ -126,6 +128,7 @@ export function defaultOptions(): CliOptions {
     readFilterFromOption: false,
     twoPass: false,
     outputFormat: 'text',
+    timeFormat: 'r',
     outputFormatGiven: false,
     fields: [],
     fieldsOptions: { separator: '\t', header: false, occurrence: 'a', aggregator: ',', quote: '', bom: false },
@@ -230,6 +233,23 @@ function parseFieldsOption(fo: FieldsOptions, text: string): boolean {
   }
 }
 
+/** TIME_FORMATS are tshark's `-t` time stamp types. */
+export const TIME_FORMATS = ['a', 'ad', 'adoy', 'd', 'dd', 'e', 'r', 'u', 'ud', 'udoy'] as const;
+export type TimeFormat = (typeof TIME_FORMATS)[number];
+/** TIME_FORMAT_HELP is tshark's list after an invalid `-t` (one line each, tab-indented). */
+const TIME_FORMAT_HELP = [
+  '\t"a"    for absolute',
+  '\t"ad"   for absolute with YYYY-MM-DD date',
+  '\t"adoy" for absolute with YYYY/DOY date',
+  '\t"d"    for delta',
+  '\t"dd"   for delta displayed',
+  '\t"e"    for epoch',
+  '\t"r"    for relative',
+  '\t"u"    for absolute UTC',
+  '\t"ud"   for absolute UTC with YYYY-MM-DD date',
+  '\t"udoy" for absolute UTC with YYYY/DOY date',
+];
+
 /** parseDecodeAs checks the `-d` template; table and protocol names are checked by the caller. */
 function parseDecodeAs(text: string): DecodeAsRule | string {
   const m = /^([^=]+)==([^,]+),(.+)$/.exec(text.trim());
@@ -263,6 +283,12 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       }
       case 'D':
         o.listInterfaces = true;
+        return;
+      case 't':
+        if (!(TIME_FORMATS as readonly string[]).includes(arg!)) {
+          return plainError(`Invalid time stamp type "${arg}"; it must be one of:`, ...TIME_FORMAT_HELP);
+        }
+        o.timeFormat = arg as TimeFormat;
         return;
       case 'c': {
         const n = parsePacketCount(arg!);
@@ -499,13 +525,16 @@ Processing:
   -c <packet count>        stop after n packets read (def: infinite)
 
 Output:
-  -w <outfile>             write packets to a file (after -Y filtering)
+  -w <outfile>             write packets to a file (after -Y filtering); "-"
+                           for standard output
   -F <output file type>    pcap (microseconds), nsecpcap or pcapng (default)
   -V                       add output of packet tree        (Packet Details)
   -O <protocols>           only show packet details of these protocols, comma
                            separated
   -P, --print              print packet summary even with -V/-x or -w
   -x                       add output of hex and ASCII dump (Packet Bytes)
+  -t a|ad|adoy|d|dd|e|r|u|ud|udoy
+                           output format of time stamps (def: r: rel. to first)
   -T text|fields|json      format of text output (def: text); json is Wirelab's
                            own format (see docs/cli.md)
   -e <field>               field to print if -Tfields selected (e.g. tcp.port,

@@ -343,6 +343,7 @@ async function runWith(o: CliOptions, io: CliIO, readPath: string | undefined): 
       twoPass: o.twoPass,
       displayFilter,
       readFilter,
+      timeFormat: o.timeFormat,
       onFrame,
       onInfo: (info) => {
         captureInfo = info;

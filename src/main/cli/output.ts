@@ -20,7 +20,7 @@ import { ipv4Text } from '../engine/decode/ipv4';
 import { COL_MAX_INFO_BYTES, type FrameInput, type TextPiece, type TextWriter } from '../engine/decode/protocol';
 import type { FrameResult } from '../engine/decode/session';
 import type { TreeItem } from '../engine/decode/tree';
-import type { FieldsOptions } from './args';
+import type { FieldsOptions, TimeFormat } from './args';
 
 /** Sink receives output chunks; it may throw (EPIPE) to stop the run. */
 export type Sink = (chunk: string) => void;
@@ -277,7 +277,8 @@ export class OutputBuffer implements TextWriter {
       this.putUint(number);
     } else this.putRight(String(number), 5);
     this.buf[this.pos++] = 0x20;
-    this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
+    if (v.timeFormat === undefined || v.timeFormat === 'r') this.putRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits, 10);
+    else this.putRight(timeText(v), 10);
     this.buf[this.pos++] = 0x20;
     this.putAddresses(source, destination);
     const buf = this.buf;
@@ -447,6 +448,60 @@ export interface FrameView {
   result: FrameResult;
   /** decimals of the Time column (from the interface's timestamp resolution). */
   timeDigits: number;
+  /** `-t`: the Time column's format (default `r`, relative to the first frame) */
+  timeFormat?: TimeFormat;
+}
+
+/**
+ * timeText is the Time column as tshark's `-t` prints it: `r` relative to the first frame, `d` to the
+ * previous captured one, `dd` to the previous displayed one, `e` seconds since the epoch, `a`/`u` the time
+ * of day (local / UTC), `ad`/`ud` with the date, `adoy`/`udoy` with the year and day of the year. The
+ * fraction has the interface's decimals, truncated.
+ */
+export function timeText(v: FrameView): string {
+  const f = v.frame;
+  const digits = v.timeDigits;
+  switch (v.timeFormat ?? 'r') {
+    case 'r':
+      return formatRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, digits);
+    case 'd':
+      return formatRelative(f.tsSec, f.tsNsec, f.prevSec, f.prevNsec, digits);
+    case 'dd':
+      return formatRelative(f.tsSec, f.tsNsec, f.prevDisplayedSec ?? f.prevSec, f.prevDisplayedNsec ?? f.prevNsec, digits);
+    case 'e':
+      return formatRelative(f.tsSec, f.tsNsec, 0, 0, digits);
+    case 'a':
+      return clockTime(f.tsSec, f.tsNsec, digits, false, '');
+    case 'ad':
+      return clockTime(f.tsSec, f.tsNsec, digits, false, 'ymd');
+    case 'adoy':
+      return clockTime(f.tsSec, f.tsNsec, digits, false, 'doy');
+    case 'u':
+      return clockTime(f.tsSec, f.tsNsec, digits, true, '');
+    case 'ud':
+      return clockTime(f.tsSec, f.tsNsec, digits, true, 'ymd');
+    case 'udoy':
+      return clockTime(f.tsSec, f.tsNsec, digits, true, 'doy');
+  }
+}
+
+const two = (n: number): string => (n < 10 ? '0' : '') + n;
+
+/** clockTime is `[date ]HH:MM:SS[.fraction]` in local time or UTC (a time out of Date's range: epoch seconds). */
+function clockTime(sec: number, nsec: number, digits: number, utc: boolean, date: '' | 'ymd' | 'doy'): string {
+  const d = new Date(sec * 1000);
+  if (Number.isNaN(d.getTime())) return formatRelative(sec, nsec, 0, 0, digits);
+  const year = utc ? d.getUTCFullYear() : d.getFullYear();
+  const month = utc ? d.getUTCMonth() : d.getMonth();
+  const day = utc ? d.getUTCDate() : d.getDate();
+  let text = `${two(utc ? d.getUTCHours() : d.getHours())}:${two(utc ? d.getUTCMinutes() : d.getMinutes())}:${two(utc ? d.getUTCSeconds() : d.getSeconds())}`;
+  if (digits > 0) text += '.' + String(Math.floor(nsec / POW10[digits])).padStart(digits, '0');
+  if (date === 'ymd') return `${year}-${two(month + 1)}-${two(day)} ${text}`;
+  if (date === 'doy') {
+    const dayOfYear = (Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000 + 1;
+    return `${year}/${String(dayOfYear).padStart(3, '0')} ${text}`;
+  }
+  return text;
 }
 
 /** columnsOf computes the seven summary columns of a frame. */
@@ -455,7 +510,7 @@ export function columnsOf(v: FrameView): SummaryColumns {
   const cols = v.result.columns;
   return {
     number: String(f.number),
-    time: formatRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, v.timeDigits),
+    time: timeText(v),
     source: cols.source,
     destination: cols.destination,
     protocol: cols.protocol,

@@ -54,6 +54,7 @@ export function parallelRefusal(o: CliOptions, plan: RunPlan): string | undefine
   if (plan.verbose || plan.hex || plan.json) return 'detail trees print the previous displayed frame time';
   if (!plan.printing) return 'nothing printed';
   if (o.lineBuffered) return '-l flushes every frame';
+  if (o.timeFormat === 'dd') return '-t dd prints the previous displayed frame time';
   for (const f of plan.interest) if (ORDER_DEPENDENT_FIELDS.has(f)) return `${f} is numbered across the whole file`;
   // Dealing records out and merging texts costs the main thread about 1 µs a frame: more than a shard
   // saves when frames are only decoded to their TCP/UDP headers (measured: 1M frames of `-T fields -e

@@ -23,6 +23,7 @@ import type { DissectionSession, DissectOptions } from '../engine/decode/session
 import type { TreeMode } from '../engine/decode/tree';
 import { TreeFrameFields } from '../engine/store/frame-fields';
 import { timePrecision, type FrameView } from './output';
+import type { TimeFormat } from './args';
 
 /** OpenError is a file that could not be opened at all (tshark exits 2 with these words). */
 export class OpenError extends Error {
@@ -144,6 +145,8 @@ export interface PipelineSpec {
   twoPass: boolean;
   displayFilter?: CompiledFilter;
   readFilter?: CompiledFilter;
+  /** `-t`: the Time column's format (default `r`) */
+  timeFormat?: TimeFormat;
   /** called for every displayed frame, in order. */
   onFrame: (view: FrameView, record: CaptureRecord) => void;
   /** called with the file's facts before the frames of each chunk (interfaces may grow in pcapng). */
@@ -270,7 +273,7 @@ class FrameClock {
 }
 
 /** FrameSpec is what one pass over records needs (a file's chunks, or live capture's records). */
-export type FrameSpec = Pick<PipelineSpec, 'makeSession' | 'mode' | 'interest' | 'columns' | 'displayFilter' | 'readFilter' | 'onFrame'>;
+export type FrameSpec = Pick<PipelineSpec, 'makeSession' | 'mode' | 'interest' | 'columns' | 'displayFilter' | 'readFilter' | 'onFrame' | 'timeFormat'>;
 
 /**
  * SinglePass dissects records one at a time, in order, in one session (first pass, the tree mode of the
@@ -323,7 +326,7 @@ export class SinglePass {
     clock.displayed(rec);
     this.displayed++;
     let view = this.view;
-    if (view === undefined) view = this.view = { frame, result, timeDigits: 0 };
+    if (view === undefined) view = this.view = { frame, result, timeDigits: 0, timeFormat: this.spec.timeFormat };
     view.frame = frame;
     view.result = result;
     view.timeDigits = clock.timeDigits(rec, info);
@@ -419,7 +422,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
       if (displayFilter !== undefined && !displayFilter.evaluate(adapter.reset(result.tree, result.sources))) continue;
       clock.displayed(rec);
       displayed++;
-      onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info) }, rec);
+      onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info), timeFormat: spec.timeFormat }, rec);
     }
     return index < count;
   });

@@ -59,6 +59,7 @@ export class ShardDissector {
       columns: plan.columns,
       displayFilter: plan.displayFilter,
       readFilter: plan.readFilter,
+      timeFormat: options.timeFormat,
       onFrame: (v: FrameView) => {
         this.displayed = true;
         writeFrame(plan, this.out, v, options.onlyProtocols);
