@@ -42,6 +42,16 @@ describe('follow TCP stream', () => {
     }
   }
 
+  it('follows only the frames tshark read: the first -c ones, those -2 -R keeps; -Y hides none', async () => {
+    const file = captures['smtp-handout'].file;
+    for (const limit of [['-c', '12'], ['-c', '30', '-Y', 'tcp.len == 1'], ['-2', '-R', 'frame.number < 12'], ['-Y', 'frame.number < 12']]) {
+      const args = ['-r', file, '-q', '-z', 'follow,tcp,ascii,0', ...limit];
+      const theirs = await tsharkRaw(args);
+      expect(theirs.code).toBe(0);
+      expect(await ours(args), limit.join(' ')).toBe(theirs.stdout);
+    }
+  });
+
   it('gives the workbench the client and server chunks with their frames', async () => {
     const workbench = new Workbench({ labServer: false });
     await workbench['file.open'](captures['smtp-python'].file);

@@ -397,7 +397,7 @@ async function runWith(o: CliOptions, io: CliIO, readPath: string | undefined): 
   }
   for (const s of stats) {
     if (s.kind === 'credentials' && sessionUsed !== undefined) out.write(credentialsReport(sessionUsed));
-    if (s.kind === 'follow' && o.readFile !== undefined) out.write(await followReport(readPath!, s.mode, s.stream));
+    if (s.kind === 'follow' && o.readFile !== undefined) out.write(await followReport(readPath!, s.mode, s.stream, {}, { count: o.count, readFilter: o.twoPass ? o.readFilter : undefined }));
   }
   out.flush();
   if (result.error !== null) {

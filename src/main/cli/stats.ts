@@ -5,6 +5,7 @@
  * `-z follow,tcp,ascii|hex|raw,N` loads the capture into a packet store and prints the stream with
  * src/main/engine/store/follow.ts in tshark's layout (an unknown stream prints tshark's empty report).
  */
+import { compileFilter } from '../../shared/filter/index';
 import type { DissectionSession } from '../engine/decode/session';
 import { followStream, formatFollow } from '../engine/store/follow';
 import { credentials } from '../engine/dissect/mailinfo';
@@ -56,14 +57,32 @@ export function credentialsReport(session: DissectionSession): string {
 }
 
 /** followReport prints `-z follow,tcp,MODE,N` for a capture file, as tshark does. */
-export async function followReport(path: string, mode: 'ascii' | 'hex' | 'raw', stream: number, prefs: Record<string, string> = {}): Promise<string> {
+export async function followReport(
+  path: string,
+  mode: 'ascii' | 'hex' | 'raw',
+  stream: number,
+  prefs: Record<string, string> = {},
+  read: { count?: number; readFilter?: string } = {},
+): Promise<string> {
   // Loaded on demand: the workbench (packet store, filters' planner, …) is not needed by other runs.
   const { Workbench } = await import('../engine/workbench');
   const workbench = new Workbench({ labServer: false });
   for (const [name, value] of Object.entries(prefs)) workbench['prefs.set'](name, value);
   await workbench['file.open'](path);
+  // tshark's follow sees the frames it read: the first `-c` ones, and with `-2 -R` those the read filter
+  // keeps (a display filter, -Y, does not hide frames from it).
+  const store = workbench.packetStore;
+  const count = read.count ?? Infinity;
+  let include: ((n: number) => boolean) | undefined = count < store.size ? (n) => n <= count : undefined;
+  if (read.readFilter !== undefined) {
+    const compiled = compileFilter(read.readFilter, store.session.registry.fields);
+    if (compiled.ok) {
+      const view = store.fieldsView(new Set(compiled.filter.fields));
+      include = (n) => n <= count && compiled.filter.evaluate(view.at(n));
+    }
+  }
   try {
-    return formatFollow(followStream(workbench.packetStore, stream), mode);
+    return formatFollow(followStream(store, stream, include), mode);
   } catch {
     // tshark prints the frame of an empty report for a stream that does not exist.
     return formatFollow({ stream, client: ':0', server: ':0', chunks: [] }, mode);

@@ -35,8 +35,11 @@ function ipv6Text(bytes: Uint8Array): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
-/** followStream collects the payload of TCP stream `stream`. Throws when the stream does not exist. */
-export function followStream(store: PacketStore, stream: number): FollowResult {
+/**
+ * followStream collects the payload of TCP stream `stream`. Throws when the stream does not exist.
+ * `include` limits it to some frames (the CLI's `-c` and `-R`: tshark's follow sees only the frames it read).
+ */
+export function followStream(store: PacketStore, stream: number, include?: (n: number) => boolean): FollowResult {
   const column = store.hotColumn('tcp.stream');
   if (!column) throw new Error('Follow TCP Stream needs the TCP dissector (tcp.stream is not available).');
   const view = store.fieldsView(INTEREST);
@@ -47,6 +50,7 @@ export function followStream(store: PacketStore, stream: number): FollowResult {
   const next: [number | undefined, number | undefined] = [undefined, undefined];
   for (let n = 1; n <= store.size; n++) {
     if (column[n] !== stream) continue;
+    if (include !== undefined && !include(n)) continue;
     const f = view.at(n);
     const srcPort = f.get('tcp.srcport')?.[0]?.value as number;
     const dstPort = f.get('tcp.dstport')?.[0]?.value as number;
