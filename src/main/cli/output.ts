@@ -461,7 +461,8 @@ export interface FrameView {
 export function timeText(v: FrameView): string {
   const f = v.frame;
   const digits = v.timeDigits;
-  switch (v.timeFormat ?? 'r') {
+  const format = v.timeFormat ?? 'r';
+  switch (format) {
     case 'r':
       return formatRelative(f.tsSec, f.tsNsec, f.firstSec, f.firstNsec, digits);
     case 'd':
@@ -470,20 +471,22 @@ export function timeText(v: FrameView): string {
       return formatRelative(f.tsSec, f.tsNsec, f.prevDisplayedSec ?? f.prevSec, f.prevDisplayedNsec ?? f.prevNsec, digits);
     case 'e':
       return formatRelative(f.tsSec, f.tsNsec, 0, 0, digits);
-    case 'a':
-      return clockTime(f.tsSec, f.tsNsec, digits, false, '');
-    case 'ad':
-      return clockTime(f.tsSec, f.tsNsec, digits, false, 'ymd');
-    case 'adoy':
-      return clockTime(f.tsSec, f.tsNsec, digits, false, 'doy');
-    case 'u':
-      return clockTime(f.tsSec, f.tsNsec, digits, true, '');
-    case 'ud':
-      return clockTime(f.tsSec, f.tsNsec, digits, true, 'ymd');
-    case 'udoy':
-      return clockTime(f.tsSec, f.tsNsec, digits, true, 'doy');
+    default: {
+      const [utc, date] = CLOCK_FORMATS[format];
+      return clockTime(f.tsSec, f.tsNsec, digits, utc, date);
+    }
   }
 }
+
+/** the time-of-day `-t` types: UTC or local time, and the date written before it */
+const CLOCK_FORMATS: Record<Exclude<TimeFormat, 'r' | 'd' | 'dd' | 'e'>, [utc: boolean, date: '' | 'ymd' | 'doy']> = {
+  a: [false, ''],
+  ad: [false, 'ymd'],
+  adoy: [false, 'doy'],
+  u: [true, ''],
+  ud: [true, 'ymd'],
+  udoy: [true, 'doy'],
+};
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
 
