@@ -1156,7 +1156,8 @@ function insertSegmentsItem(ctx: DissectCtx, rootIndex: number, src: number, byt
 // Re-dissection from frozen data
 
 function replayCalls(ctx: DissectCtx, data: TcpFrameData, payloadView: ByteView, lowPort: number, highPort: number): void {
-  for (const call of data.calls ?? []) {
+  if (data.calls === undefined) return;
+  for (const call of data.calls) {
     if (call.kind === 'frame') {
       const view = payloadView.sub(call.offset, call.length);
       ctx.tcp = { stream: data.stream.index, seq: call.seq, nextSeq: (call.seq + call.length) >>> 0, reassembled: false };
@@ -1500,11 +1501,13 @@ interface TcpScratch {
   header: TcpHeader | undefined;
   info: TcpInfoText | undefined;
   data: TcpFrameData | undefined;
+  /** the frame data of a frame dissected without stream state (nothing keeps it past the frame) */
+  detached: TcpFrameData | undefined;
   /** the payload run and the TcpInfo handed to payload dissectors (both read only during the calls) */
   run: PayloadRun | undefined;
   tcp: TcpInfo | undefined;
 }
-const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined, run: undefined, tcp: undefined };
+const scratch: TcpScratch = { ctx: undefined, header: undefined, info: undefined, data: undefined, detached: undefined, run: undefined, tcp: undefined };
 
 /** scratchFor returns the reusable objects of `ctx`, or undefined when its results must stay valid. */
 function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
@@ -1512,7 +1515,7 @@ function scratchFor(ctx: DissectCtx): TcpScratch | undefined {
   if (!ctx.reuse || inErrorPacket(ctx)) return undefined;
   if (scratch.ctx !== ctx) {
     scratch.ctx = ctx;
-    scratch.header = scratch.info = scratch.data = undefined;
+    scratch.header = scratch.info = scratch.data = scratch.detached = undefined;
     scratch.run = undefined;
     scratch.tcp = undefined;
   }
@@ -1599,8 +1602,10 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   }
   if (data === undefined) {
     // Re-dissection without frozen data (keepFrameData off), or a stream no frame of which is shown: raw
-    // numbers, no conversation state touched.
-    data = newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0);
+    // numbers, no conversation state touched. Nothing keeps this object past the frame (no frame data, no
+    // segment tag), so a reusing context rewrites one.
+    data = newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, (h.seq + seglen) >>> 0, 0, 0, 0, reuse?.detached);
+    if (reuse !== undefined) reuse.detached = data;
   }
   const stream = data.stream;
   const dir = data.dir;
