@@ -5,11 +5,14 @@
  *  - `-Y "tcp.port==25"`: ≤ 1/4 time.
  * Both tools write to a pipe that is counted and discarded, measured with GNU time in the same run.
  * Wirelab runs as installed (sharded across worker threads on a multi-core machine, docs/cli.md) and
- * again on one thread (WIRELAB_WORKERS=0) for reference.
+ * again on one thread (WIRELAB_WORKERS=0) for reference. Last, as many one-thread runs as there are
+ * cores run at once: their wall time divided by the cores is the floor a perfect split of today's
+ * per-frame work would reach (no dealing, merging or second warm-up), printed as a ratio to tshark.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { compareRow, measure } from './lib/measure';
+import { compareRow, measure, measureConcurrent } from './lib/measure';
 
 const capture = process.argv[2];
 const cli = join(process.cwd(), 'bin', 'wirelab.js');
@@ -51,4 +54,12 @@ for (const c of cases) {
     `${''.padEnd(44)} one thread: ${one.wallSeconds.toFixed(2)} s ${one.peakRssMb.toFixed(0)} MB; ` +
       `output bytes: wirelab ${ours.stdoutBytes} (one thread ${one.stdoutBytes}), tshark ${theirs.stdoutBytes}`,
   );
+  const cores = availableParallelism();
+  if (cores >= 2) {
+    const together = await measureConcurrent(cores, process.execPath, [cli, '-r', capture, ...c.args], { WIRELAB_WORKERS: '0' });
+    console.log(
+      `${''.padEnd(44)} ${cores} one-thread runs at once: ${together.toFixed(2)} s; a perfect ${cores}-core split: ` +
+        `${(together / cores).toFixed(2)} s = ×${(together / cores / theirs.wallSeconds).toFixed(3)} of tshark`,
+    );
+  }
 }

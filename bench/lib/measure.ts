@@ -2,7 +2,7 @@
  * Measuring helpers for benchmarks: run a command under GNU time for wall time and peak RSS (the same
  * accounting for Wirelab and the reference tool), and print aligned comparison tables.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Measurement is one command's wall time and peak resident set size. */
 export interface Measurement {
@@ -27,6 +27,27 @@ export function measure(command: string, args: string[], env: NodeJS.ProcessEnv 
     process.stderr.write(`${command} ${args.join(' ')} exited ${r.status}: ${stderr.slice(-5).join('\n')}\n`);
   }
   return { wallSeconds: wall, peakRssMb: kb / 1024, exitCode: r.status ?? -1, stdoutBytes: r.stdout.length };
+}
+
+/**
+ * measureConcurrent runs `copies` instances of `command args…` at the same time, each writing to a pipe
+ * that is counted and discarded like {@link measure}'s, and returns the wall time until the last one
+ * exits. With one copy per core and the parallel reader off, wall / copies is what a perfect split of
+ * the same work across the cores would take: no dealing, merging, second warm-up or second compile.
+ */
+export async function measureConcurrent(copies: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: copies }, () =>
+      new Promise<void>((resolve, reject) => {
+        const child = spawn(command, args, { env: { ...process.env, TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+        child.stdout.on('data', () => {});
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+      }),
+    ),
+  );
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 /** compareRow prints one line: what, ours, theirs, ratio, target verdict. */
