@@ -13,6 +13,12 @@ export interface FieldOccurrence {
   src: number;
   start: number;
   length: number;
+  /**
+   * dataLength, on a protocol whose data runs past its own item (Ethernet, IP, TCP, UDP: the item is the
+   * header), is the length of that data from `start`: tshark's `contains` and `matches` read a protocol's
+   * whole data (`tcp contains "MAIL"` finds the payload), while `==`, slices and len() read the item.
+   */
+  dataLength?: number;
 }
 
 /**

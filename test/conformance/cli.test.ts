@@ -22,6 +22,7 @@ import { main, type CliIO } from '../../src/main/cli/index';
 import { fieldNeedsTcpPayload } from '../../src/main/engine/decode/tcp';
 import type { LabCapture } from '../support/lab-captures';
 import { captureInfo } from '../support/capture';
+import { bytes, eth, ipv4, ipv6, MAC_A, MAC_B, tcp, udp, writePcap } from '../support/packets';
 import { run } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
 
@@ -313,7 +314,13 @@ describe('-V and -x', () => {
 });
 
 describe('-Y and -2', () => {
-  for (const filter of ['tcp.port == 25', 'tcp.flags.syn == 1 and ip.src == 127.0.0.1', 'frame.len > 100', 'not tcp']) {
+  // The last three read TCP's bytes, not only its ports: they are not decided once per stream (a stream
+  // whose first frame failed `tcp.port == 25 && tcp contains …` used to hide every later frame).
+  const filters = [
+    'tcp.port == 25', 'tcp.flags.syn == 1 and ip.src == 127.0.0.1', 'frame.len > 100', 'not tcp',
+    'tcp.port == 25 && tcp contains "Mail OK"', 'tcp matches "(?i)rcpt to"', 'tcp.port == 25 && len(tcp) == 20',
+  ];
+  for (const filter of filters) {
     it(`-Y "${filter}" selects the frames tshark selects`, async () => {
       for (const name of ['smtp-handout', 'mixed-ipv6']) {
         const c = captures[name];
@@ -325,6 +332,36 @@ describe('-Y and -2', () => {
       }
     });
   }
+
+  it('contains and matches read a protocol\'s whole data, as far as tshark\'s data for it goes', async () => {
+    // Ethernet padding after short IPv4 packets, UDP and IPv6 lengths shorter than their packet: each
+    // protocol's data ends where tshark ends its tvb (the frame, the IP total length, the IPv6 payload
+    // length, the IP payload for UDP whatever its length field says).
+    const pad = (frame: Uint8Array) => bytes(frame, [...'PADDING!PADDING!PADDING!'].map((ch) => ch.charCodeAt(0))).subarray(0, Math.max(60, frame.length));
+    const text = (s: string) => new TextEncoder().encode(s);
+    const udpShort = udp(5353, 53, text('HELLO'));
+    udpShort[5] = 8 + 2; // the UDP length covers "HE"; "LLO" is IP payload past the datagram
+    const file = writePcap(path.join(work, 'protocol-data.pcap'), [
+      pad(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, 1, 1, 0x18, text('MAIL'))))),
+      pad(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 17, udpShort))),
+      eth(MAC_A, MAC_B, 0x86dd, bytes(ipv6('fe80::1', 'fe80::2', 17, udp(5353, 53, text('HI'))), text('IPV6TAIL'))),
+      eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, 1, 5, 0x18, text('250 Mail OK\r\n')))),
+    ]);
+    const checks = [
+      'eth contains "PADDING"', 'ip contains "PADDING"', 'tcp contains "PADDING"', 'tcp contains "MAIL"', 'ip contains "MAIL"',
+      'udp contains "HE"', 'udp contains "LLO"', 'ip contains "LLO"', 'ipv6 contains "HI"', 'ipv6 contains "TAIL"', 'eth contains "TAIL"',
+      'udp contains "TAIL"', 'tcp matches "Mail OK"', 'ip matches "^E"', 'tcp.port == 25 && tcp contains "OK"', 'len(tcp) == 20', 'len(ip) == 20',
+      'tcp[0:2] == 00:19',
+    ];
+    for (const filter of checks) {
+      for (const pass of [[], ['-2']]) {
+        const args = ['-r', file, ...pass, '-Y', filter, '-T', 'fields', '-e', 'frame.number'];
+        const ours = await wirelab(args);
+        const theirs = await tshark([...args, ...PIN]);
+        expect(`${filter} ${pass.join(' ')}: ${ours.stdout}`).toBe(`${filter} ${pass.join(' ')}: ${theirs.stdout}`);
+      }
+    }
+  });
 
   it('-2 gives the same core fields, and -2 -R renumbers the kept frames', async () => {
     const c = captures['smtp-handout'];

@@ -40,6 +40,8 @@ const CASES: Case[] = [
       // Two fields, or one field twice, from the hot columns in one frame (their occurrence lists are reused).
       'tcp.srcport < tcp.dstport', 'tcp.port == tcp.dstport && tcp.port == 25', 'ip.addr == ip.src && tcp.len > 0',
       'tcp.port == 25 && tcp.port != 25', 'tcp.port == tcp.port',
+      // A protocol's `contains` and `matches` read its whole data (the payload too); len() and slices its item.
+      'tcp contains "Mail OK"', 'ip contains "ehlo"', 'eth contains "Bye"', 'tcp matches "(?i)auth login"', 'len(tcp) == 20', 'tcp[13:1] == 18',
     ],
     differences: [
       // The first, failed AUTH LOGIN: tshark shows its username/password lines as commands.

@@ -142,16 +142,23 @@ export function planRun(o: CliOptions): PlanResult {
 }
 
 /**
- * STREAM_CONSTANT_FIELDS are the fields whose values are the same for every frame of a TCP stream, in
+ * STREAM_CONSTANT_VALUES are the fields whose values are the same for every frame of a TCP stream, in
  * either direction: the stream is keyed by its two ports, and `tcp.port` holds both (a filter on it
  * sees the same set of values in every frame; `tcp.srcport` would not). No IP address is listed: a
- * stream's frames may be tunnelled differently.
+ * stream's frames may be tunnelled differently. STREAM_CONSTANT_PRESENCE are those whose presence
+ * alone is: every frame of a TCP stream has `tcp`, but its bytes (`tcp contains "MAIL"`, `len(tcp)`,
+ * `tcp[13]`) differ from frame to frame.
  */
-const STREAM_CONSTANT_FIELDS = new Set(['tcp', 'tcp.port']);
+const STREAM_CONSTANT_VALUES = new Set(['tcp.port']);
+const STREAM_CONSTANT_PRESENCE = new Set(['tcp', 'tcp.port']);
 
 /** streamConstant tells whether a filter gives one answer for every frame of a TCP stream. */
 export function streamConstant(filter: CompiledFilter): boolean {
-  return filter.fields.length > 0 && filter.fields.every((f) => STREAM_CONSTANT_FIELDS.has(f));
+  return (
+    filter.fields.length > 0 &&
+    filter.fields.every((f) => STREAM_CONSTANT_PRESENCE.has(f)) &&
+    filter.valueFields.every((f) => STREAM_CONSTANT_VALUES.has(f))
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   equalsConstant,
   indexOfBytes,
   occurrenceBytes,
+  occurrenceData,
 } from './values';
 
 /** Predicate is a compiled filter (or sub-filter). */
@@ -42,12 +43,16 @@ interface Operand {
   entity: Entity;
   requires: string[];
   values: (frame: FrameFields) => Values | undefined;
+  /** a protocol read as its whole data (`contains`, `matches`), not only its item's bytes */
+  wholeData?: boolean;
 }
 
 /** Compiled is the checker's output. */
 export interface Compiled {
   predicate: Predicate;
   fields: string[];
+  /** the fields and protocols whose value (not only whether they occur) the filter reads */
+  valueFields: string[];
   requiresAnyOf: string[] | null;
   warnings: FilterError[];
   deprecated: FilterError[];
@@ -72,6 +77,7 @@ export function compileExpr(expr: Expr, registry: FieldRegistry): Compiled {
 
 class Checker {
   private readonly fields: string[] = [];
+  private readonly valueFields: string[] = [];
   private readonly warnings: FilterError[] = [];
   private readonly deprecated: FilterError[] = [];
   constructor(private readonly registry: FieldRegistry) {}
@@ -81,6 +87,7 @@ class Checker {
     return {
       predicate,
       fields: this.fields,
+      valueFields: this.valueFields,
       requiresAnyOf: requires,
       warnings: [...this.deprecated, ...this.warnings],
       deprecated: this.deprecated,
@@ -125,7 +132,8 @@ class Checker {
       fail(Messages.functionPresent, entity.start, entity.length);
     }
     if (entity.kind !== 'word' && entity.kind !== 'slice') fail(Messages.notAField(entity.text), entity.start, entity.length);
-    const operand = this.left(entity, undefined);
+    // A bare field is a presence test: the only use that does not read its value.
+    const operand = this.left(entity, undefined, entity.kind === 'word');
     if (operand.abbrev !== undefined) {
       const abbrev = operand.abbrev;
       return {
@@ -170,17 +178,18 @@ class Checker {
       const result = translateRegex(literalText(expr.right));
       if (!result.ok) fail(Messages.regex(result.detail), expr.right.start, expr.right.length);
       const regex = result.regex;
-      return { predicate: quantify(left, (v) => regex.test(asText(v)), all), requires: left.requires };
+      return { predicate: quantify(wholeData(left), (v) => regex.test(asText(v)), all), requires: left.requires };
     }
 
     // `contains` on an Ethernet address or a protocol takes any byte string, not a whole address.
     const literalType: FieldType = op === 'contains' && family === 'bytes' ? 'bytes' : left.type;
     const right = this.right(expr.right, left, literalType);
+    const searched = op === 'contains' ? wholeData(left) : left;
     if (right.kind === 'operand') {
       const r = right.operand;
       const base = pairTest(op, family);
       const test = negate ? (a: FieldValue, b: FieldValue) => !base(a, b) : base;
-      return { predicate: quantifyPairs(left, r, test, all), requires: left.requires };
+      return { predicate: quantifyPairs(searched, r, test, all), requires: left.requires };
     }
     const c = right.value;
     this.warnCase(left, expr.right, c, op);
@@ -198,7 +207,7 @@ class Checker {
       const needle = c instanceof Uint8Array ? c : Uint8Array.from(asBytes('string', String(c)) ?? []);
       test = (v) => v instanceof Uint8Array && indexOfBytes(v, needle) >= 0;
     }
-    return { predicate: quantify(left, test, all), requires: left.requires };
+    return { predicate: quantify(searched, test, all), requires: left.requires };
   }
 
   private membership(expr: Extract<Expr, { kind: 'in' }>): { predicate: Predicate; requires: string[] | null } {
@@ -249,12 +258,12 @@ class Checker {
   }
 
   /** left resolves the left side (or a function argument): a field, slice or call, never a literal. */
-  private left(entity: Entity, opText: string | undefined): Operand {
+  private left(entity: Entity, opText: string | undefined, presence = false): Operand {
     switch (entity.kind) {
       case 'word': {
         const def = this.registry.get(entity.text);
         if (!def) fail(Messages.notAField(entity.text), entity.start, entity.length);
-        return this.fieldOperand(def, entity);
+        return this.fieldOperand(def, entity, presence);
       }
       case 'string':
       case 'char':
@@ -288,9 +297,10 @@ class Checker {
     return { kind: 'operand', operand };
   }
 
-  private fieldOperand(def: FieldDef, entity: Entity): Operand {
+  private fieldOperand(def: FieldDef, entity: Entity, presence = false): Operand {
     const abbrev = def.abbrev;
     if (!this.fields.includes(abbrev)) this.fields.push(abbrev);
+    if (!presence && !this.valueFields.includes(abbrev)) this.valueFields.push(abbrev);
     if (def.deprecatedBy) {
       this.deprecated.push({
         message: `"${abbrev}" is deprecated; use "${def.deprecatedBy}" instead.`,
@@ -467,6 +477,20 @@ function pairTest(op: CompareOp, family: Family): (a: FieldValue, b: FieldValue)
   }
 }
 
+/**
+ * wholeData is a protocol operand read as its whole data (FieldOccurrence.dataLength), as tshark's
+ * `contains` and `matches` read it; any other operand is returned as it is.
+ */
+function wholeData(operand: Operand): Operand {
+  const abbrev = operand.abbrev;
+  if (operand.type !== 'protocol' || abbrev === undefined) return operand;
+  return {
+    ...operand,
+    wholeData: true,
+    values: (f) => f.get(abbrev)?.map((o) => occurrenceData(f, o)),
+  };
+}
+
 /** quantify applies a value test to an operand's values: any (some) or all (every, and at least one). */
 function quantify(operand: Operand, test: ValuePredicate, all: boolean): Predicate {
   const abbrev = operand.abbrev;
@@ -488,12 +512,14 @@ function quantify(operand: Operand, test: ValuePredicate, all: boolean): Predica
     };
   }
   if (abbrev !== undefined) {
-    // A protocol compares as the bytes it covers; subarray() is a view, not a copy.
+    // A protocol compares as the bytes it covers (its whole data for `contains` and `matches`);
+    // subarray() is a view, not a copy.
+    const bytesOf = operand.wholeData === true ? occurrenceData : occurrenceBytes;
     return (f) => {
       const occ = f.get(abbrev);
       if (occ === undefined || occ.length === 0) return false;
       for (let i = 0; i < occ.length; i++) {
-        if (test(occurrenceBytes(f, occ[i]!)) !== all) return !all;
+        if (test(bytesOf(f, occ[i]!)) !== all) return !all;
       }
       return all;
     };

@@ -29,6 +29,8 @@ export interface CompiledFilter {
   evaluate(frame: FrameFields): boolean;
   /** every field/protocol abbrev the filter reads */
   fields: string[];
+  /** those whose value the filter reads, not only whether they occur (`tcp` in `tcp contains "x"`, not in `tcp`) */
+  valueFields: string[];
   /**
    * conservative prefilter: if non-null, a frame can only match when at least one of these abbrevs
    * occurs in it (e.g. ['smtp'] for `smtp.req.command == "MAIL"`, null for `not smtp`)
@@ -57,6 +59,7 @@ function compileInternal(
       text,
       evaluate: compiled.predicate,
       fields: compiled.fields,
+      valueFields: compiled.valueFields,
       requiresAnyOf: compiled.requiresAnyOf,
       warnings: compiled.warnings,
     };

@@ -19,6 +19,14 @@ export function occurrenceBytes(frame: FrameFields, occ: FieldOccurrence): Uint8
   return frame.sourceBytes(occ.src).subarray(occ.start, occ.start + occ.length);
 }
 
+/**
+ * occurrenceData is a protocol's whole data from its start (FieldOccurrence.dataLength): what tshark's
+ * `contains` and `matches` read. Other occurrences give their own bytes.
+ */
+export function occurrenceData(frame: FrameFields, occ: FieldOccurrence): Uint8Array {
+  return frame.sourceBytes(occ.src).subarray(occ.start, occ.start + (occ.dataLength ?? occ.length));
+}
+
 /** compareNumeric orders two integers that may be number or bigint. */
 export function compareNumeric(a: number | bigint, b: number | bigint): number {
   // NaN (a negative literal for an unsigned field) is unordered: every comparison with it is false.

@@ -186,7 +186,7 @@ function dissectArp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   ctx.columns.setInfo(info);
   if (tree.mode === 'none') return total;
   const s = view.src;
-  const top = tree.add(parent, P, s, view.base, total, null, () => `${rarp ? 'Reverse Address Resolution Protocol' : PROTO.name} (${kind})`);
+  const top = tree.add(parent, P, s, view.base, total, null, () => `${rarp ? 'Reverse Address Resolution Protocol' : PROTO.name} (${kind})`).setDataLength(view.length);
   addFixed(ctx, top, view, htype, ptype, hlen, plen, opcode);
   if (gratuitous) tree.add(top, F.isgratuitous, s, view.base, 0, true).setGenerated();
   if (probe) tree.add(top, F.isprobe, s, view.base, 0, true).setGenerated();

@@ -156,7 +156,7 @@ function dissectEth(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const top =
     !building
       ? NULL_ITEM
-      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, is8023 ? 'IEEE 802.3 Ethernet ' : ethernetLabel(src, dst));
+      : tree.add(parent, P, view.src, view.base, ETH_F.HEADER_LENGTH, null, is8023 ? 'IEEE 802.3 Ethernet ' : ethernetLabel(src, dst)).setDataLength(view.length);
   if (building) {
     addAddress(ctx, top, view, ETH_F.DST, 'dst');
     addAddress(ctx, top, view, ETH_F.SRC, 'src');

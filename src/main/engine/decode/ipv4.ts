@@ -359,6 +359,8 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   }
   const rawTotalLength = view.u16(IPV4_F.TOTAL_LENGTH);
   let totalLength = rawTotalLength;
+  // Its data ends where the total length says, when that is inside the view (tshark trims the tvb).
+  top.setDataLength(rawTotalLength >= headerLength && rawTotalLength < view.length ? rawTotalLength : view.length);
   const lenItem = building
     ? tree.add(top, F.len, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2, rawTotalLength, !tree.full ? undefined : totalLengthLabel(rawTotalLength, headerLength))
     : NULL_ITEM;

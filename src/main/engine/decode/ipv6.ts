@@ -143,6 +143,8 @@ function dissectIpv6(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   }
   view.check(0, IPV6_F.HEADER_LENGTH);
   const plen = view.u16(IPV6_F.PLEN);
+  // Its data ends where the payload length says, when that is inside the view (tshark trims the tvb).
+  top.setDataLength(IPV6_F.HEADER_LENGTH + plen < view.length ? IPV6_F.HEADER_LENGTH + plen : view.length);
   let nxt = view.u8(IPV6_F.NXT);
   const hlim = view.u8(IPV6_F.HLIM);
   const srcBytes = view.slice(IPV6_F.SRC, IPV6_F.ADDR_LENGTH);

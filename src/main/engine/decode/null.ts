@@ -46,7 +46,7 @@ function dissectNull(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   ctx.columns.protocol = 'N/A';
   ctx.columns.setInfo('Null/Loopback');
   const tree = ctx.tree;
-  const top = tree.add(parent, P, view.src, view.base, NULL_F.HEADER_LENGTH, null, 'Null/Loopback');
+  const top = tree.add(parent, P, view.src, view.base, NULL_F.HEADER_LENGTH, null, 'Null/Loopback').setDataLength(view.length);
   if (family > MAX_802_3_LENGTH && family <= 0xffff) {
     tree.add(top, F.type, view.src, view.abs(NULL_F.FAMILY), NULL_F.HEADER_LENGTH, family);
     return dissectEthertype(ctx, view, { etype: family, payloadOffset: NULL_F.HEADER_LENGTH, linkItem: top, ethernet: false });

@@ -1534,7 +1534,7 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   columns.protocol = 'TCP';
   // The label is set as a string at each step (no closure here: see headerLengthLabel).
   let summary = '';
-  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, '');
+  const top = tree.mode === 'none' ? NULL_ITEM : tree.add(parent, P, v.src, v.base, Math.min(MIN_HEADER, v.length), null, '').setDataLength(v.length);
   const labelled = !top.isNull;
 
   const srcPort = v.u16(TCP_F.SRC_PORT);

@@ -21,6 +21,8 @@ export class TreeItem implements FieldOccurrence {
   hidden = false;
   expert: { severity: ExpertSeverity; message: string } | undefined;
   frameRef: number | undefined;
+  /** see FieldOccurrence.dataLength (set with setDataLength) */
+  dataLength: number | undefined = undefined;
 
   constructor(
     // FieldOccurrence requires a field; text-only items use TEXT_FIELD.
@@ -40,6 +42,15 @@ export class TreeItem implements FieldOccurrence {
   /** setLength fixes the byte range length once known (protocol items are sized after dissection). */
   setLength(length: number): this {
     this.length = length;
+    return this;
+  }
+
+  /**
+   * setDataLength gives a protocol item the length of its whole data (its view), when the item itself
+   * covers only the header: what `contains` and `matches` read (FieldOccurrence.dataLength).
+   */
+  setDataLength(length: number): this {
+    this.dataLength = length;
     return this;
   }
 
@@ -132,6 +143,9 @@ class NullItem extends TreeItem {
     return this;
   }
   override setGenerated(): this {
+    return this;
+  }
+  override setDataLength(): this {
     return this;
   }
   override setHidden(): this {

@@ -119,6 +119,8 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   ctx.dstPort = dstPort;
   const s = view.src;
   const top = building ? tree.add(parent, P, s, view.base, UDP_F.HEADER_LENGTH, null, () => `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}`) : NULL_ITEM;
+  // Its data is the whole IP payload: tshark does not trim UDP's tvb to the UDP length.
+  top.setDataLength(view.length);
   tree.add(top, F.srcport, s, view.abs(UDP_F.SRC_PORT), 2, srcPort);
   tree.add(top, F.dstport, s, view.abs(UDP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, s, view.abs(UDP_F.SRC_PORT), 2, srcPort).setHidden();

@@ -51,7 +51,9 @@ function dissectVlan(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const id = tci & ID_MASK;
   ctx.columns.setInfo(`PRI: ${priority}  DEI: ${dei ? 1 : 0}  ID: ${id}`);
   const tree = ctx.tree;
-  const top = tree.add(parent, P, view.src, view.base, VLAN_F.LENGTH, null, () => `802.1Q Virtual LAN, PRI: ${priority}, DEI: ${dei ? 1 : 0}, ID: ${id}`);
+  const top = tree
+    .add(parent, P, view.src, view.base, VLAN_F.LENGTH, null, () => `802.1Q Virtual LAN, PRI: ${priority}, DEI: ${dei ? 1 : 0}, ID: ${id}`)
+    .setDataLength(view.length);
   tree.add(top, F.priority, view.src, view.abs(VLAN_F.TCI), 2, priority);
   tree.add(top, F.dei, view.src, view.abs(VLAN_F.TCI), 2, dei);
   tree.add(top, F.id, view.src, view.abs(VLAN_F.TCI), 2, id);

@@ -672,4 +672,7 @@ class LazyOccurrence implements FieldOccurrence {
   get length() {
     return this.occurrence().length;
   }
+  get dataLength() {
+    return this.occurrence().dataLength;
+  }
 }
