@@ -344,6 +344,7 @@ async function runWith(o: CliOptions, io: CliIO, readPath: string | undefined): 
       displayFilter,
       readFilter,
       timeFormat: o.timeFormat,
+      skip: plan.skip,
       onFrame,
       onInfo: (info) => {
         captureInfo = info;

@@ -15,6 +15,9 @@
  * (ARP, other EtherTypes) all go to the first shard. The frame number and the times of the file's first
  * record and of the previous record travel with every record.
  *
+ * Records the run's plan skips (RunPlan.skip: plain TCP segments its stream-constant filter rejects)
+ * go to no shard: the reader counts them and passes their times on, and nothing is printed for them.
+ *
  * Flow control: at most {@link MAX_IN_FLIGHT} chunks (1 MiB of records each) are out at once, so memory
  * stays flat however big the file is.
  */
@@ -100,9 +103,12 @@ export function bucketShards(n: number): Uint8Array {
   return map;
 }
 
+/** the route of a record no shard gets (RunPlan.skip): counted and timed, never dissected */
+const SKIPPED = 255;
+
 /** Pending is one chunk out at the shards. */
 interface Pending {
-  /** shard of each record */
+  /** shard of each record, or SKIPPED */
   route: Uint8Array;
   replies: (BatchReply | undefined)[];
   waiting: number;
@@ -179,6 +185,7 @@ export async function runParallel(spec: {
       let runEnd = 0;
       for (let i = 0; i < p.route.length; i++) {
         const w = p.route[i];
+        if (w === SKIPPED) continue;
         const reply = p.replies[w]!;
         const k = next[w]++;
         if (reply.shown[k] === 0) continue;
@@ -255,6 +262,7 @@ export async function runParallel(spec: {
   };
 
   const count = spec.count ?? Infinity;
+  const skip = spec.plan.skip;
   let read = 0;
   let first: { sec: number; nsec: number } | undefined;
   const prev = { sec: 0, nsec: 0 };
@@ -267,6 +275,10 @@ export async function runParallel(spec: {
       const bytes = new Float64Array(n);
       for (let i = 0; i < take; i++) {
         const r = records[i];
+        if (skip !== undefined && skip(r.linktype, r.data)) {
+          route[i] = SKIPPED;
+          continue;
+        }
         const h = addressPairHash(r.linktype, r.data);
         const w = h < 0 ? 0 : shardOf[h & (BUCKETS - 1)];
         route[i] = w;
@@ -286,6 +298,12 @@ export async function runParallel(spec: {
           prev.nsec = r.tsNsec;
         }
         const w = route[i];
+        if (w === SKIPPED) {
+          read++;
+          prev.sec = r.tsSec;
+          prev.nsec = r.tsNsec;
+          continue;
+        }
         const k = fill[w]++;
         const m = metas[w];
         const at = k * META;

@@ -147,6 +147,8 @@ export interface PipelineSpec {
   readFilter?: CompiledFilter;
   /** `-t`: the Time column's format (default `r`) */
   timeFormat?: TimeFormat;
+  /** records not to dissect: they cannot be displayed or change what is (RunPlan.skip) */
+  skip?: (linktype: number, data: Uint8Array) => boolean;
   /** called for every displayed frame, in order. */
   onFrame: (view: FrameView, record: CaptureRecord) => void;
   /** called with the file's facts before the frames of each chunk (interfaces may grow in pcapng). */
@@ -265,6 +267,15 @@ class FrameClock {
     this.prevNsec = rec.tsNsec;
   }
 
+  /** skipped accounts for a record that is not dissected: it may be the first, and it is the previous. */
+  skipped(rec: CaptureRecord): void {
+    if (!this.started) {
+      this.started = true;
+      this.noteFirst(rec);
+    }
+    this.captured(rec);
+  }
+
   displayed(rec: CaptureRecord): void {
     this.anyDisplayed = true;
     this.prevDisplayedSec = rec.tsSec;
@@ -273,7 +284,7 @@ class FrameClock {
 }
 
 /** FrameSpec is what one pass over records needs (a file's chunks, or live capture's records). */
-export type FrameSpec = Pick<PipelineSpec, 'makeSession' | 'mode' | 'interest' | 'columns' | 'displayFilter' | 'readFilter' | 'onFrame' | 'timeFormat'>;
+export type FrameSpec = Pick<PipelineSpec, 'makeSession' | 'mode' | 'interest' | 'columns' | 'displayFilter' | 'readFilter' | 'onFrame' | 'timeFormat' | 'skip'>;
 
 /**
  * SinglePass dissects records one at a time, in order, in one session (first pass, the tree mode of the
@@ -313,8 +324,13 @@ export class SinglePass {
 
   /** push dissects the next record, with `info` the facts of its file (or live interface). */
   push(rec: CaptureRecord, info: CaptureFileInfo): void {
-    const { displayFilter, readFilter } = this.spec;
+    const { displayFilter, readFilter, skip } = this.spec;
     const clock = this.clock;
+    if (skip !== undefined && skip(rec.linktype, rec.data)) {
+      this.read++;
+      clock.skipped(rec);
+      return;
+    }
     const frame = (this.frame = clock.frameInput(++this.read, rec, info, this.frame));
     const result = this.session.dissect(frame, this.options);
     clock.captured(rec);

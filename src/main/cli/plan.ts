@@ -6,7 +6,10 @@
  * and prints exactly as a single-threaded run would. {@link writeFrame} is the one place that lays out
  * a displayed frame's text for the text and fields formats.
  */
+import type { FieldRegistry } from '../../shared/fields';
 import { compileFilter, formatFilterError, type CompiledFilter } from '../../shared/filter/index';
+import type { FieldOccurrence, FrameFields } from '../../shared/model';
+import { plainTcpPorts } from '../engine/decode/flow-peek';
 import { DissectionSession, parsePrefValue, type FrameResult } from '../engine/decode/session';
 import { fieldNeedsTcpPayload } from '../engine/decode/tcp';
 import type { TreeMode } from '../engine/decode/tree';
@@ -38,6 +41,12 @@ export interface RunPlan {
   /** only the summary and `_ws.col.*` read the columns (-V, -x and json print them too). */
   columns: boolean;
   tcpPayloads: boolean;
+  /**
+   * skip: true for a record no frame of the output can depend on — a plain TCP segment whose ports the
+   * run's stream-constant filters reject (see {@link portSkipper}); such a record is counted and timed
+   * but never dissected. Undefined when the run has no such filter or something printed needs them all.
+   */
+  skip?: (linktype: number, data: Uint8Array) => boolean;
   /** makeSession returns a fresh session configured by the options. */
   makeSession: () => DissectionSession;
 }
@@ -121,6 +130,18 @@ export function planRun(o: CliOptions): PlanResult {
   // Demand-driven too: a one-pass filter that reads only what every frame of a TCP stream shares rejects
   // whole streams, whose analysis and payloads TCP then skips (SessionOptions.tcpStreamFilter).
   const streamFilters = o.twoPass || stats.length > 0 ? [] : [readFilter, displayFilter].filter((f): f is CompiledFilter => f !== undefined && streamConstant(f));
+  // One step further: a plain TCP frame whose ports fail such filters is not dissected at all (a peek at
+  // its headers decides) — unless what is printed numbers streams across the whole file (`tcp.stream`,
+  // the detail trees), or a decode-as rule below TCP could turn its IP packet into something else.
+  const skip =
+    streamFilters.length > 0 &&
+    !verbose &&
+    !hex &&
+    !json &&
+    ![...interest].some((f) => FILE_NUMBERED_FIELDS.has(f)) &&
+    o.decodeAs.every((d) => d.table === 'tcp.port' || d.table === 'udp.port')
+      ? portSkipper(streamFilters, registry.fields)
+      : undefined;
 
   const makeSession = (): DissectionSession => {
     const session = new DissectionSession(allModules, {
@@ -137,7 +158,7 @@ export function planRun(o: CliOptions): PlanResult {
   };
   return {
     ok: true,
-    plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, makeSession },
+    plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, skip, makeSession },
   };
 }
 
@@ -159,6 +180,45 @@ export function streamConstant(filter: CompiledFilter): boolean {
     filter.fields.every((f) => STREAM_CONSTANT_PRESENCE.has(f)) &&
     filter.valueFields.every((f) => STREAM_CONSTANT_VALUES.has(f))
   );
+}
+
+/** fields numbered across the whole file: skipping a stream's frames would renumber the others */
+const FILE_NUMBERED_FIELDS = new Set(['tcp.stream', 'udp.stream']);
+
+/**
+ * portSkipper answers {@link RunPlan.skip} for stream-constant filters: a frame that is one plain TCP
+ * segment ({@link plainTcpPorts}) has exactly the `tcp` and `tcp.port` occurrences its two ports give, so
+ * the filters are evaluated on those (once per port pair), and a rejected frame is one of a stream no
+ * frame of which is shown (the filters give one answer per stream). Its dissection could change nothing
+ * printed: TCP would number its stream but not analyse it (DissectCtx.tcpStreamShown), and its state is
+ * its stream's own. Anything the peek is not sure of is dissected.
+ */
+function portSkipper(filters: readonly CompiledFilter[], registry: FieldRegistry): (linktype: number, data: Uint8Array) => boolean {
+  const occurrence = (abbrev: string): FieldOccurrence => ({ field: registry.get(abbrev)!, value: null, src: 0, start: 0, length: 0 });
+  const tcp = [occurrence('tcp')];
+  const src = occurrence('tcp.port');
+  const dst = occurrence('tcp.port');
+  const ports = [src, dst];
+  const empty = new Uint8Array(0);
+  const frame: FrameFields = {
+    get: (abbrev) => (abbrev === 'tcp' ? tcp : abbrev === 'tcp.port' ? ports : undefined),
+    sourceBytes: () => empty,
+  };
+  /** the verdict per port pair (bounded: a port scan must not grow it without end) */
+  const shown = new Map<number, boolean>();
+  return (linktype, data) => {
+    const pair = plainTcpPorts(linktype, data);
+    if (pair < 0) return false;
+    let verdict = shown.get(pair);
+    if (verdict === undefined) {
+      src.value = Math.floor(pair / 65536);
+      dst.value = pair % 65536;
+      verdict = filters.every((f) => f.evaluate(frame));
+      if (shown.size >= 1 << 16) shown.clear();
+      shown.set(pair, verdict);
+    }
+    return !verdict;
+  };
 }
 
 /**
