@@ -214,6 +214,26 @@ describe('-T fields', () => {
     report('smtp-handout _ws.col.Protocol/Info', b.map((line, i) => (line === a[i] ? '' : `ours ${a[i]} | tshark ${line}`)).filter(Boolean));
   });
 
+  it('expert info, OUI and POP line fields print as tshark on every lab capture, one pass and two', async () => {
+    // Experts in `fields` mode (TCP's SYN/FIN notes hang off items such a tree does not keep), the vendor
+    // of an OUI, tshark's empty values of pop.request/pop.response/pop.response.data, SMTP's AUTH PLAIN
+    // base64 warning and POP's "Length must be a string containing an integer".
+    const fields = [
+      '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group', 'eth.src.oui', 'eth.src.oui_resolved', 'eth.addr.oui_resolved',
+      'pop.request', 'pop.response', 'pop.response.tot_len.invalid', 'smtp.base64_decode',
+    ].flatMap((f) => ['-e', f]);
+    // (pop.response.data is left out: where the +OK line and the body share a segment tshark takes the
+    // body for data lines, a listed difference; its empty value is checked in test/unit/dissect/pop.test.ts.)
+    for (const c of Object.values(captures)) {
+      for (const pass of [[], ['-2']]) {
+        const args = ['-r', c.file, ...decodeArgs(c), ...pass, '-T', 'fields', '-E', 'occurrence=a', '-e', 'frame.number', ...fields];
+        const ours = await wirelab(args);
+        const theirs = await tshark([...args, ...PIN]);
+        expect(`${c.name} ${pass.join('')}\n${ours.stdout}`).toBe(`${c.name} ${pass.join('')}\n${theirs.stdout}`);
+      }
+    }
+  });
+
   it('protocol fields print their tree label', async () => {
     const c = captures['smtp-handout'];
     const args = ['-r', c.file, '-c', '3', '-T', 'fields', '-e', 'ip', '-e', 'eth'];

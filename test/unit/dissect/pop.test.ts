@@ -79,7 +79,11 @@ describe('POP', () => {
       ['Response indicator: +OK', 6, 3],
       ['Response description: 2 1234', 10, 6],
     ]);
-    expect(cap.fields(19, 'pop.response.data')).toEqual(['1 600', '2 634', '.']);
+    // As tshark: the line is the label; pop.response.data (like pop.request and pop.response) holds "".
+    expect(cap.fields(19, 'pop.response.data')).toEqual(['', '', '']);
+    expect(findNode(cap.detail(19).nodes, '2 634')!.label).toBe('2 634\\r\\n');
+    expect(cap.fields(14, 'pop.request')).toEqual(['']);
+    expect(cap.fields(17, 'pop.response')).toEqual(['']);
     expect(cap.fields(12, 'pop.request.command')).toEqual(['user']);
   });
 

@@ -162,7 +162,10 @@ describe('SMTP', () => {
       'S: 501 cancelled',
     ]);
     const plain = findNode(off.detail(6).nodes, 'Username/Password: ')!;
-    expect(plain.expert).toEqual({ severity: 'warn', message: 'base64 decode failed or is not enabled (check SMTP preferences)' });
+    // tshark's expert item under it: `smtp.base64_decode`, Warning/Protocol.
+    const warning = plain.children!.find((c) => c.field === '_ws.expert')!;
+    expect(warning.label).toBe('[Expert Info (Warning/Protocol): base64 decode failed or is not enabled (check SMTP preferences)]');
+    expect(warning.children!.map((c) => c.field)).toContain('smtp.base64_decode');
     expect([plain.start, plain.length]).toEqual([6 + 11, 12]);
     const on = dissectSegments(segs, { session: { prefs: { 'smtp.decryption': true } } });
     expect(on.rows[5].info).toBe('C: AUTH PLAIN User: bob  Pass: pw1');

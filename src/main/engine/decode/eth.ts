@@ -34,15 +34,15 @@ const IG_MASK = 0x010000;
 const F = defineFields('eth', {
   dst: { name: 'Destination', type: 'ether', blurb: 'Destination Hardware Address' },
   dst_resolved: { name: 'Destination (resolved)', type: 'string' },
-  'dst.oui': { name: 'Destination OUI', type: 'uint24', base: 'hex' },
+  'dst.oui': { name: 'Destination OUI', type: 'uint24', base: 'dec' },
   'dst.oui_resolved': { name: 'Destination OUI (resolved)', type: 'string' },
   src: { name: 'Source', type: 'ether', blurb: 'Source Hardware Address' },
   src_resolved: { name: 'Source (resolved)', type: 'string' },
-  'src.oui': { name: 'Source OUI', type: 'uint24', base: 'hex' },
+  'src.oui': { name: 'Source OUI', type: 'uint24', base: 'dec' },
   'src.oui_resolved': { name: 'Source OUI (resolved)', type: 'string' },
   addr: { name: 'Address', type: 'ether', blurb: 'Source or Destination Hardware Address' },
   addr_resolved: { name: 'Address (resolved)', type: 'string' },
-  'addr.oui': { name: 'Address OUI', type: 'uint24', base: 'hex' },
+  'addr.oui': { name: 'Address OUI', type: 'uint24', base: 'dec' },
   'addr.oui_resolved': { name: 'Address OUI (resolved)', type: 'string' },
   'dst.lg': { name: 'LG bit', type: 'boolean', bitmask: LG_MASK, tfs: LG_TFS },
   'dst.ig': { name: 'IG bit', type: 'boolean', bitmask: IG_MASK, tfs: IG_TFS },
@@ -57,6 +57,8 @@ const F = defineFields('eth', {
 });
 
 /** ETH_GROUP: the Ethernet header's items (the 802.3 / invalid-type items are added unconditionally). */
+/** OUI_NAMES: the items that hold a vendor name */
+const OUI_NAMES = new FieldGroup([F['dst.oui_resolved'], F['src.oui_resolved'], F['addr.oui_resolved']]);
 const ETH_GROUP = new FieldGroup([P, F.dst, F.dst_resolved, F['dst.oui'], F['dst.oui_resolved'], F.src, F.src_resolved, F['src.oui'], F['src.oui_resolved'], F.addr, F.addr_resolved, F['addr.oui'], F['addr.oui_resolved'], F['dst.lg'], F['dst.ig'], F['src.lg'], F['src.ig'], F.lg, F.ig]);
 
 /** ethFields are the Ethernet field handles (eth.dst, eth.type, …). */
@@ -109,7 +111,8 @@ function addAddress(ctx: DissectCtx, top: TreeItem, view: ByteView, offset: numb
   );
   if (tree.mode === 'none') return;
   const oui = (mac[0] << 16) | (mac[1] << 8) | mac[2];
-  const vendor = tree.full ? ouiName(mac) : undefined;
+  // The vendor only when something shows it (a label, or `-e eth.src.oui_resolved`).
+  const vendor = tree.full || tree.wantsAny(OUI_NAMES) ? ouiName(mac) : undefined;
   const resolved = side === 'dst' ? F.dst_resolved : F.src_resolved;
   const ouiField = side === 'dst' ? F['dst.oui'] : F['src.oui'];
   const ouiResolved = side === 'dst' ? F['dst.oui_resolved'] : F['src.oui_resolved'];

@@ -1315,7 +1315,9 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
 // The dissector
 
 function expert(ctx: DissectCtx, parent: TreeItem | null, field: FieldDef, severity: ExpertSeverity, group: ExpertGroup, message: string, v: ByteView, start = 0, length = 0): void {
-  if (parent === null || parent.isNull) return;
+  // In `fields` mode the parent (a flag bit, the analysis subtree) is often not kept, while the expert's
+  // own fields are (`-e _ws.expert.message`): a tree that keeps only what is asked has no places.
+  if ((parent === null || parent.isNull) && ctx.tree.mode !== 'fields') return;
   addExpert(ctx, parent, field, severity, group, message, v.src, v.abs(start), length);
 }
 

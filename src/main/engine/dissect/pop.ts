@@ -25,6 +25,7 @@ import {
   type ProtocolModule,
   streamConversation,
 } from '../decode/protocol';
+import { addExpert } from '../decode/expert';
 import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { dissectImf } from './imf';
@@ -42,6 +43,7 @@ const F = defineFields('pop', {
   request_command: { name: 'Request command', type: 'string', abbrev: 'pop.request.command' },
   request_parameter: { name: 'Request parameter', type: 'string', abbrev: 'pop.request.parameter' },
   request_data: { name: 'Data', type: 'string', abbrev: 'pop.request.data' },
+  tot_len_invalid: { name: 'Length must be a string containing an integer', type: 'none', abbrev: 'pop.response.tot_len.invalid' },
   data_fragments: { name: 'DATA fragments', type: 'none', abbrev: 'pop.data.fragments' },
   data_fragment: { name: 'DATA fragment', type: 'framenum', abbrev: 'pop.data.fragment' },
   data_fragment_count: { name: 'DATA fragment count', type: 'uint32', abbrev: 'pop.data.fragment.count' },
@@ -81,6 +83,11 @@ interface PopPdu {
   fragments?: Fragment[];
   total?: number;
   message?: Uint8Array;
+  /**
+   * the lines that answer RETR or TOP with `+OK` and a description that does not start with a number
+   * (tshark: "Length must be a string containing an integer", `+OK message follows`)
+   */
+  lengthInvalid?: number[];
 }
 
 interface PopConversation {
@@ -129,7 +136,10 @@ function isDotLine(bytes: Uint8Array, line: LineEnd): boolean {
 }
 
 /** LINE_GROUP: the items render() adds per line. */
-const LINE_GROUP = new FieldGroup([F.request, F.request_command, F.request_parameter, F.response, F.response_indicator, F.response_description, F.response_data]);
+const LINE_GROUP = new FieldGroup([
+  F.request, F.request_command, F.request_parameter, F.response, F.response_indicator, F.response_description, F.response_data, F.tot_len_invalid,
+  '_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group',
+]);
 
 /** multiFor tells which commands answer +OK with a multi-line body (RFC 1939, 2449, 5034). */
 function multiFor(command: string): MultiKind | undefined {
@@ -280,7 +290,12 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
       if (isOk) {
         const kind = multiFor(command);
         if (kind) conv.multi = kind;
-        if (kind === 'message') conv.message = undefined;
+        if (kind === 'message') {
+          conv.message = undefined;
+          // tshark reads the message length from the description: "+OK 120 octets" (a bare "+OK" is fine).
+          const described = line.start + 4 < le;
+          if (described && !(bytes[line.start + 4] >= 0x30 && bytes[line.start + 4] <= 0x39)) (pdu.lengthInvalid ??= []).push(pdu.roles.length - 1);
+        }
         if (verb === 'STLS' && conv.stlsPending) conv.tlsAfterFrame = frame;
       }
       if (verb === 'STLS') conv.stlsPending = false;
@@ -330,7 +345,9 @@ function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start:
     const le = ls + line.length;
     const whole = () => formatText(bytes, ls, line.next);
     if (pdu.request) {
-      const item = ctx.tree.add(top, F.request, view.src, ls, line.next - ls, asciiValue(bytes, ls, le), whole);
+      // tshark keeps the whole line only in the label: pop.request, pop.response and pop.response.data
+      // hold an empty string (`-T fields` prints nothing, `pop.request contains "USER"` never matches).
+      const item = ctx.tree.add(top, F.request, view.src, ls, line.next - ls, '', whole);
       infoParts.push(formatText(bytes, ls, le));
       if (role === 'sasl') {
         ctx.tree.add(item, F.request_command, view.src, ls, line.length, asciiValue(bytes, ls, le), () => `Request command: ${formatText(bytes, ls, le)}`);
@@ -349,9 +366,10 @@ function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start:
     switch (role) {
       case 'status':
       case 'sasl': {
-        const item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, le), whole);
+        const item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, '', whole);
         const indLen = role === 'sasl' ? 1 : bytes[ls] === 0x2b ? 3 : 4;
         ctx.tree.add(item, F.response_indicator, view.src, ls, indLen, asciiValue(bytes, ls, ls + indLen));
+        if (pdu.lengthInvalid?.includes(i)) addExpert(ctx, item, F.tot_len_invalid, 'error', 'Malformed', F.tot_len_invalid.name, view.src, ls, 0);
         if (ls + indLen + 1 < le) {
           ctx.tree.add(item, F.response_description, view.src, ls + indLen + 1, le - ls - indLen - 1, asciiValue(bytes, ls + indLen + 1, le), () =>
             `Response description: ${formatText(bytes, ls + indLen + 1, le)}`,
@@ -365,7 +383,7 @@ function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start:
         ctx.tree.addText(top, view.src, ls, line.next - ls, whole);
         return;
       default:
-        ctx.tree.add(top, F.response_data, view.src, ls, line.next - ls, asciiValue(bytes, ls, le), whole);
+        ctx.tree.add(top, F.response_data, view.src, ls, line.next - ls, '', whole);
         if (role === 'other') infoParts.push(formatText(bytes, ls, le));
     }
   });

@@ -28,6 +28,7 @@ import {
   conversationKey,
   streamConversation,
 } from '../decode/protocol';
+import { addExpert } from '../decode/expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
@@ -585,9 +586,8 @@ function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Ar
       return;
     }
   }
-  ctx.tree
-    .add(parent, F.auth_username_password, src, start, end - start, asciiValue(bytes, start, end))
-    .setExpert('warn', 'base64 decode failed or is not enabled (check SMTP preferences)');
+  const item = ctx.tree.add(parent, F.auth_username_password, src, start, end - start, asciiValue(bytes, start, end));
+  addExpert(ctx, item, F.base64_decode, 'warn', 'Protocol', F.base64_decode.name, src, start, end - start);
   ctx.columns.appendInfo(formatText(bytes, start, end));
 }
 
@@ -613,7 +613,7 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
         const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
           `Response parameter: ${formatText(bytes, paramStart, le)}`,
         );
-        if (!hasCode) p.setExpert('warn', 'Unexpected response code in multiline response');
+        if (!hasCode) addExpert(ctx, p, F.response_code_unexpected, 'warn', 'Protocol', F.response_code_unexpected.name, view.src, paramStart, le - paramStart);
       }
       ctx.columns.appendInfo(formatText(bytes, paramStart, le));
       if (!continues) open = null;

@@ -340,6 +340,7 @@ const SMTP: Record<string, string> = {
   'pop.response.indicator': '响应指示',
   'pop.response.description': '响应描述',
   'pop.response.data': '数据',
+  'pop.response.tot_len.invalid': '长度必须是表示整数的字符串',
   'pop.request': '请求',
   'pop.request.command': '请求命令',
   'pop.request.parameter': '请求参数',
