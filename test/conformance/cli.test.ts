@@ -234,6 +234,42 @@ describe('-T fields', () => {
     }
   });
 
+  it('MIME part boundaries and header values are the strings tshark keeps', async () => {
+    // Boundaries hold their line ends (and, after the first, the one before them); part header values
+    // are unfolded and compacted around separators, quoted text kept.
+    const text = (s: string) => new TextEncoder().encode(s);
+    let cseq = 100;
+    let sseq = 500;
+    const frames: Uint8Array[] = [];
+    const client = (s: string) => frames.push(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, (cseq += s.length) - s.length, sseq, 0x18, text(s)))));
+    const server = (s: string) => frames.push(eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, (sseq += s.length) - s.length, cseq, 0x18, text(s)))));
+    server('220 lab\r\n');
+    client('DATA\r\n');
+    server('354 go\r\n');
+    client(
+      'From: a@lab\r\nSubject: t\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="BB"\r\n\r\npreamble\r\n' +
+        '--BB\r\nContent-Type: text/plain ; charset = "utf-8"\r\nContent-Description: my  first part, "quoted  part"\r\nContent-Id: < x@y >\r\n\r\nhello\r\n' +
+        '--BB\r\nContent-Type: text/html\r\nContent-Disposition: inline;\r\n filename = "a b.html"\r\n\r\n<p>x</p>\r\n' +
+        '--BB\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n' +
+        '--BB\r\nContent-Type: application/octet-stream; name="notes.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQF\r\n--BB--\r\nepilogue\r\n.\r\n',
+    );
+    server('250 ok\r\n');
+    const file = writePcap(path.join(work, 'mime-values.pcap'), frames);
+    const fields = ['first_boundary', 'boundary', 'last_boundary', 'header.content-type', 'header.content-description', 'header.content-id', 'header.content-disposition', 'preamble', 'trailer'];
+    // Parts of other types go to tshark's "Media Type" dissector, application/octet-stream to Data, as sent.
+    const more = ['frame.protocols', 'media.type', 'data.data', 'data.len'];
+    const args = ['-r', file, '-Y', 'imf', '-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((f) => ['-e', `mime_multipart.${f}`]), ...more.flatMap((f) => ['-e', f])];
+    const ours = await wirelab(args);
+    const theirs = await tshark([...args, ...PIN]);
+    expect(theirs.stdout).toContain('text/plain;charset="utf-8"');
+    expect(theirs.stdout).toContain(':media:data');
+    expect(ours.stdout).toBe(theirs.stdout);
+    // The part headers' labels end as tshark's, with the line end (and the empty line after the last).
+    const detail = (t: string) => t.split('\n').filter((l) => /^ {12}Content-/.test(l));
+    const v = ['-r', file, '-Y', 'imf', '-V'];
+    expect(detail((await wirelab(v)).stdout)).toEqual(detail((await tshark([...v, ...PIN])).stdout));
+  });
+
   it('protocol fields print their tree label', async () => {
     const c = captures['smtp-handout'];
     const args = ['-r', c.file, '-c', '3', '-T', 'fields', '-e', 'ip', '-e', 'eth'];

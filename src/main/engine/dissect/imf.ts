@@ -19,6 +19,8 @@ import { asciiValue, base64Decode, findLineEnd, formatPlainLines, formatText, fo
 const PROTO = { abbrev: 'imf', short: 'IMF', name: 'Internet Message Format' };
 const TEXT_LINES_PROTO = { abbrev: 'data-text-lines', short: 'Line-based text data', name: 'Line-based text data' };
 const MULTIPART_PROTO = { abbrev: 'mime_multipart', short: 'MIME multipart', name: 'MIME Multipart Media Encapsulation' };
+/** tshark's "media" dissector: a multipart part of a type nothing else dissects */
+const MEDIA_PROTO = { abbrev: 'media', short: 'Media', name: 'Media Type' };
 
 type HeaderKind = 'string' | 'mailbox' | 'address' | 'content-type';
 
@@ -101,7 +103,12 @@ const MP = defineFields('mime_multipart', {
   content_description: { name: 'Content-Description', type: 'string', abbrev: 'mime_multipart.header.content-description' },
 });
 
+const MEDIA = defineFields('media', {
+  type: { name: 'Media type', type: 'bytes' },
+});
+
 const P = protocolField(PROTO);
+const P_MEDIA = protocolField(MEDIA_PROTO);
 const P_TEXT = protocolField(TEXT_LINES_PROTO);
 const P_MP = protocolField(MULTIPART_PROTO);
 
@@ -428,13 +435,16 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
 // ---------------------------------------------------------------------------------------------------
 // Bodies
 
-/** addTextLines adds Wireshark's "Line-based text data" layer over a view (DATA fragments, text parts). */
-export function addTextLines(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, mediaType?: string): void {
+/**
+ * addTextLines adds Wireshark's "Line-based text data" layer over a view (DATA fragments, text parts). A
+ * frame lists the layer once, but once per text part of a multipart (`part`), as tshark's frame.protocols.
+ */
+export function addTextLines(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, mediaType?: string, part = false): void {
   const bytes = view.bytes;
   const lines = splitLines(bytes, view.base, view.base + view.length);
   const heading = mediaType ? `Line-based text data: ${mediaType} (${lines.length} lines)` : `Line-based text data (${lines.length} lines)`;
   const top = ctx.tree.add(parent, P_TEXT, view.src, view.base, view.length, null, heading);
-  if (!ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
+  if (part || !ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
   if (!ctx.tree.full) return;
   for (const line of lines) ctx.tree.addText(top, view.src, line.start, line.next - line.start, formatText(bytes, line.start, line.next));
 }
@@ -465,14 +475,25 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
     }
   }
   if (type.startsWith('text/') || type === 'message/rfc822') {
-    addTextLines(ctx, content, parent, type);
+    addTextLines(ctx, content, parent, type, depth > 0);
     if (info) appendInfoSpaced(ctx, `(${type})`);
     return;
   }
-  const dataTop = ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
-  void dataTop;
-  // A part without a dissector of its own adds nothing to Info inside a multipart (tshark's media dissector).
-  if (info && depth === 0) appendInfoSpaced(ctx, `(${type})`);
+  if (depth > 0) {
+    // A part of a multipart, as tshark shows it: its bytes as sent (a decoded copy is a data source of its
+    // own, above), `application/octet-stream` as Data, any other type to the "Media Type" dissector; Info
+    // is left alone.
+    if (type === 'application/octet-stream') {
+      ctx.callData(view, parent);
+      return;
+    }
+    const media = ctx.tree.add(parent, P_MEDIA, view.src, view.base, view.length, null, MEDIA_PROTO.name);
+    ctx.layers.push('media');
+    ctx.tree.add(media, MEDIA.type, view.src, view.base, view.length, view.rest(), () => `Media type: ${type || 'unknown'} (${view.length} bytes)`);
+    return;
+  }
+  ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
+  if (info) appendInfoSpaced(ctx, `(${type})`);
 }
 
 /** appendInfoSpaced is col_append_sep_str(" "): the separator depends on the whole column, not the fence. */
@@ -538,8 +559,13 @@ function dissectMultipart(
     const line = findLineEnd(bytes, at, end);
     const isLast = bytes[at + delimiter.length] === 0x2d && bytes[at + delimiter.length + 1] === 0x2d;
     const field = i === 0 ? MP.first_boundary : isLast ? MP.last_boundary : MP.boundary;
-    ctx.tree.add(top, field, view.src, at, line.next - at, asciiValue(bytes, at, at + line.length), () =>
-      `${field.name}: ${formatText(bytes, at, line.next)}`,
+    // As tshark: a boundary item holds its line end and, after the first, the line end before it (the
+    // CRLF that RFC 2046 §5.1.1 gives to the delimiter).
+    let from = at;
+    if (i > 0 && from > start && bytes[from - 1] === 0x0a) from--;
+    if (i > 0 && from > start && bytes[from - 1] === 0x0d && from < at) from--;
+    ctx.tree.add(top, field, view.src, from, line.next - from, asciiValue(bytes, from, line.next), () =>
+      `${field.name}: ${formatText(bytes, from, line.next)}`,
     );
     if (isLast) {
       if (line.next < end) ctx.tree.add(top, MP.trailer, view.src, line.next, end - line.next, bytes.slice(line.next, end));
@@ -554,13 +580,16 @@ function dissectMultipart(
     const part = ctx.tree.add(top, MP.part, view.src, partStart, partEnd - partStart, '', 'Encapsulated multipart part: ');
     const parsed = parseHeaders(bytes, partStart, partEnd);
     const summary: HeaderSummary = {};
+    const lastHeader = parsed.headers[parsed.headers.length - 1];
     for (const h of parsed.headers) {
       const key = latin1(bytes, h.start, h.keyEnd).trim().toLowerCase();
       const f = MP_HEADER.get(key);
       const value = asciiValue(bytes, h.valueStart, h.valueEnd);
       if (f) {
-        ctx.tree.add(part, f, view.src, h.start, h.end - h.start, value, () =>
-          `${latin1(bytes, h.start, h.keyEnd)}: ${decodeEncodedWords(formatText(bytes, h.valueStart, h.valueEnd))}`,
+        // As tshark: the label ends with the line end, and the last header's with the empty line too.
+        const lineEnd = h === lastHeader && parsed.bodyStart > h.end && parsed.bodyStart <= partEnd ? parsed.bodyStart : h.end;
+        ctx.tree.add(part, f, view.src, h.start, lineEnd - h.start, compactHeaderValue(value), () =>
+          `${latin1(bytes, h.start, h.keyEnd)}: ${decodeEncodedWords(formatText(bytes, h.valueStart, h.valueEnd))}${formatText(bytes, h.valueEnd, lineEnd)}`,
         );
       } else {
         ctx.tree.addText(part, view.src, h.start, h.end - h.start, () => `${formatText(bytes, h.start, h.keyEnd)}: ${formatText(bytes, h.valueStart, h.valueEnd)}`);
@@ -578,6 +607,36 @@ function dissectMultipart(
       dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, info);
     }
   }
+}
+
+/** SEPARATORS: around these, tshark drops white space from a MIME part header's value */
+const SEPARATORS = new Set([';', ',', '=']);
+
+/**
+ * compactHeaderValue is a MIME part header's value as tshark keeps it (packet-multipart.c): unfolded,
+ * white space dropped at both ends and around separators, other runs of it one space; quoted text as
+ * it is (`text/plain ; charset = "utf-8"` → `text/plain;charset="utf-8"`).
+ */
+export function compactHeaderValue(value: string): string {
+  let out = '';
+  let quoted = false;
+  let space = false;
+  for (const ch of value.replace(/\r?\n/g, '')) {
+    if (quoted) {
+      out += ch;
+      if (ch === '"') quoted = false;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t') {
+      space = true;
+      continue;
+    }
+    if (space && out !== '' && !SEPARATORS.has(ch) && !SEPARATORS.has(out[out.length - 1])) out += ' ';
+    space = false;
+    out += ch;
+    if (ch === '"') quoted = true;
+  }
+  return out;
 }
 
 /**
@@ -642,6 +701,7 @@ export const imf: ProtocolModule = {
   extraProtocols: [
     { proto: TEXT_LINES_PROTO, fields: [] },
     { proto: MULTIPART_PROTO, fields: Object.values(MP) },
+    { proto: MEDIA_PROTO, fields: Object.values(MEDIA) },
   ],
   dissect: dissectImf,
 };

@@ -37,6 +37,7 @@ const PROTOCOLS: Record<string, string> = {
   imf: '互联网邮件格式',
   'data-text-lines': '基于行的文本数据',
   mime_multipart: 'MIME 多部分媒体封装',
+  media: '媒体类型',
 };
 
 const FRAME: Record<string, string> = {
@@ -408,6 +409,7 @@ const IMF_OTHER: Record<string, string> = {
   'imf.mailbox_list.item': '项',
   'imf.message_text': '邮件正文',
   'mime_multipart.type': '类型',
+  'media.type': '媒体类型',
   'mime_multipart.part': '封装的多部分部件',
   'mime_multipart.first_boundary': '首个边界',
   'mime_multipart.boundary': '边界',
@@ -658,6 +660,7 @@ export const zhCN: LabelCatalogue = {
       [/: -ERR$/, ': -ERR (失败)'],
     ],
     'data-text-lines': [[/^Media Type: /, '媒体类型: ']],
+    'media.type': [[/^Media type: /, '媒体类型: ']],
     mime_multipart: [[/^(MIME 多部分媒体封装), Type: ([^,]*), Boundary: /, '$1, 类型: $2, 边界: ']],
     'imf.from': [ITEM_COUNT],
     'imf.to': [ITEM_COUNT],
