@@ -234,6 +234,18 @@ describe('-T fields', () => {
     }
   });
 
+  it('string values escape only tab, CR and LF, as tshark prints them', async () => {
+    const raw = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+    const file = writePcap(path.join(work, 'control-chars.pcap'), [
+      eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, 500, 100, 0x18, raw('220 hi\r\n')))),
+      eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, 100, 508, 0x18, raw('MAIL FROM:<a\\b"q"\x01\x7f\x1b\x0b\x07\tz\xe9>\r\n')))),
+    ]);
+    const args = ['-r', file, '-T', 'fields', '-e', 'smtp.req.parameter', '-e', 'smtp.command_line'];
+    const ours = await wirelab(args);
+    expect(ours.stdout).toContain('\x01\x7f');
+    expect(ours.stdout).toBe((await tshark([...args, ...PIN])).stdout);
+  });
+
   it('MIME part boundaries and header values are the strings tshark keeps', async () => {
     // Boundaries hold their line ends (and, after the first, the one before them); part header values
     // are unfolded and compacted around separators, quoted text kept.

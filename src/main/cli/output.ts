@@ -531,6 +531,15 @@ type FieldSlot =
   | { kind: 'field'; abbrev: string; def: FieldDef }
   | { kind: 'column'; column: (typeof COLUMN_NAMES)[number] | null };
 
+/**
+ * fieldsText is a string value as tshark's `-T fields` prints it: tab, CR and LF as `\t`, `\r`, `\n` (they
+ * would break the row), every other character as it is — control characters and backslashes included,
+ * unlike the labels' escaping (escapeText).
+ */
+export function fieldsText(value: string): string {
+  return /[\t\r\n]/.test(value) ? value.replace(/[\t\r\n]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n')) : value;
+}
+
 /** FieldsPrinter prints `-T fields` rows; it is built once per run and reused for every frame. */
 export class FieldsPrinter {
   private readonly slots: FieldSlot[];
@@ -614,6 +623,7 @@ export class FieldsPrinter {
     if (def.type === 'protocol') return item.labelText() ?? def.name;
     // A present FT_NONE field (tcp.analysis.flags, smtp.req…) has no value; tshark prints "1".
     if (def.type === 'none') return '1';
+    if (def.type === 'string' && typeof value === 'string') return fieldsText(value);
     return formatFieldValue(def, value);
   }
 
