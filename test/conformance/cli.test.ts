@@ -244,6 +244,9 @@ describe('-T fields', () => {
     const ours = await wirelab(args);
     expect(ours.stdout).toContain('\x01\x7f');
     expect(ours.stdout).toBe((await tshark([...args, ...PIN])).stdout);
+    // A field asked for twice fills only its last column, as in tshark.
+    const twice = ['-r', file, '-T', 'fields', '-E', 'separator=,', '-e', 'frame.number', '-e', 'ip.src', '-e', 'frame.number'];
+    expect((await wirelab(twice)).stdout).toBe((await tshark([...twice, ...PIN])).stdout);
   });
 
   it('MIME part boundaries and header values are the strings tshark keeps', async () => {

@@ -573,9 +573,8 @@ export class FieldsPrinter {
         return { kind: 'column', column };
       }
       const def = lookup(name)!;
-      let list = this.slotOf.get(name);
-      if (!list) this.slotOf.set(name, (list = []));
-      list.push(index);
+      // A field named twice is printed in its last column only, the earlier ones left empty (tshark 4.0).
+      this.slotOf.set(name, [index]);
       return { kind: 'field', abbrev: name, def };
     });
     this.values = fields.map(() => []);
