@@ -234,6 +234,32 @@ describe('-T fields', () => {
     }
   });
 
+  it('tcp.completeness as tshark keeps it, one pass and two', async () => {
+    // Handshakes whole or cut, streams picked up mid-way, a data segment that is no pure ACK, RST, FIN first.
+    const text = (s: string) => new TextEncoder().encode(s);
+    const C = '10.0.0.1';
+    const S = '10.0.0.2';
+    const f = (a: string, b: string, sp: number, dp: number, seq: number, ack: number, flags: number, data = '') => eth(MAC_A, MAC_B, 0x0800, ipv4(a, b, 6, tcp(sp, dp, seq, ack, flags, text(data))));
+    const [SYN, ACK, PSH, FIN, RST] = [0x02, 0x10, 0x08, 0x01, 0x04];
+    const file = writePcap(path.join(work, 'completeness.pcap'), [
+      f(C, S, 1001, 25, 100, 0, SYN), f(S, C, 25, 1001, 500, 101, SYN | ACK), f(C, S, 1001, 25, 101, 501, ACK), f(C, S, 1001, 25, 101, 501, PSH | ACK, 'hi'), f(C, S, 1001, 25, 103, 501, FIN | ACK),
+      f(C, S, 1002, 25, 100, 500, PSH | ACK, 'abc'), f(S, C, 25, 1002, 500, 103, ACK), f(C, S, 1002, 25, 103, 500, PSH | ACK, 'de'),
+      f(C, S, 1003, 25, 100, 500, ACK), f(C, S, 1003, 25, 100, 500, PSH | ACK, 'x'),
+      f(C, S, 1004, 25, 100, 0, SYN), f(C, S, 1004, 25, 101, 0, PSH | ACK, 'y'), f(C, S, 1004, 25, 102, 0, ACK),
+      f(C, S, 1005, 25, 100, 0, SYN), f(S, C, 25, 1005, 500, 101, SYN | ACK), f(C, S, 1005, 25, 101, 0, RST),
+      f(C, S, 1006, 25, 100, 500, PSH | ACK, 'z'),
+      f(C, S, 1007, 25, 100, 500, FIN | ACK), f(S, C, 25, 1007, 500, 101, ACK),
+      f(C, S, 1008, 25, 100, 0, SYN), f(S, C, 25, 1008, 500, 101, SYN | ACK), f(C, S, 1008, 25, 101, 501, PSH | ACK, 'q'), f(S, C, 25, 1008, 501, 102, FIN | ACK),
+    ]);
+    for (const pass of [[], ['-2']]) {
+      const args = ['-r', file, ...pass, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.completeness'];
+      expect(`${pass.join('')}\n${(await wirelab(args)).stdout}`).toBe(`${pass.join('')}\n${(await tshark([...args, ...PIN])).stdout}`);
+    }
+    const detail = (t: string) => t.split('\n').filter((l) => l.includes('Conversation completeness'));
+    const v = ['-r', file, '-V'];
+    expect(detail((await wirelab(v)).stdout)).toEqual(detail((await tshark([...v, ...PIN])).stdout));
+  });
+
   it('string values escape only tab, CR and LF, as tshark prints them', async () => {
     const raw = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
     const file = writePcap(path.join(work, 'control-chars.pcap'), [

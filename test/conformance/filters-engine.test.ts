@@ -42,6 +42,7 @@ const CASES: Case[] = [
       'tcp.port == 25 && tcp.port != 25', 'tcp.port == tcp.port',
       // A protocol's `contains` and `matches` read its whole data (the payload too); len() and slices its item.
       'tcp contains "Mail OK"', 'ip contains "ehlo"', 'eth contains "Bye"', 'tcp matches "(?i)auth login"', 'len(tcp) == 20', 'tcp[13:1] == 18',
+      'tcp.completeness == 31', 'tcp.completeness < 31',
     ],
     differences: [
       // The first, failed AUTH LOGIN: tshark shows its username/password lines as commands.

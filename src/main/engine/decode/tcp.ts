@@ -312,6 +312,11 @@ export interface TcpFrameData {
   nextSeq: number;
   /** TCP_A_* bits */
   flags: number;
+  /**
+   * the stream's completeness before this frame, as tshark's first pass shows it; -1 when this frame
+   * opened the stream without a SYN (tshark's first pass leaves it out, see TcpStream.completenessFirst)
+   */
+  completenessBefore: number;
   acksFrame?: number;
   ackRtt?: number;
   /** retransmissions: time since the oldest unacknowledged segment, and its frame */
@@ -372,6 +377,7 @@ function newFrameData(
     into.relAck = relAck;
     into.nextSeq = nextSeq;
     into.flags = flags;
+    into.completenessBefore = 0;
     into.acksFrame = into.ackRtt = into.rto = into.rtoFrame = undefined;
     into.bytesInFlight = into.pushBytes = into.dupAckNum = into.dupAckFrame = undefined;
     into.timeRelative = timeRelative;
@@ -392,6 +398,7 @@ function newFrameData(
     relAck,
     nextSeq,
     flags,
+    completenessBefore: 0,
     acksFrame: undefined,
     ackRtt: undefined,
     rto: undefined,
@@ -681,12 +688,19 @@ function analyse(
   const fin = (h.flags & TH.FIN) !== 0;
   const rst = (h.flags & TH.RST) !== 0;
 
-  // Conversation completeness (stream-level; Wireshark's -2 shows the final value on every frame).
-  if (syn) stream.completeness |= ackFlag ? COMPLETENESS.SYNACK : COMPLETENESS.SYN;
-  else if (ackFlag && stream.completeness & COMPLETENESS.SYNACK) stream.completeness |= COMPLETENESS.ACK;
-  if (seglen > 0) stream.completeness |= COMPLETENESS.DATA;
-  if (fin) stream.completeness |= COMPLETENESS.FIN;
-  if (rst) stream.completeness |= COMPLETENESS.RST;
+  // Conversation completeness, as tshark 4.0 keeps it (measured on crafted streams): an ACK counts only
+  // without payload (a pure ACK, FIN/ACK, RST/ACK); a frame shows the value before it; the first frame of
+  // a stream picked up without a SYN counts only on a second pass (completenessShown).
+  const completenessBefore = stream.completeness;
+  let completenessBits = 0;
+  if (syn) completenessBits |= ackFlag ? COMPLETENESS.SYNACK : COMPLETENESS.SYN;
+  else if (ackFlag && seglen === 0) completenessBits |= COMPLETENESS.ACK;
+  if (seglen > 0) completenessBits |= COMPLETENESS.DATA;
+  if (fin) completenessBits |= COMPLETENESS.FIN;
+  if (rst) completenessBits |= COMPLETENESS.RST;
+  const opens = !syn && !fwd.baseSet && !rev.baseSet;
+  if (opens) stream.completenessFirst = completenessBits;
+  else stream.completeness = completenessBefore | completenessBits;
 
   // Relative sequence numbers: base = ISN for a SYN, seq − 1 for a stream picked up mid-way.
   if (!fwd.baseSet) {
@@ -714,6 +728,7 @@ function analyse(
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
   const data = newFrameData(frameNo, stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
+  data.completenessBefore = opens ? -1 : completenessBefore;
   stream.lastTime = now;
 
   const window = h.window;
@@ -1321,6 +1336,18 @@ function expert(ctx: DissectCtx, parent: TreeItem | null, field: FieldDef, sever
   addExpert(ctx, parent, field, severity, group, message, v.src, v.abs(start), length);
 }
 
+/**
+ * completenessShown is `tcp.completeness` as tshark shows it: on the first pass the value before the
+ * frame; dissected again (the GUI, -2), the whole capture's value, with a stream's first frame counted for
+ * every frame after it when that frame was no SYN (tshark's second pass counts what its first left out).
+ */
+function completenessShown(ctx: DissectCtx, frozen: TcpFrameData): number {
+  const before = frozen.completenessBefore;
+  if (ctx.firstPass) return before < 0 ? 0 : before;
+  const stream = frozen.stream;
+  return before < 0 ? stream.completeness : stream.completeness | stream.completenessFirst;
+}
+
 function analysisPrefix(data: TcpFrameData): string {
   const f = data.flags;
   let s = '';
@@ -1717,8 +1744,9 @@ function addHeaderItems(
   const srcPort = ctx.srcPort;
   const dstPort = ctx.dstPort;
   tree.add(top, F.stream, v.src, v.base, 0, stream.index).setGenerated();
+  const completeness = completenessShown(ctx, frozen);
   tree
-    .add(top, F.completeness, v.src, v.base, 0, stream.completeness, () => `Conversation completeness: ${COMPLETENESS_VALUES[stream.completeness] ?? 'Incomplete'} (${stream.completeness})`)
+    .add(top, F.completeness, v.src, v.base, 0, completeness, () => `Conversation completeness: ${COMPLETENESS_VALUES[completeness] ?? 'Incomplete'} (${completeness})`)
     .setGenerated();
   tree.add(top, F.len, v.src, v.base, 0, seglen).setGenerated();
   tree.add(top, F.seq, v.src, v.abs(TCP_F.SEQ), 4, frozen.relSeq, () => `Sequence Number: ${frozen.relSeq}    (relative sequence number)`);

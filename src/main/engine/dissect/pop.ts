@@ -424,7 +424,7 @@ function addReassembled(ctx: DissectCtx, top: TreeItem, pdu: PopPdu): void {
   const list = ctx.tree
     .add(top, F.data_fragments, src, 0, message.length, null, () => {
       const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
-      return `[${fragments.length} DATA fragments (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
+      return `[${fragments.length} DATA fragment${fragments.length === 1 ? '' : 's'} (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
     })
     .setGenerated();
   if (ctx.tree.full || ctx.tree.wants(F.data_fragment)) {

@@ -686,8 +686,8 @@ function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: n
   const shownLength = messageView.length;
   const list = ctx.tree.add(top, F.data_fragments, listSrc, listBase, shownLength, null, () => {
     const shown = fragments.slice(0, 40).map((f) => `#${f.frame}(${f.length})`).join(', ');
-    // tshark says "1 DATA fragment" for a message completed in its own frame, "1 DATA fragments" otherwise.
-    const noun = pdu.single ? 'DATA fragment' : 'DATA fragments';
+    // tshark: "1 DATA fragment", "2 DATA fragments" (the count decides, on either pass).
+    const noun = fragments.length === 1 ? 'DATA fragment' : 'DATA fragments';
     return `[${fragments.length} ${noun} (${plural(total)}): ${shown}${fragments.length > 40 ? ', …' : ''}]`;
   });
   list.setGenerated();

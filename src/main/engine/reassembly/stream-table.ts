@@ -92,6 +92,8 @@ export class StreamRecords {
   low = new Float64Array(0);
   high = new Float64Array(0);
   completeness = new Uint8Array(0);
+  /** completeness bits of a stream's first frame when it was no SYN (see TcpStream.completenessFirst) */
+  completenessFirst = new Uint8Array(0);
   flags = new Uint8Array(0);
   baseSeq = new Uint32Array(0);
   isn = new Uint32Array(0);
@@ -132,6 +134,7 @@ export class StreamRecords {
       return b;
     };
     this.completeness = u8(this.completeness, capacity);
+    this.completenessFirst = u8(this.completenessFirst, capacity);
     this.flags = u8(this.flags, capacity);
     this.dirFlags = u8(this.dirFlags, 2 * capacity);
     const u32 = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => {
@@ -293,6 +296,16 @@ export class TcpStream<T, D = unknown> {
   }
   set completeness(value: number) {
     this.records.completeness[this.index] = value;
+  }
+  /**
+   * completenessFirst: the bits the stream's first frame would add when it is no SYN. tshark's first
+   * pass leaves that frame out of the conversation's completeness; its second pass counts it from then on.
+   */
+  get completenessFirst(): number {
+    return this.records.completenessFirst[this.index];
+  }
+  set completenessFirst(value: number) {
+    this.records.completenessFirst[this.index] = value;
   }
   /** initial RTT (SYN → first ACK after SYN/ACK), seconds */
   get initialRtt(): number | undefined {
