@@ -220,7 +220,7 @@ describe('-T fields', () => {
     // base64 warning and POP's "Length must be a string containing an integer".
     const fields = [
       '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group', 'eth.src.oui', 'eth.src.oui_resolved', 'eth.addr.oui_resolved',
-      'pop.request', 'pop.response', 'pop.response.tot_len.invalid', 'smtp.base64_decode',
+      'pop.request', 'pop.response', 'pop.response.tot_len.invalid', 'smtp.base64_decode', 'tcp.completeness', 'tcp.analysis.bytes_in_flight',
     ].flatMap((f) => ['-e', f]);
     // (pop.response.data is left out: where the +OK line and the body share a segment tshark takes the
     // body for data lines, a listed difference; its empty value is checked in test/unit/dissect/pop.test.ts.)
@@ -234,8 +234,9 @@ describe('-T fields', () => {
     }
   });
 
-  it('tcp.completeness as tshark keeps it, one pass and two', async () => {
-    // Handshakes whole or cut, streams picked up mid-way, a data segment that is no pure ACK, RST, FIN first.
+  it('tcp.completeness and bytes in flight as tshark keeps them, one pass and two', async () => {
+    // Handshakes whole or cut, streams picked up mid-way, a data segment that is no pure ACK, RST, FIN first;
+    // bytes in flight before the peer acknowledged anything.
     const text = (s: string) => new TextEncoder().encode(s);
     const C = '10.0.0.1';
     const S = '10.0.0.2';
@@ -252,7 +253,7 @@ describe('-T fields', () => {
       f(C, S, 1008, 25, 100, 0, SYN), f(S, C, 25, 1008, 500, 101, SYN | ACK), f(C, S, 1008, 25, 101, 501, PSH | ACK, 'q'), f(S, C, 25, 1008, 501, 102, FIN | ACK),
     ]);
     for (const pass of [[], ['-2']]) {
-      const args = ['-r', file, ...pass, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.completeness'];
+      const args = ['-r', file, ...pass, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.completeness', '-e', 'tcp.analysis.bytes_in_flight'];
       expect(`${pass.join('')}\n${(await wirelab(args)).stdout}`).toBe(`${pass.join('')}\n${(await tshark([...args, ...PIN])).stdout}`);
     }
     const detail = (t: string) => t.split('\n').filter((l) => l.includes('Conversation completeness'));

@@ -870,8 +870,11 @@ function analyse(
 
   // Bytes in flight and bytes since the last PSH.
   if (!detail) return data;
-  if (seglen > 0 && fwd.validBytesInFlight && rev.lastAckSet) {
-    let inFlight = seqDiff(rev.lastAck, fwd.nextSeq);
+  if (seglen > 0 && fwd.validBytesInFlight) {
+    // tshark spans this side's unacknowledged segments: before the peer acknowledged anything, they
+    // start at this side's SYN, or at the first byte it sent in a stream picked up mid-way.
+    const acked = rev.lastAckSet ? rev.lastAck : stream.isnOf(dir) !== undefined ? fwd.baseSeq : (fwd.baseSeq + 1) >>> 0;
+    let inFlight = seqDiff(acked, fwd.nextSeq);
     if (syn || fin) inFlight -= 1;
     if (inFlight > 0 && inFlight < 2_000_000_000) data.bytesInFlight = inFlight;
   }
