@@ -11,6 +11,7 @@
  * base64 and quoted-printable parts are decoded into extra data sources. Nothing here throws for bad
  * input: every read is bounded by the buffer.
  */
+import { data as dataModule } from '../decode/data';
 import { COL_MAX_INFO_BYTES, defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
 import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
@@ -212,7 +213,7 @@ export function decodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
   return out.slice(0, n);
 }
 
-function decodeTransfer(encoding: string, bytes: Uint8Array): { bytes: Uint8Array; name: string } | undefined {
+export function decodeTransfer(encoding: string, bytes: Uint8Array): { bytes: Uint8Array; name: string } | undefined {
   const e = encoding.trim().toLowerCase();
   if (e === 'base64') {
     const decoded = base64Decode(latin1(bytes));
@@ -484,7 +485,8 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
     // own, above), `application/octet-stream` as Data, any other type to the "Media Type" dissector; Info
     // is left alone.
     if (type === 'application/octet-stream') {
-      ctx.callData(view, parent);
+      // The data module itself, not ctx.callData: the mail view dissects messages without a registry.
+      dataModule.dissect!(ctx, view, parent);
       return;
     }
     const media = ctx.tree.add(parent, P_MEDIA, view.src, view.base, view.length, null, MEDIA_PROTO.name);

@@ -25,7 +25,7 @@ import type { DataSource } from '../../../shared/model';
 import { bufferContext } from '../decode/session';
 import type { TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
-import { decodeEncodedWords, dissectImf } from '../dissect/imf';
+import { decodeEncodedWords, decodeTransfer, dissectImf } from '../dissect/imf';
 import { mailTranscripts, type Transcript } from '../dissect/mailinfo';
 import { dotUnstuff } from '../dissect/smtp';
 import { existingTarget } from '../file/writer';
@@ -93,7 +93,8 @@ function headerLine(item: TreeItem, sources: DataSource[]): { name: string; valu
   let start = item.start;
   // IMF items of known headers cover the value only; the name is on the same (first) line before it.
   while (start > 0 && bytes[start - 1] !== 0x0a) start--;
-  const text = unfold(utf8.decode(bytes.subarray(start, item.start + item.length))).replace(/\r?\n$/, '');
+  // (The last header of a MIME part also covers the empty line after it, as in tshark.)
+  const text = unfold(utf8.decode(bytes.subarray(start, item.start + item.length))).replace(/[\r\n]+$/, '');
   const colon = text.indexOf(':');
   if (colon < 0) return { name: '', value: text.trim() };
   return { name: text.slice(0, colon).trim(), value: text.slice(colon + 1).replace(/^[ \t]+/, '').replace(/[ \t]+$/, '') };
@@ -173,6 +174,8 @@ interface MimeNode {
   params: Map<string, string>;
   disposition?: string;
   dispositionParams: Map<string, string>;
+  /** Content-Transfer-Encoding of a part (its body item holds the bytes as sent) */
+  transferEncoding?: string;
   content?: Uint8Array;
   children?: MimeNode[];
 }
@@ -201,6 +204,12 @@ function fillBody(node: MimeNode, items: readonly TreeItem[], sources: DataSourc
       node.content = sources[item.src].bytes.subarray(start, item.start + item.length);
       return;
     }
+    if (abbrev === 'data' || abbrev === 'media') {
+      // A non-text part, shown as tshark shows it (the bytes as sent): decoded here for the mail view.
+      const sent = contentOf(item, sources);
+      node.content = (node.transferEncoding !== undefined ? decodeTransfer(node.transferEncoding, sent)?.bytes : undefined) ?? sent;
+      return;
+    }
     if (abbrev === 'mime_multipart') {
       node.children = [];
       for (const part of item.children ?? []) {
@@ -221,6 +230,8 @@ function partNode(part: TreeItem, sources: DataSource[]): MimeNode {
       const { type, params } = splitType(headerLine(item, sources).value);
       node.disposition = type;
       node.dispositionParams = params;
+    } else if (abbrev === 'mime_multipart.header.content-transfer-encoding') {
+      node.transferEncoding = headerLine(item, sources).value;
     }
   }
   fillBody(node, part.children ?? [], sources);
