@@ -91,6 +91,8 @@ describe('plainTcpPorts', () => {
       ['data offset past the packet', 1, v4(bytes(segment().subarray(0, 12), [0xf0, 0x18], segment().subarray(14)))],
       ['ARP', 1, eth(MAC_A, MAC_B, 0x0806, arp(1, MAC_A, '10.0.0.1', '00:00:00:00:00:00', '10.0.0.2'))],
       ['other link type', 147, ipv4('10.0.0.1', '10.0.0.2', 6, segment())],
+      ['IPv4 under the raw IPv6 link type', 229, ipv4('10.0.0.1', '10.0.0.2', 6, segment())],
+      ['IPv6 under the raw IPv4 link type', 228, ipv6('2001:db8::1', '2001:db8::2', 6, segment())],
     ];
     for (const [name, linktype, frame] of cases) expect(plainTcpPorts(linktype, frame), name).toBe(-1);
   });

@@ -18,7 +18,9 @@
 // https://www.tcpdump.org/linktypes.html
 const LINKTYPE_NULL = 0;
 const LINKTYPE_ETHERNET = 1;
-const LINKTYPE_RAW = [101, 228, 229];
+const LINKTYPE_RAW = 101;
+const LINKTYPE_IPV4 = 228;
+const LINKTYPE_IPV6 = 229;
 const LINKTYPE_LINUX_SLL = 113;
 const LINKTYPE_LINUX_SLL2 = 276;
 
@@ -69,8 +71,8 @@ function etherIp(d: Uint8Array, typeAt: number): number {
 
 /**
  * ipAt tells where a frame's outer IP header starts, packed with the IP version its link layer announces:
- * `at * 8 + version`, version 4 or 6 from an EtherType, 0 where the header's own version nibble decides
- * (raw IP, BSD loopback); -1 when the link layer carries no IP this peek knows.
+ * `at * 8 + version`, version 4 or 6 from an EtherType or the raw-IPv4/IPv6 link types, 0 where the header's
+ * own version nibble decides (raw IP, BSD loopback); -1 when the link layer carries no IP this peek knows.
  */
 function ipAt(linktype: number, data: Uint8Array): number {
   switch (linktype) {
@@ -85,9 +87,13 @@ function ipAt(linktype: number, data: Uint8Array): number {
     }
     case LINKTYPE_NULL: // BSD loopback / NULL: a 4-byte family word in either byte order, then the IP header
       return 4 * 8;
+    case LINKTYPE_IPV4:
+      return 4;
+    case LINKTYPE_IPV6:
+      return 6;
     default:
-      // Raw IP; other link types are not peeked.
-      return LINKTYPE_RAW.includes(linktype) ? 0 : -1;
+      // Raw IP (the version nibble decides); other link types are not peeked.
+      return linktype === LINKTYPE_RAW ? 0 : -1;
   }
 }
 
