@@ -251,6 +251,8 @@ describe('-T fields', () => {
       f(C, S, 1006, 25, 100, 500, PSH | ACK, 'z'),
       f(C, S, 1007, 25, 100, 500, FIN | ACK), f(S, C, 25, 1007, 500, 101, ACK),
       f(C, S, 1008, 25, 100, 0, SYN), f(S, C, 25, 1008, 500, 101, SYN | ACK), f(C, S, 1008, 25, 101, 501, PSH | ACK, 'q'), f(S, C, 25, 1008, 501, 102, FIN | ACK),
+      // picked up at the SYN/ACK (a capture started mid-handshake)
+      f(S, C, 25, 1009, 500, 101, SYN | ACK), f(C, S, 1009, 25, 101, 501, ACK), f(C, S, 1009, 25, 101, 501, PSH | ACK, 'w'), f(S, C, 25, 1009, 501, 102, ACK),
     ]);
     for (const pass of [[], ['-2']]) {
       const args = ['-r', file, ...pass, '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.completeness', '-e', 'tcp.analysis.bytes_in_flight'];

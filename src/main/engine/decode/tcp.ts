@@ -314,7 +314,7 @@ export interface TcpFrameData {
   flags: number;
   /**
    * the stream's completeness before this frame, as tshark's first pass shows it; -1 when this frame
-   * opened the stream without a SYN (tshark's first pass leaves it out, see TcpStream.completenessFirst)
+   * opened the stream and was no SYN (tshark's first pass leaves it out, see TcpStream.completenessFirst)
    */
   completenessBefore: number;
   acksFrame?: number;
@@ -690,7 +690,7 @@ function analyse(
 
   // Conversation completeness, as tshark 4.0 keeps it (measured on crafted streams): an ACK counts only
   // without payload (a pure ACK, FIN/ACK, RST/ACK); a frame shows the value before it; the first frame of
-  // a stream picked up without a SYN counts only on a second pass (completenessShown).
+  // a stream counts only on a second pass unless it is a SYN without ACK (completenessShown).
   const completenessBefore = stream.completeness;
   let completenessBits = 0;
   if (syn) completenessBits |= ackFlag ? COMPLETENESS.SYNACK : COMPLETENESS.SYN;
@@ -698,7 +698,7 @@ function analyse(
   if (seglen > 0) completenessBits |= COMPLETENESS.DATA;
   if (fin) completenessBits |= COMPLETENESS.FIN;
   if (rst) completenessBits |= COMPLETENESS.RST;
-  const opens = !syn && !fwd.baseSet && !rev.baseSet;
+  const opens = !(syn && !ackFlag) && !fwd.baseSet && !rev.baseSet;
   if (opens) stream.completenessFirst = completenessBits;
   else stream.completeness = completenessBefore | completenessBits;
 

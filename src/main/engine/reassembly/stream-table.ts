@@ -92,7 +92,7 @@ export class StreamRecords {
   low = new Float64Array(0);
   high = new Float64Array(0);
   completeness = new Uint8Array(0);
-  /** completeness bits of a stream's first frame when it was no SYN (see TcpStream.completenessFirst) */
+  /** completeness bits of a stream's first frame when it was no SYN (a SYN/ACK included; TcpStream.completenessFirst) */
   completenessFirst = new Uint8Array(0);
   flags = new Uint8Array(0);
   baseSeq = new Uint32Array(0);
