@@ -29,11 +29,11 @@ import { addressPairHash } from '../engine/decode/flow-peek';
 import type { CaptureFileInfo, CaptureRecord } from '../engine/file/types';
 import type { CliOptions } from './args';
 import { streamRecords, type PipelineResult } from './pipeline';
-import type { RunPlan } from './plan';
+import { FILE_NUMBERED_FIELDS, type RunPlan } from './plan';
 import { META, ShardDissector, type BatchMessage, type BatchReply } from './shard';
 
 /** fields whose values depend on frames outside a shard */
-const ORDER_DEPENDENT_FIELDS = new Set(['tcp.stream', 'udp.stream', 'frame.time_delta_displayed']);
+const ORDER_DEPENDENT_FIELDS = new Set([...FILE_NUMBERED_FIELDS, 'frame.time_delta_displayed']);
 /** chunks in flight at once (dealt and not yet written) */
 const MAX_IN_FLIGHT = 6;
 /** the main thread reads and deals on while a worker has fewer batches than this queued… */

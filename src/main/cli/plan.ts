@@ -183,7 +183,7 @@ export function streamConstant(filter: CompiledFilter): boolean {
 }
 
 /** fields numbered across the whole file: skipping a stream's frames would renumber the others */
-const FILE_NUMBERED_FIELDS = new Set(['tcp.stream', 'udp.stream']);
+export const FILE_NUMBERED_FIELDS: ReadonlySet<string> = new Set(['tcp.stream', 'udp.stream']);
 
 /**
  * portSkipper answers {@link RunPlan.skip} for stream-constant filters: a frame that is one plain TCP

@@ -56,9 +56,9 @@ const F = defineFields('eth', {
   'invalid_lentype.expert': { name: 'Invalid length/type', type: 'none' },
 });
 
-/** ETH_GROUP: the Ethernet header's items (the 802.3 / invalid-type items are added unconditionally). */
 /** OUI_NAMES: the items that hold a vendor name */
 const OUI_NAMES = new FieldGroup([F['dst.oui_resolved'], F['src.oui_resolved'], F['addr.oui_resolved']]);
+/** ETH_GROUP: the Ethernet header's items (the 802.3 / invalid-type items are added unconditionally). */
 const ETH_GROUP = new FieldGroup([P, F.dst, F.dst_resolved, F['dst.oui'], F['dst.oui_resolved'], F.src, F.src_resolved, F['src.oui'], F['src.oui_resolved'], F.addr, F.addr_resolved, F['addr.oui'], F['addr.oui_resolved'], F['dst.lg'], F['dst.ig'], F['src.lg'], F['src.ig'], F.lg, F.ig]);
 
 /** ethFields are the Ethernet field handles (eth.dst, eth.type, …). */
