@@ -322,6 +322,28 @@ describe('parsing details', () => {
       ['图.png', 'image/png', '\x89PNG'],
     ]);
     expect(htmlToText('<ul><li>one</li><li>two</li></ul>')).toBe('• one\n• two');
+  });
+
+  test('bodies tshark leaves encoded or hands to IMF again read as the student sent them', () => {
+    // `Content-Type: text/plain` without parameters is no content type for tshark: the body is
+    // Message-Text, still base64 here, and the mail view decodes it.
+    const plain = parseMessage(enc('Subject: b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n' + Buffer.from('你好 lab\r\n').toString('base64') + '\r\n'));
+    expect(plain.body).toBe('你好 lab\n');
+    // A top-level application/octet-stream is Data over the decoded bytes: decoded once, not twice.
+    const bin = parseMessage(enc('Subject: c\r\nContent-Type: application/octet-stream; name="n.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nQUJD\r\n'));
+    expect(bin.attachments.map((a) => [a.name, text(a.bytes)])).toEqual([['n.bin', 'ABC']]);
+    // A forwarded message (message/rfc822, here base64) is dissected as IMF again; the mail view keeps
+    // it whole, as text of the message and as an .eml attachment when it is named.
+    const inner = 'From: c@lab\r\nSubject: inner\r\n\r\nforwarded text\r\n';
+    const fwd = parseMessage(
+      enc(
+        'Subject: fwd\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nsee below\r\n--x\r\n' +
+          'Content-Type: message/rfc822; name="inner.eml"\r\nContent-Transfer-Encoding: base64\r\n\r\n' + Buffer.from(inner).toString('base64') + '\r\n--x--\r\n',
+      ),
+    );
+    expect(fwd.subject).toBe('fwd');
+    expect(fwd.body).toBe('see below');
+    expect(fwd.attachments.map((a) => [a.name, a.contentType, text(a.bytes)])).toEqual([['inner.eml', 'message/rfc822', inner]]);
     expect(mimeParameters('; a="q\\"x"; B=2; n*0*=utf-8\'\'%E4%B8; n*1*=%AD')).toEqual(new Map([['a', 'q"x'], ['b', '2'], ['n', '中']]));
   });
 });

@@ -343,6 +343,17 @@ function addAddresses(
   return parts.length;
 }
 
+/**
+ * contentTypeSemicolon finds the `;` that ends a message's media type in a Content-Type value, or -1.
+ * As tshark's IMF (dissect_imf_content_type): without parameters a message has no content type, so its
+ * body is shown as Message-Text (`Content-Type: text/plain` typed by hand in the lab), and there are no
+ * `imf.content.type.type` / `.parameters` items.
+ */
+function contentTypeSemicolon(bytes: Uint8Array, vs: number, ve: number): number {
+  const semi = bytes.indexOf(0x3b, vs);
+  return semi >= 0 && semi < ve ? semi : -1;
+}
+
 /** HeaderSummary is what the body dissection needs from the headers. */
 interface HeaderSummary {
   contentType?: string;
@@ -366,10 +377,11 @@ function summariseHeaders(ctx: DissectCtx, view: ByteView, headers: RawHeader[],
     const ve = b + h.valueEnd;
     if (withInfo && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${formatText(bytes, vs, ve)}, `);
     if (known.kind === 'content-type') {
-      const semi = bytes.indexOf(0x3b, vs);
-      const typeEnd = semi >= 0 && semi < ve ? semi : ve;
-      summary.contentType = asciiValue(bytes, vs, typeEnd).trim().toLowerCase();
-      if (typeEnd < ve) summary.parameters = asciiValue(bytes, typeEnd + 1, ve);
+      const semi = contentTypeSemicolon(bytes, vs, ve);
+      if (semi >= 0) {
+        summary.contentType = asciiValue(bytes, vs, semi).trim().toLowerCase();
+        summary.parameters = asciiValue(bytes, semi + 1, ve);
+      }
     }
     if (known.name === 'Content-Transfer-Encoding') summary.transferEncoding = asciiValue(bytes, vs, ve);
   }
@@ -415,16 +427,13 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
     }
     const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value, () => label(known.name, shown));
     if (known.kind === 'content-type') {
-      const semi = bytes.indexOf(0x3b, vs);
-      const typeEnd = semi >= 0 && semi < ve ? semi : ve;
-      summary.contentType = asciiValue(bytes, vs, typeEnd).trim().toLowerCase();
-      ctx.tree.add(item, F.content_type_type, view.src, vs, typeEnd - vs, asciiValue(bytes, vs, typeEnd), () =>
-        `Type: ${formatText(bytes, vs, typeEnd)}`,
-      );
-      if (typeEnd < ve) {
-        summary.parameters = asciiValue(bytes, typeEnd + 1, ve);
-        ctx.tree.add(item, F.content_type_parameters, view.src, typeEnd + 1, ve - typeEnd - 1, summary.parameters, () =>
-          `Parameters: ${formatText(bytes, typeEnd + 1, ve)}`,
+      const semi = contentTypeSemicolon(bytes, vs, ve);
+      if (semi >= 0) {
+        summary.contentType = asciiValue(bytes, vs, semi).trim().toLowerCase();
+        summary.parameters = asciiValue(bytes, semi + 1, ve);
+        ctx.tree.add(item, F.content_type_type, view.src, vs, semi - vs, asciiValue(bytes, vs, semi), () => `Type: ${formatText(bytes, vs, semi)}`);
+        ctx.tree.add(item, F.content_type_parameters, view.src, semi + 1, ve - semi - 1, summary.parameters, () =>
+          `Parameters: ${formatText(bytes, semi + 1, ve)}`,
         );
       }
     }
@@ -457,13 +466,18 @@ function parameter(parameters: string | undefined, name: string): string | undef
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, summary: HeaderSummary, depth: number, info: boolean): void {
+/**
+ * dissectBody shows a body by its media type: the body of a message (`part` false: tshark's IMF hands it
+ * to the media-type table) or the content of a multipart part (`part` true). `depth` counts the
+ * multiparts and messages around it.
+ */
+function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, summary: HeaderSummary, depth: number, part: boolean): void {
   if (view.length === 0) return;
   const type = summary.contentType ?? '';
   if (type.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
     const boundary = parameter(summary.parameters, 'boundary');
     if (boundary) {
-      dissectMultipart(ctx, view, parent, type, boundary, depth, info);
+      dissectMultipart(ctx, view, parent, type, boundary, depth);
       return;
     }
   }
@@ -475,27 +489,33 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
       content = viewOf(view, decoded.bytes, src);
     }
   }
-  if (type.startsWith('text/') || type === 'message/rfc822') {
-    addTextLines(ctx, content, parent, type, depth > 0);
-    if (info) appendInfoSpaced(ctx, `(${type})`);
+  if (type === 'message/rfc822' && depth < MAX_MIME_DEPTH) {
+    // A forwarded message, as tshark: IMF again (Protocol `…/IMF/IMF`).
+    dissectMessage(ctx, content, parent, depth + 1);
     return;
   }
-  if (depth > 0) {
-    // A part of a multipart, as tshark shows it: its bytes as sent (a decoded copy is a data source of its
-    // own, above), `application/octet-stream` as Data, any other type to the "Media Type" dissector; Info
-    // is left alone.
-    if (type === 'application/octet-stream') {
-      // The data module itself, not ctx.callData: the mail view dissects messages without a registry.
-      dataModule.dissect!(ctx, view, parent);
-      return;
-    }
+  if (type.startsWith('text/') || type === 'message/rfc822') {
+    addTextLines(ctx, content, parent, type, part);
+    appendInfoSpaced(ctx, `(${type})`);
+    return;
+  }
+  if (type === 'application/octet-stream') {
+    // As tshark: Data, over the bytes as sent in a part, over the decoded bytes as a message's body. The
+    // data module itself, not ctx.callData: the mail view dissects messages without a registry.
+    dataModule.dissect!(ctx, part ? view : content, parent);
+    return;
+  }
+  if (part) {
+    // Any other type of part goes to tshark's "Media Type" dissector, with its bytes as sent (a decoded
+    // copy is a data source of its own, above); Info is left alone.
     const media = ctx.tree.add(parent, P_MEDIA, view.src, view.base, view.length, null, MEDIA_PROTO.name);
     ctx.layers.push('media');
     ctx.tree.add(media, MEDIA.type, view.src, view.base, view.length, view.rest(), () => `Media type: ${type || 'unknown'} (${view.length} bytes)`);
     return;
   }
-  ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type || 'unknown'} (${content.length} bytes)`);
-  if (info) appendInfoSpaced(ctx, `(${type})`);
+  // A message body of a type tshark has no dissector for: tshark shows nothing; this item shows where the
+  // (decoded) bytes are. Info and the frame's protocols are left alone, as in tshark.
+  ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type} (${content.length} bytes)`);
 }
 
 /** appendInfoSpaced is col_append_sep_str(" "): the separator depends on the whole column, not the fence. */
@@ -530,7 +550,6 @@ function dissectMultipart(
   type: string,
   boundary: string,
   depth: number,
-  info: boolean,
 ): void {
   const bytes = view.bytes;
   const start = view.base;
@@ -538,7 +557,7 @@ function dissectMultipart(
   const top = ctx.tree.add(parent, P_MP, view.src, start, view.length, null, () =>
     `MIME Multipart Media Encapsulation, Type: ${type}, Boundary: "${boundary}"`,
   );
-  if (!ctx.layers.includes('mime_multipart')) ctx.layers.push('mime_multipart');
+  ctx.layers.push('mime_multipart');
   ctx.tree.add(top, MP.type, view.src, start, 0, type, `[Type: ${type}]`).setGenerated();
   // The multipart layer itself adds nothing to Info; its text parts do, as in tshark (" (text/plain)").
   const delimiter = new TextEncoder().encode('--' + boundary);
@@ -606,7 +625,7 @@ function dissectMultipart(
     if (summary.contentType) part.setLabel(`Encapsulated multipart part:  (${summary.contentType})`);
     if (bodyStart < partEnd) {
       const body = new ByteView(bytes, bodyStart, partEnd - bodyStart, view.layer, view.src);
-      dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, info);
+      dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, true);
     }
   }
 }
@@ -646,9 +665,19 @@ export function compactHeaderValue(value: string): string {
  * caller sets the Protocol column (`SMTP/IMF`, `POP/IMF`); IMF rewrites Info as tshark does.
  */
 export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
+  return dissectMessage(ctx, view, parent, 0);
+}
+
+/**
+ * dissectMessage is tshark's IMF over one message: the top one (`depth` 0) or a `message/rfc822` body
+ * inside it, which adds `/IMF` to the Protocol column and, like any IMF call, clears Info back to the
+ * fence its enclosing message set.
+ */
+function dissectMessage(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, depth: number): number {
   const bytes = view.bytes;
   const top = ctx.tree.add(parent, P, view.src, view.base, view.length, null);
   ctx.layers.push('imf');
+  if (depth > 0) ctx.columns.protocol += '/IMF';
   ctx.columns.clearInfo();
   const parsed = parseHeaders(bytes, view.base, view.base + view.length);
   const headers = parsed.headers.map((h) => ({
@@ -664,7 +693,7 @@ export function dissectImf(ctx: DissectCtx, view: ByteView, parent: TreeItem | n
   if (summary.contentType) {
     ctx.columns.fenceInfo();
     const body = view.sub(bodyStart - view.base, bodyLength);
-    dissectBody(ctx, body, top, summary, 0, true);
+    dissectBody(ctx, body, top, summary, depth, false);
     return view.length;
   }
   if (bodyLength <= 0) return view.length;

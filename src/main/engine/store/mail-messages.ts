@@ -174,7 +174,7 @@ interface MimeNode {
   params: Map<string, string>;
   disposition?: string;
   dispositionParams: Map<string, string>;
-  /** Content-Transfer-Encoding of a part (its body item holds the bytes as sent) */
+  /** Content-Transfer-Encoding of the entity (undone by asSent where the body item holds the bytes as sent) */
   transferEncoding?: string;
   content?: Uint8Array;
   children?: MimeNode[];
@@ -189,25 +189,39 @@ function splitType(value: string): { type: string; params: Map<string, string> }
   return { type: (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase(), params: mimeParameters(semi < 0 ? '' : value.slice(semi)) };
 }
 
-/** fillBody reads the body item among `items` (children of the IMF item or of a multipart part). */
-function fillBody(node: MimeNode, items: readonly TreeItem[], sources: DataSource[], headerEnd = 0): void {
+/**
+ * asSent undoes the node's transfer encoding on a body item that shows the bytes as sent: one in the
+ * data source of the entity's headers (`headerSrc`). A decoded copy is always a data source of its own.
+ */
+function asSent(node: MimeNode, bytes: Uint8Array, src: number, headerSrc: number): Uint8Array {
+  if (node.transferEncoding === undefined || src !== headerSrc) return bytes;
+  return decodeTransfer(node.transferEncoding, bytes)?.bytes ?? bytes;
+}
+
+/**
+ * fillBody reads the body item among `items` (children of the IMF item or of a multipart part), whose
+ * headers are in data source `headerSrc`.
+ */
+function fillBody(node: MimeNode, items: readonly TreeItem[], sources: DataSource[], headerSrc: number, headerEnd = 0): void {
   for (const item of items) {
     const abbrev = item.field.abbrev;
-    if (abbrev === 'data-text-lines') {
+    if (abbrev === 'data-text-lines' || abbrev === 'imf') {
+      // Text (decoded by the dissector) or a forwarded message (message/rfc822, its bytes whole).
       node.content = contentOf(item, sources);
       return;
     }
     if (abbrev === 'imf.message_text') {
       // tshark restarts the message text at offset 0 when a line without a colon ends the headers (the
       // handout's `subject: …` then text, no blank line); the mail view shows only what follows them.
+      // A message without a content type (`Content-Type: text/plain` has none for tshark) keeps its
+      // transfer encoding in the message text: undone here.
       const start = Math.max(item.start, headerEnd);
-      node.content = sources[item.src].bytes.subarray(start, item.start + item.length);
+      node.content = asSent(node, sources[item.src].bytes.subarray(start, item.start + item.length), item.src, headerSrc);
       return;
     }
     if (abbrev === 'data' || abbrev === 'media') {
       // A non-text part, shown as tshark shows it (the bytes as sent): decoded here for the mail view.
-      const sent = contentOf(item, sources);
-      node.content = (node.transferEncoding !== undefined ? decodeTransfer(node.transferEncoding, sent)?.bytes : undefined) ?? sent;
+      node.content = asSent(node, contentOf(item, sources), item.src, headerSrc);
       return;
     }
     if (abbrev === 'mime_multipart') {
@@ -234,7 +248,7 @@ function partNode(part: TreeItem, sources: DataSource[]): MimeNode {
       node.transferEncoding = headerLine(item, sources).value;
     }
   }
-  fillBody(node, part.children ?? [], sources);
+  fillBody(node, part.children ?? [], sources, part.src);
   return node;
 }
 
@@ -307,6 +321,9 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
+/** BODY_ITEMS: the children of the IMF item that show its body, not a header (text items have no field). */
+const BODY_ITEMS = new Set(['mime_multipart', 'data-text-lines', 'imf.message_text', 'data', 'media', 'imf', '']);
+
 /** parseMessage reads one message (bytes as received, dot-unstuffed) with the IMF dissector. */
 export function parseMessage(raw: Uint8Array): ParsedMessage {
   const { root, sources } = imfTree(raw);
@@ -316,7 +333,7 @@ export function parseMessage(raw: Uint8Array): ParsedMessage {
   let headerEnd = 0;
   for (const item of root.children ?? []) {
     const abbrev = item.field.abbrev;
-    if (abbrev === 'mime_multipart' || abbrev === 'data-text-lines' || abbrev === 'imf.message_text' || abbrev === '') continue;
+    if (BODY_ITEMS.has(abbrev)) continue;
     if (item.src === 0) headerEnd = Math.max(headerEnd, lineEndAfter(raw, item.start + item.length));
     const header = headerLine(item, sources);
     result.headers.push(header);
@@ -327,13 +344,14 @@ export function parseMessage(raw: Uint8Array): ParsedMessage {
     else if (key === 'subject' && result.subject === undefined) result.subject = decoded();
     else if (key === 'date' && result.date === undefined) result.date = header.value;
     else if (key === 'content-type' && top.type === '') Object.assign(top, splitType(header.value));
+    else if (key === 'content-transfer-encoding' && top.transferEncoding === undefined) top.transferEncoding = header.value;
     else if (key === 'content-disposition' && top.disposition === undefined) {
       const { type, params } = splitType(header.value);
       top.disposition = type;
       top.dispositionParams = params;
     }
   }
-  fillBody(top, root.children ?? [], sources, headerEnd);
+  fillBody(top, root.children ?? [], sources, root.src, headerEnd);
   if (top.type === '') top.type = 'text/plain';
   result.body = (bodyText(top) ?? '').replace(/\r\n?/g, '\n');
   collectAttachments(top, result.attachments);
