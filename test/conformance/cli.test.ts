@@ -317,7 +317,8 @@ describe('-T fields', () => {
   it('message bodies go where tshark sends them: Message-Text, a forwarded message as IMF again, Data', async () => {
     // tshark's IMF has a content type only when Content-Type has parameters (`;`); then the media type
     // picks the dissector: message/rfc822 is IMF again (Protocol SMTP/IMF/IMF, Info cleared back to the
-    // fence), application/octet-stream is Data. A multipart is its own layer each time it is called.
+    // fence), application/octet-stream is Data. A multipart or text body is a layer each time it is
+    // called. IMF shows a media type as written, multipart a part's in lower case.
     const H = 'From: a@lab\r\nSubject: s\r\nMIME-Version: 1.0\r\n';
     const inner = 'From: c@lab\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary="CC"\r\n\r\n--CC\r\nContent-Type: text/plain\r\n\r\ninner text\r\n--CC\r\nContent-Type: text/html\r\n\r\n<p>inner</p>\r\n--CC--\r\n';
     const bodies: Record<string, string> = {
@@ -330,6 +331,7 @@ describe('-T fields', () => {
       'rfc822-part-text': H + 'Content-Type: multipart/mixed; boundary="BB"\r\n\r\n--BB\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@lab\r\nSubject: plain inner\r\n\r\nline one\r\nline two\r\n--BB--\r\n',
       'nested-multipart': H + 'Content-Type: multipart/mixed; boundary="BB"\r\n\r\n--BB\r\nContent-Type: multipart/alternative; boundary="CC"\r\n\r\n--CC\r\nContent-Type: text/plain\r\n\r\nplain\r\n--CC\r\nContent-Type: text/html\r\n\r\n<b>x</b>\r\n--CC--\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--BB--\r\n',
       'octet-stream-top': H + 'Content-Type: application/octet-stream; name=x\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQF\r\n',
+      'type-case': H + 'Content-Type: Multipart/Mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: TEXT/Plain; charset=utf-8\r\n\r\nhi\r\n--BB\r\nContent-Type: Message/RFC822\r\n\r\nSubject: in\r\nContent-Type: Text/HTML; a=b\r\nContent-Transfer-Encoding: base64\r\n\r\nPHA+eDwvcD4=\r\n--BB--\r\n',
       'unknown-top': H + 'Content-Type: application/x-unknown; a=b\r\n\r\nabc\r\n',
     };
     const fields = ['frame.protocols', '_ws.col.Protocol', '_ws.col.Info', 'imf.subject', 'imf.from', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'data.data', 'data.len', 'media.type', 'mime_multipart.type'];
@@ -356,6 +358,10 @@ describe('-T fields', () => {
       }
       expect(ours, name).toBe((await tshark([...f, ...PIN])).stdout);
       expect(tree, name).toBe(imfTree((await tshark([...v, ...PIN])).stdout));
+      // The data sources: "Reassembled SMTP" also for a message in one segment, a base64 body decoded
+      // into a source named by its Content-Transfer-Encoding.
+      const x = ['-r', file, '-2', '-Y', 'imf', '-x'];
+      expect((await wirelab(x)).stdout, name).toBe((await tshark([...x, ...PIN])).stdout);
     }
     const part = path.join(work, 'imf-body-rfc822-part.pcap');
     const row = (await wirelab(['-r', part, '-2', '-Y', 'imf', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', 'frame.protocols'])).stdout;

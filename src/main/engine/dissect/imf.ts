@@ -213,13 +213,13 @@ export function decodeQuotedPrintable(bytes: Uint8Array): Uint8Array {
   return out.slice(0, n);
 }
 
-export function decodeTransfer(encoding: string, bytes: Uint8Array): { bytes: Uint8Array; name: string } | undefined {
+export function decodeTransfer(encoding: string, bytes: Uint8Array): { bytes: Uint8Array; name: string; base64: boolean } | undefined {
   const e = encoding.trim().toLowerCase();
   if (e === 'base64') {
     const decoded = base64Decode(latin1(bytes));
-    return decoded ? { bytes: decoded, name: 'Decoded base64' } : undefined;
+    return decoded ? { bytes: decoded, name: 'Decoded base64', base64: true } : undefined;
   }
-  if (e === 'quoted-printable') return { bytes: decodeQuotedPrintable(bytes), name: 'Decoded quoted-printable' };
+  if (e === 'quoted-printable') return { bytes: decodeQuotedPrintable(bytes), name: 'Decoded quoted-printable', base64: false };
   return undefined;
 }
 
@@ -356,7 +356,10 @@ function contentTypeSemicolon(bytes: Uint8Array, vs: number, ve: number): number
 
 /** HeaderSummary is what the body dissection needs from the headers. */
 interface HeaderSummary {
+  /** the media type in lower case (what picks the dissector) */
   contentType?: string;
+  /** a message's media type as written, which tshark's IMF shows (`Line-based text data: TEXT/PLAIN`) */
+  shownType?: string;
   parameters?: string;
   transferEncoding?: string;
 }
@@ -379,7 +382,8 @@ function summariseHeaders(ctx: DissectCtx, view: ByteView, headers: RawHeader[],
     if (known.kind === 'content-type') {
       const semi = contentTypeSemicolon(bytes, vs, ve);
       if (semi >= 0) {
-        summary.contentType = asciiValue(bytes, vs, semi).trim().toLowerCase();
+        summary.shownType = asciiValue(bytes, vs, semi).trim();
+        summary.contentType = summary.shownType.toLowerCase();
         summary.parameters = asciiValue(bytes, semi + 1, ve);
       }
     }
@@ -429,7 +433,8 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
     if (known.kind === 'content-type') {
       const semi = contentTypeSemicolon(bytes, vs, ve);
       if (semi >= 0) {
-        summary.contentType = asciiValue(bytes, vs, semi).trim().toLowerCase();
+        summary.shownType = asciiValue(bytes, vs, semi).trim();
+        summary.contentType = summary.shownType.toLowerCase();
         summary.parameters = asciiValue(bytes, semi + 1, ve);
         ctx.tree.add(item, F.content_type_type, view.src, vs, semi - vs, asciiValue(bytes, vs, semi), () => `Type: ${formatText(bytes, vs, semi)}`);
         ctx.tree.add(item, F.content_type_parameters, view.src, semi + 1, ve - semi - 1, summary.parameters, () =>
@@ -446,15 +451,16 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
 // Bodies
 
 /**
- * addTextLines adds Wireshark's "Line-based text data" layer over a view (DATA fragments, text parts). A
- * frame lists the layer once, but once per text part of a multipart (`part`), as tshark's frame.protocols.
+ * addTextLines adds Wireshark's "Line-based text data" layer over a view (DATA fragments, text bodies). A
+ * frame lists the layer once for DATA fragments, but once per media-type call (`mediaCall`: a message
+ * body, a text part), as tshark's frame.protocols.
  */
-export function addTextLines(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, mediaType?: string, part = false): void {
+export function addTextLines(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, mediaType?: string, mediaCall = false): void {
   const bytes = view.bytes;
   const lines = splitLines(bytes, view.base, view.base + view.length);
   const heading = mediaType ? `Line-based text data: ${mediaType} (${lines.length} lines)` : `Line-based text data (${lines.length} lines)`;
   const top = ctx.tree.add(parent, P_TEXT, view.src, view.base, view.length, null, heading);
-  if (part || !ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
+  if (mediaCall || !ctx.layers.includes('data-text-lines')) ctx.layers.push('data-text-lines');
   if (!ctx.tree.full) return;
   for (const line of lines) ctx.tree.addText(top, view.src, line.start, line.next - line.start, formatText(bytes, line.start, line.next));
 }
@@ -477,7 +483,7 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
   if (type.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
     const boundary = parameter(summary.parameters, 'boundary');
     if (boundary) {
-      dissectMultipart(ctx, view, parent, type, boundary, depth);
+      dissectMultipart(ctx, view, parent, summary.shownType ?? type, boundary, depth);
       return;
     }
   }
@@ -485,7 +491,9 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
   if (summary.transferEncoding) {
     const decoded = decodeTransfer(summary.transferEncoding, view.rest());
     if (decoded) {
-      const src = ctx.addSource(`${decoded.name} (${decoded.bytes.length} bytes)`, decoded.bytes);
+      // A message's base64 body is the data source tshark's IMF adds, named by the header as written.
+      const name = decoded.base64 && !part ? summary.transferEncoding.trim() : decoded.name;
+      const src = ctx.addSource(`${name} (${decoded.bytes.length} bytes)`, decoded.bytes);
       content = viewOf(view, decoded.bytes, src);
     }
   }
@@ -495,8 +503,9 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
     return;
   }
   if (type.startsWith('text/') || type === 'message/rfc822') {
-    addTextLines(ctx, content, parent, type, part);
-    appendInfoSpaced(ctx, `(${type})`);
+    const shown = summary.shownType ?? type;
+    addTextLines(ctx, content, parent, shown, true);
+    appendInfoSpaced(ctx, `(${shown})`);
     return;
   }
   if (type === 'application/octet-stream') {
@@ -515,7 +524,7 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
   }
   // A message body of a type tshark has no dissector for: tshark shows nothing; this item shows where the
   // (decoded) bytes are. Info and the frame's protocols are left alone, as in tshark.
-  ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${type} (${content.length} bytes)`);
+  ctx.tree.add(parent, P_TEXT, content.src, content.base, content.length, null, `Media Type: ${summary.shownType ?? type} (${content.length} bytes)`);
 }
 
 /** appendInfoSpaced is col_append_sep_str(" "): the separator depends on the whole column, not the fence. */

@@ -667,21 +667,11 @@ function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: n
   const message = pdu.message;
   const fragments = pdu.fragments;
   if (!message || !fragments) return;
-  let messageView: ByteView;
-  // The fragment list is shown as tshark shows it, also for a message sent in one segment together with
-  // its final "." ([1 DATA fragment (N bytes): #21(N)]); only several fragments get their own data source.
-  let listSrc: number;
-  let listBase: number;
-  if (pdu.single) {
-    const f = fragments[0];
-    messageView = view.sub(start, Math.min(f.length, pdu.end - start));
-    listSrc = messageView.src;
-    listBase = messageView.base;
-  } else {
-    listSrc = ctx.addSource(`Reassembled ${protocolLabel} (${message.length} bytes)`, message);
-    listBase = 0;
-    messageView = new ByteView(message, 0, message.length, 'imf', listSrc);
-  }
+  // The fragment list and the "Reassembled SMTP" data source are shown as tshark shows them, also for a
+  // message sent in one segment together with its final "." ([1 DATA fragment (N bytes): #21(N)]).
+  const listSrc = ctx.addSource(`Reassembled ${protocolLabel} (${message.length} bytes)`, message);
+  const listBase = 0;
+  let messageView = new ByteView(message, 0, message.length, 'imf', listSrc);
   const total = pdu.total ?? message.length;
   const shownLength = messageView.length;
   const list = ctx.tree.add(top, F.data_fragments, listSrc, listBase, shownLength, null, () => {
