@@ -93,6 +93,17 @@ describe('POP', () => {
     expect(findNode(d.nodes, '[2 DATA fragments')!.label).toBe('[2 DATA fragments (57 bytes): #22(51), #23(6)]');
     expect(d.sources.map((s) => s.name)).toContain('Reassembled POP (57 bytes)');
     expect(cap.fields(25, 'imf.subject')).toEqual(['same seg']);
+    // Pipelined: the body's final dot and the next reply in one segment; the frame stays POP/IMF.
+    const piped = dissectSegments(
+      [
+        { from: 's', data: '+OK ready\r\n' },
+        { from: 'c', data: 'retr 1\r\nquit\r\n' },
+        { from: 's', data: '+OK 30 octets\r\nSubject: piped\r\n\r\nhi\r\n.\r\n+OK bye\r\n' },
+      ],
+      { serverPort: 110 },
+    );
+    expect(piped.fields(3, 'imf.subject')).toEqual(['piped']);
+    expect(piped.rows[2].protocol).toBe('POP/IMF');
   });
 
   it('collects USER/PASS and SASL PLAIN credentials with their outcome', () => {

@@ -232,6 +232,9 @@ describe('SMTP', () => {
     const mid = eomFrames(['Subject: x\r\n\r\nbody\r\n.\r\nquit\r\n']);
     expect(mid.frames).toEqual([8]);
     expect(mid.infos[0]).toMatch(/quit/);
+    // The frame carried a message: its later PDU (quit) leaves the Protocol column at SMTP/IMF.
+    const midCap = dissectSegments([...opening, { from: 'c', data: 'Subject: x\r\n\r\nbody\r\n.\r\nquit\r\n' }]);
+    expect(midCap.rows[7]).toEqual({ protocol: 'SMTP/IMF', info: 'subject: x, , body   | C: quit' });
     // ".\r\n" at the start of a segment whose predecessor did not end with CRLF is data.
     expect(eomFrames(['Subject: x\r\n\r\nbody', '.\r\n', 'more\r\n.\r\n']).frames).toEqual([10]);
     // A bare-LF line end before the dot line (the dot line still ends the message, as the line loop did).

@@ -323,7 +323,8 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
 
 function render(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start: number, pdu: PopPdu): void {
   const bytes = view.bytes;
-  ctx.columns.protocol = 'POP';
+  // A frame whose earlier PDU completed a message stays `POP/IMF` (the final `.` and the next reply in one segment).
+  if (!ctx.columns.protocol.startsWith('POP')) ctx.columns.protocol = 'POP';
   ctx.columns.clearInfo();
   const top = ctx.tree.add(parent, P, view.src, view.base + start, pdu.end - start, null);
   if (!ctx.layers.includes('pop')) ctx.layers.push('pop');

@@ -836,7 +836,8 @@ function frameLine(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, star
 }
 
 function renderPdu(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, start: number, pdu: SmtpPdu): void {
-  ctx.columns.protocol = 'SMTP';
+  // A frame whose earlier PDU completed a message stays `SMTP/IMF` (`.` then `QUIT` in one segment).
+  if (!ctx.columns.protocol.startsWith('SMTP')) ctx.columns.protocol = 'SMTP';
   ctx.columns.clearInfo();
   const top = ctx.tree.add(parent, P, view.src, view.base + start, pdu.end - start, null);
   if (!ctx.layers.includes('smtp')) ctx.layers.push('smtp');
