@@ -332,9 +332,14 @@ describe('-T fields', () => {
       'nested-multipart': H + 'Content-Type: multipart/mixed; boundary="BB"\r\n\r\n--BB\r\nContent-Type: multipart/alternative; boundary="CC"\r\n\r\n--CC\r\nContent-Type: text/plain\r\n\r\nplain\r\n--CC\r\nContent-Type: text/html\r\n\r\n<b>x</b>\r\n--CC--\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--BB--\r\n',
       'octet-stream-top': H + 'Content-Type: application/octet-stream; name=x\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQF\r\n',
       'type-case': H + 'Content-Type: Multipart/Mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: TEXT/Plain; charset=utf-8\r\n\r\nhi\r\n--BB\r\nContent-Type: Message/RFC822\r\n\r\nSubject: in\r\nContent-Type: Text/HTML; a=b\r\nContent-Transfer-Encoding: base64\r\n\r\nPHA+eDwvcD4=\r\n--BB--\r\n',
+      // Address lists and mailboxes as tshark itemises them (no quoted commas, groups with a space before
+      // the colon, where tshark's display name is whole): item byte ranges keep the space after a comma.
+      addresses:
+        'From: Li Lei <li@lab>, bob@lab\r\nTo: a@lab,  b@lab ,C <c@lab>\r\nCc: Team : x@lab, y@lab;, z@lab\r\nSender: S <s@lab>\r\n' +
+        'Delivered-To: d@lab\r\nReply-To:  \r\nSubject:\r\n folded\r\n\r\nbody\r\n',
       'unknown-top': H + 'Content-Type: application/x-unknown; a=b\r\n\r\nabc\r\n',
     };
-    const fields = ['frame.protocols', '_ws.col.Protocol', '_ws.col.Info', 'imf.subject', 'imf.from', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'data.data', 'data.len', 'media.type', 'mime_multipart.type'];
+    const fields = ['frame.protocols', '_ws.col.Protocol', '_ws.col.Info', 'imf.subject', 'imf.from', 'imf.to', 'imf.cc', 'imf.sender', 'imf.delivered_to', 'imf.reply_to', 'imf.mailbox_list.item', 'imf.address_list.item', 'imf.address', 'imf.display_name', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'data.data', 'data.len', 'media.type', 'mime_multipart.type'];
     /** the IMF subtree of -V, up to the next top-level layer, without the hex dump tshark prints inside it after Data */
     const imfTree = (out: string) => {
       const lines = out.split('\n').filter((l) => l !== '' && !/^[0-9a-f]{4}  /.test(l));

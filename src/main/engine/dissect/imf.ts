@@ -23,17 +23,17 @@ const MULTIPART_PROTO = { abbrev: 'mime_multipart', short: 'MIME multipart', nam
 /** tshark's "media" dissector: a multipart part of a type nothing else dissects */
 const MEDIA_PROTO = { abbrev: 'media', short: 'Media', name: 'Media Type' };
 
-type HeaderKind = 'string' | 'mailbox' | 'address' | 'content-type';
+type HeaderKind = 'string' | 'mailbox' | 'mailbox-list' | 'address-list' | 'content-type';
 
 /** Known headers: [field key, display name, kind, shown in Info]. Names and abbrevs are tshark 4.0's. */
 const HEADERS: readonly [string, string, HeaderKind, boolean][] = [
   ['date', 'Date', 'string', false],
-  ['from', 'From', 'mailbox', true],
+  ['from', 'From', 'mailbox-list', true],
   ['sender', 'Sender', 'mailbox', false],
-  ['reply_to', 'Reply-To', 'address', false],
-  ['to', 'To', 'address', false],
-  ['cc', 'Cc', 'address', false],
-  ['bcc', 'Bcc', 'address', false],
+  ['reply_to', 'Reply-To', 'address-list', false],
+  ['to', 'To', 'address-list', false],
+  ['cc', 'Cc', 'address-list', false],
+  ['bcc', 'Bcc', 'address-list', false],
   ['message_id', 'Message-ID', 'string', false],
   ['in_reply_to', 'In-Reply-To', 'string', false],
   ['references', 'References', 'string', false],
@@ -42,11 +42,11 @@ const HEADERS: readonly [string, string, HeaderKind, boolean][] = [
   ['user_agent', 'User-Agent', 'string', false],
   ['keywords', 'Keywords', 'string', false],
   ['resent.date', 'Resent-Date', 'string', false],
-  ['resent.from', 'Resent-From', 'mailbox', false],
+  ['resent.from', 'Resent-From', 'mailbox-list', false],
   ['resent.sender', 'Resent-Sender', 'mailbox', false],
-  ['resent.to', 'Resent-To', 'address', false],
-  ['resent.cc', 'Resent-Cc', 'address', false],
-  ['resent.bcc', 'Resent-Bcc', 'address', false],
+  ['resent.to', 'Resent-To', 'address-list', false],
+  ['resent.cc', 'Resent-Cc', 'address-list', false],
+  ['resent.bcc', 'Resent-Bcc', 'address-list', false],
   ['resent.message_id', 'Resent-Message-ID', 'string', false],
   ['return_path', 'Return-Path', 'string', false],
   ['received', 'Received', 'string', false],
@@ -55,7 +55,7 @@ const HEADERS: readonly [string, string, HeaderKind, boolean][] = [
   ['content.id', 'Content-ID', 'string', false],
   ['content.transfer_encoding', 'Content-Transfer-Encoding', 'string', false],
   ['mime_version', 'MIME-Version', 'string', false],
-  ['delivered_to', 'Delivered-To', 'string', false],
+  ['delivered_to', 'Delivered-To', 'mailbox', false],
   ['ext.mailer', 'X-Mailer', 'string', false],
   ['ext.mimeole', 'X-MimeOLE', 'string', false],
   ['ext.uidl', 'X-UIDL', 'string', false],
@@ -248,9 +248,7 @@ function parseHeaders(bytes: Uint8Array, start: number, end: number): { headers:
     if (bytes[offset] === 0x0a) return { headers, bodyStart: offset + 1 };
     const colon = bytes.indexOf(0x3a, offset);
     if (colon < 0 || colon >= end) return { headers, bodyStart: start === 0 ? 0 : start };
-    let valueStart = colon + 1;
-    while (valueStart < end && (bytes[valueStart] === 0x20 || bytes[valueStart] === 0x09)) valueStart++;
-    let scan = valueStart;
+    let scan = colon + 1;
     let fieldEnd = end;
     let valueEnd = end;
     let last = false;
@@ -267,6 +265,11 @@ function parseHeaders(bytes: Uint8Array, start: number, end: number): { headers:
       if (next >= end || bytes[next] === 0x0d || bytes[next] === 0x0a) last = true;
       break;
     }
+    // As tshark: the value starts after white space (line ends and folds included); a value that is only
+    // white space is shown whole.
+    let valueStart = colon + 1;
+    while (valueStart < fieldEnd && isSpace(bytes[valueStart])) valueStart++;
+    if (valueStart >= fieldEnd) valueStart = colon + 1;
     headers.push({ start: offset, keyEnd: colon, valueStart: Math.min(valueStart, valueEnd), valueEnd, end: fieldEnd });
     offset = fieldEnd;
     if (last) {
@@ -280,7 +283,15 @@ function parseHeaders(bytes: Uint8Array, start: number, end: number): { headers:
   return { headers, bodyStart: end };
 }
 
-/** splitAddressList splits at commas outside quotes, comments and angle brackets. */
+/** isSpace is C's isspace: SP, HT, LF, VT, FF, CR. */
+function isSpace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+/**
+ * splitAddressList splits at commas outside quotes, comments and angle brackets (tshark splits at every
+ * comma). As in tshark, an item starts right after its comma, white space included.
+ */
 function splitAddressList(bytes: Uint8Array, start: number, end: number): [number, number][] {
   const parts: [number, number][] = [];
   let depthAngle = 0;
@@ -300,7 +311,6 @@ function splitAddressList(bytes: Uint8Array, start: number, end: number): [numbe
     else if (b === 0x2c && depthAngle === 0 && depthParen === 0) {
       parts.push([partStart, i]);
       partStart = i + 1;
-      while (partStart < end && (bytes[partStart] === 0x20 || bytes[partStart] === 0x09)) partStart++;
     }
   }
   parts.push([partStart, end]);
@@ -312,35 +322,62 @@ function label(name: string, raw: string): string {
   return `${name}: ${decoded}`;
 }
 
-function addAddresses(
-  ctx: DissectCtx,
-  parent: TreeItem,
-  view: ByteView,
-  h: RawHeader,
-  itemField: (typeof F)['address_list_item'],
-): number {
+/**
+ * addAddressList shows a comma-separated list in [start, end) as tshark's dissect_imf_mailbox_list /
+ * dissect_imf_address_list: one item per entry (the last one holds the line end), each a mailbox, or in
+ * an address list a group (`name: a@x, b@y;`, whose mailboxes hang under its display name). Returns the
+ * number of items.
+ */
+function addAddressList(ctx: DissectCtx, parent: TreeItem, view: ByteView, start: number, end: number, mailboxes: boolean): number {
   const bytes = view.bytes;
-  const b = view.base;
-  const parts = splitAddressList(bytes, b + h.valueStart, b + h.end);
+  const parts = splitAddressList(bytes, start, end);
   for (const [ps, pe] of parts) {
-    const item = ctx.tree.add(parent, itemField, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => label('Item', formatText(bytes, ps, pe)));
-    const lt = bytes.indexOf(0x3c, ps);
-    if (lt >= 0 && lt < pe) {
-      let dnEnd = lt;
-      while (dnEnd > ps && (bytes[dnEnd - 1] === 0x20 || bytes[dnEnd - 1] === 0x09)) dnEnd--;
-      if (dnEnd > ps) {
-        ctx.tree.add(item, F.display_name, view.src, ps, dnEnd - ps, asciiValue(bytes, ps, dnEnd), () =>
-          label('Display-Name', formatText(bytes, ps, dnEnd)),
-        );
-      }
-      let gt = bytes.indexOf(0x3e, lt);
-      if (gt < 0 || gt >= pe) gt = pe;
-      ctx.tree.add(item, F.address, view.src, lt + 1, gt - lt - 1, asciiValue(bytes, lt + 1, gt));
-    } else {
-      ctx.tree.add(item, F.address, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => `Address: ${formatText(bytes, ps, pe)}`);
+    const field = mailboxes ? F.mailbox_list_item : F.address_list_item;
+    const item = ctx.tree.add(parent, field, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => label('Item', formatText(bytes, ps, pe)));
+    const colon = mailboxes ? -1 : bytes.indexOf(0x3a, ps);
+    if (colon < 0 || colon >= pe) {
+      addMailbox(ctx, item, view, ps, pe);
+      continue;
     }
+    // A group: its display name, and the mailboxes after the colon under it (none before a `;`).
+    let dnStart = ps;
+    while (dnStart < colon && isSpace(bytes[dnStart])) dnStart++;
+    let dnEnd = colon;
+    while (dnEnd > dnStart && isSpace(bytes[dnEnd - 1])) dnEnd--;
+    const name = ctx.tree.add(item, F.display_name, view.src, dnStart, dnEnd - dnStart, asciiValue(bytes, dnStart, dnEnd));
+    let at = colon + 1;
+    while (at < pe && isSpace(bytes[at])) at++;
+    if (at < pe && bytes[at] !== 0x3b) {
+      const count = addAddressList(ctx, name, view, at, pe, true);
+      name.setLabel(() => `${label('Display-Name', formatText(bytes, dnStart, dnEnd))}, ${count} item${count === 1 ? '' : 's'}`);
+    } else name.setLabel(() => label('Display-Name', formatText(bytes, dnStart, dnEnd)));
   }
   return parts.length;
+}
+
+/**
+ * addMailbox shows one mailbox in [ps, pe) under `item` as tshark's dissect_imf_mailbox: the display
+ * name before `<` and the address between `<` and `>`, or the whole entry as the address.
+ */
+function addMailbox(ctx: DissectCtx, item: TreeItem, view: ByteView, ps: number, pe: number): void {
+  const bytes = view.bytes;
+  const lt = bytes.indexOf(0x3c, ps);
+  if (lt < 0 || lt >= pe) {
+    ctx.tree.add(item, F.address, view.src, ps, pe - ps, asciiValue(bytes, ps, pe), () => `Address: ${formatText(bytes, ps, pe)}`);
+    return;
+  }
+  let dnStart = ps;
+  while (dnStart < lt && isSpace(bytes[dnStart])) dnStart++;
+  let dnEnd = lt;
+  while (dnEnd > dnStart && (bytes[dnEnd - 1] === 0x20 || bytes[dnEnd - 1] === 0x09)) dnEnd--;
+  if (dnEnd > dnStart) {
+    ctx.tree.add(item, F.display_name, view.src, dnStart, dnEnd - dnStart, asciiValue(bytes, dnStart, dnEnd), () =>
+      label('Display-Name', formatText(bytes, dnStart, dnEnd)),
+    );
+  }
+  const gt = bytes.indexOf(0x3e, lt);
+  // As tshark: no address item without the closing `>`.
+  if (gt >= 0 && gt < pe) ctx.tree.add(item, F.address, view.src, lt + 1, gt - lt - 1, asciiValue(bytes, lt + 1, gt));
 }
 
 /**
@@ -423,10 +460,14 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
       continue;
     }
     if (info && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${shown}, `);
-    if (known.kind === 'mailbox' || known.kind === 'address') {
+    if (known.kind === 'mailbox-list' || known.kind === 'address-list') {
       const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value);
-      const count = addAddresses(ctx, item, view, h, known.kind === 'mailbox' ? F.mailbox_list_item : F.address_list_item);
+      const count = addAddressList(ctx, item, view, vs, b + h.end, known.kind === 'mailbox-list');
       item.setLabel(() => `${label(known.name, shown)}, ${count} item${count === 1 ? '' : 's'}`);
+      continue;
+    }
+    if (known.kind === 'mailbox') {
+      addMailbox(ctx, ctx.tree.add(top, known.field, view.src, vs, ve - vs, value, () => label(known.name, shown)), view, vs, b + h.end);
       continue;
     }
     const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value, () => label(known.name, shown));
