@@ -263,7 +263,7 @@ describe('-T fields', () => {
     expect(detail((await wirelab(v)).stdout)).toEqual(detail((await tshark([...v, ...PIN])).stdout));
   });
 
-  it('string values escape only tab, CR and LF, as tshark prints them', async () => {
+  it('string values escape only backspace, tab, LF, form feed and CR, as tshark prints them', async () => {
     const raw = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
     const file = writePcap(path.join(work, 'control-chars.pcap'), [
       eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, 500, 100, 0x18, raw('220 hi\r\n')))),
@@ -273,6 +273,20 @@ describe('-T fields', () => {
     const ours = await wirelab(args);
     expect(ours.stdout).toContain('\x01\x7f');
     expect(ours.stdout).toBe((await tshark([...args, ...PIN])).stdout);
+    // Every control character: tshark escapes only \b \t \f (and CR, LF, which end a line here).
+    const controls: Uint8Array[] = [];
+    let seq = 100;
+    for (let c = 1; c < 0x20; c++) {
+      if (c === 0x0a || c === 0x0d) continue;
+      const line = Uint8Array.from([...raw('MAIL FROM:<a'), c, ...raw('b>\r\n')]);
+      controls.push(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, seq, 508, 0x18, line))));
+      seq += line.length;
+    }
+    const ctl = ['-r', writePcap(path.join(work, 'smtp-controls.pcap'), controls), '-T', 'fields', '-e', 'smtp.req.parameter'];
+    const ctlOurs = (await wirelab(ctl)).stdout;
+    expect(ctlOurs).toContain('<a\\bb>');
+    expect(ctlOurs).toContain('<a\\fb>');
+    expect(ctlOurs).toBe((await tshark([...ctl, ...PIN])).stdout);
     // A field asked for twice fills only its last column, as in tshark.
     const twice = ['-r', file, '-T', 'fields', '-E', 'separator=,', '-e', 'frame.number', '-e', 'ip.src', '-e', 'frame.number'];
     expect((await wirelab(twice)).stdout).toBe((await tshark([...twice, ...PIN])).stdout);

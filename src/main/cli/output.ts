@@ -531,13 +531,16 @@ type FieldSlot =
   | { kind: 'field'; abbrev: string; def: FieldDef }
   | { kind: 'column'; column: (typeof COLUMN_NAMES)[number] | null };
 
+/** FIELDS_ESCAPES: the characters tshark's `-T fields` writes as C escapes (measured for 0x01–0x1f). */
+const FIELDS_ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+
 /**
- * fieldsText is a string value as tshark's `-T fields` prints it: tab, CR and LF as `\t`, `\r`, `\n` (they
- * would break the row), every other character as it is — control characters and backslashes included,
- * unlike the labels' escaping (escapeText).
+ * fieldsText is a string value as tshark's `-T fields` prints it: backspace, tab, LF, form feed and CR as
+ * `\b`, `\t`, `\n`, `\f`, `\r`, every other character as it is — other control characters and
+ * backslashes included, unlike the labels' escaping (escapeText).
  */
 export function fieldsText(value: string): string {
-  return /[\t\r\n]/.test(value) ? value.replace(/[\t\r\n]/g, (c) => (c === '\t' ? '\\t' : c === '\r' ? '\\r' : '\\n')) : value;
+  return /[\b\t\n\f\r]/.test(value) ? value.replace(/[\b\t\n\f\r]/g, (c) => FIELDS_ESCAPES[c]) : value;
 }
 
 /** FieldsPrinter prints `-T fields` rows; it is built once per run and reused for every frame. */
