@@ -36,22 +36,26 @@ export function parseStats(args: readonly string[]): StatsRequest[] {
 
 const RULE = '='.repeat(67);
 
+/** col pads to `width` bytes of UTF-8, as C's printf("%-16s") does (`张三` is 6 bytes wide). */
 function col(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes >= width ? text : text + ' '.repeat(width - bytes);
 }
 
 /**
- * credentialsReport lays out tshark's `-z credentials` table: the packet is the one carrying the
- * password (or the last frame of the attempt), the username as the dissector shows it, and the frame of
- * the username in Info.
+ * credentialsReport lays out tshark's `-z credentials` table from the rows tshark's dissectors would
+ * tap (Credential.tap): the packet carrying the password, the username as the dissector showed it,
+ * and `Username in packet N` when the username came in another frame.
  */
 export function credentialsReport(session: DissectionSession): string {
   let out = `${RULE}\n${col('Packet', 10)} ${col('Protocol', 16)} ${col('Username', 16)} ${col('Info', 16)}\n`;
   out += '------     --------         --------         --------\n';
-  for (const c of credentials(session)) {
-    const packet = c.frames[1] ?? c.frames[0] ?? 0;
-    const info = c.frames[0] !== undefined ? `Username in packet ${c.frames[0]}` : c.mechanism;
-    out += `${col(String(packet), 10)} ${col(c.protocol.toUpperCase(), 16)} ${col(c.username ?? '', 16)} ${col(info, 16)}\n`;
+  const taps = credentials(session)
+    .flatMap((c) => (c.tap ? [c.tap] : []))
+    .sort((a, b) => a.frame - b.frame);
+  for (const t of taps) {
+    const info = t.userFrame !== t.frame ? `Username in packet ${t.userFrame}` : '';
+    out += `${col(String(t.frame), 10)} ${col(t.proto, 16)} ${col(t.username, 16)} ${col(info, 16)}\n`;
   }
   return out + RULE + '\n';
 }

@@ -115,7 +115,17 @@ describe('SMTP', () => {
     expect(cap.fields(16, 'smtp.auth.password')).toEqual(['test0418']);
     const creds = credentials(cap.session);
     expect(creds).toEqual([
-      { protocol: 'smtp', stream: 0, mechanism: 'AUTH LOGIN', username: 'test_20130418', password: 'test0418', frames: [12, 14, 16, 17], success: true },
+      {
+        protocol: 'smtp',
+        stream: 0,
+        mechanism: 'AUTH LOGIN',
+        username: 'test_20130418',
+        password: 'test0418',
+        frames: [12, 14, 16, 17],
+        success: true,
+        // tshark's credentials tap: at the password line, the username as shown (decoded: decryption on).
+        tap: { proto: 'SMTP', frame: 16, userFrame: 14, username: 'test_20130418' },
+      },
     ]);
     const t = mailTranscripts(cap.session)[0];
     expect(t.lines.slice(0, 3)).toEqual([

@@ -36,6 +36,22 @@ export interface Credential {
   success?: boolean;
   /** cancelled is true when the client answered a SASL prompt with `*`. */
   cancelled?: boolean;
+  /** tap is what tshark's dissector hands its `-z credentials` tap for this attempt, when it does. */
+  tap?: CredentialTap;
+}
+
+/**
+ * CredentialTap is one row of tshark's `-z credentials`: SMTP AUTH LOGIN at the password line (the
+ * username as the dissector showed it: base64 unless smtp.decryption), SMTP AUTH PLAIN only when
+ * decoded, POP3 at PASS after USER. APOP and POP SASL are not tapped by tshark.
+ */
+export interface CredentialTap {
+  proto: 'SMTP' | 'POP3';
+  /** the frame of the row: the password's */
+  frame: number;
+  /** the frame of the username (`Username in packet N` when it differs from `frame`) */
+  userFrame: number;
+  username: string;
 }
 
 const MAX_LINES = 20_000;

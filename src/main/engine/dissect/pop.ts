@@ -30,7 +30,7 @@ import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, findLineEnd, formatText, latin1, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, findLineEnd, formatText, latin1, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'pop', short: 'POP', name: 'Post Office Protocol' };
 
@@ -100,6 +100,8 @@ interface PopConversation {
   stlsPending: boolean;
   tlsAfterFrame: number;
   user: string | undefined;
+  /** the frame of the last USER line (0: none) */
+  userFrame: number;
   credential: Credential | undefined;
 }
 
@@ -118,6 +120,7 @@ function newConversation(key: string, stream: number): PopConversation {
     stlsPending: false,
     tlsAfterFrame: 0,
     user: undefined,
+    userFrame: 0,
     credential: undefined,
   };
 }
@@ -172,7 +175,7 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
       roles.push('sasl');
       if (conv.credential && text !== '*') {
         const decoded = base64Decode(text);
-        const parts = decoded ? latin1(decoded).split('\0') : [];
+        const parts = decoded ? nulParts(decoded) : [];
         if (parts.length >= 3) {
           conv.credential.username = parts[1];
           conv.credential.password = parts[2];
@@ -185,8 +188,10 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
     if (conv.pending.length < MAX_PENDING) conv.pending.push(text);
     const [verb, ...args] = text.trim().split(/\s+/);
     const upper = verb.toUpperCase();
-    if (upper === 'USER') conv.user = args.join(' ');
-    else if (upper === 'PASS') {
+    if (upper === 'USER') {
+      conv.user = args.join(' ');
+      conv.userFrame = frame;
+    } else if (upper === 'PASS') {
       conv.credential = info.credential({
         protocol: 'pop',
         stream: conv.stream,
@@ -194,6 +199,8 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
         username: conv.user,
         password: text.slice(5),
         frames: [frame],
+        // tshark's POP taps PASS after USER (the USER line's parameter, its frame in Info).
+        tap: conv.user !== undefined ? { proto: 'POP3', frame, userFrame: conv.userFrame, username: conv.user } : undefined,
       });
     } else if (upper === 'APOP') {
       conv.credential = info.credential({ protocol: 'pop', stream: conv.stream, mechanism: 'APOP', username: args[0], password: args[1], frames: [frame] });
@@ -201,7 +208,7 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
       conv.credential = info.credential({ protocol: 'pop', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
       if (args[1]) {
         const decoded = base64Decode(args[1]);
-        const parts = decoded ? latin1(decoded).split('\0') : [];
+        const parts = decoded ? nulParts(decoded) : [];
         if (parts.length >= 3) {
           conv.credential.username = parts[1];
           conv.credential.password = parts[2];

@@ -33,7 +33,7 @@ import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, nextLineStart, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, nextLineStart, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -181,6 +181,9 @@ interface SmtpConversation {
   message: MessageBuffer | undefined;
   longLine: [boolean, boolean];
   credential: Credential | undefined;
+  /** the AUTH LOGIN username line's frame and text as shown (for tshark's credentials tap) */
+  userFrame: number;
+  userShown: string;
 }
 
 /** conversation is the SMTP state of the current stream (see streamConversation). */
@@ -198,6 +201,8 @@ function newConversation(key: string, stream: number): SmtpConversation {
     crlfSeen: false,
     dataSeen: false,
     bdatRemaining: 0,
+    userFrame: 0,
+    userShown: '',
     bdatLast: false,
     bdatActive: false,
     tlsAfterFrame: 0,
@@ -335,6 +340,8 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
         role = 'login_initial';
         const raw = latin1(bytes, line.start + 11, line.start + line.length);
         const user = base64Decode(raw);
+        conv.userFrame = frame;
+        conv.userShown = ctx.pref<boolean>('smtp.decryption') && user ? cString(user) : raw;
         conv.credential = info.credential({
           protocol: 'smtp',
           stream: conv.stream,
@@ -351,7 +358,7 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
         conv.auth = 'plain_cred';
         role = 'plain_initial';
         conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
-        fillPlain(conv.credential, latin1(bytes, line.start + 11, line.start + line.length));
+        fillPlain(ctx, conv.credential, latin1(bytes, line.start + 11, line.start + line.length), frame);
       } else if (upper.startsWith('AUTH ')) {
         conv.state = 'cmds';
         conv.auth = 'other';
@@ -365,7 +372,12 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
       if (conv.credential) {
         const raw = lineText(bytes, line);
         if (raw === '*') conv.credential.cancelled = true;
-        else conv.credential.username = cString(base64Decode(raw) ?? new Uint8Array());
+        else {
+          const user = base64Decode(raw);
+          conv.credential.username = cString(user ?? new Uint8Array());
+          conv.userFrame = frame;
+          conv.userShown = ctx.pref<boolean>('smtp.decryption') && user ? cString(user) : raw;
+        }
         conv.credential.frames.push(frame);
       }
     } else if (conv.auth === 'pass_req') {
@@ -374,7 +386,10 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
       if (conv.credential) {
         const raw = lineText(bytes, line);
         if (raw === '*') conv.credential.cancelled = true;
-        else conv.credential.password = cString(base64Decode(raw) ?? new Uint8Array());
+        else {
+          conv.credential.password = cString(base64Decode(raw) ?? new Uint8Array());
+          conv.credential.tap = { proto: 'SMTP', frame, userFrame: conv.userFrame, username: conv.userShown };
+        }
         conv.credential.frames.push(frame);
       }
     } else if (conv.auth === 'plain_req') {
@@ -383,7 +398,7 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
       if (conv.credential) {
         const raw = lineText(bytes, line);
         if (raw === '*') conv.credential.cancelled = true;
-        else fillPlain(conv.credential, raw);
+        else fillPlain(ctx, conv.credential, raw, frame);
         conv.credential.frames.push(frame);
       }
     } else if (conv.auth === 'other') {
@@ -461,12 +476,14 @@ function classifyData(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, s
   return pdu;
 }
 
-function fillPlain(cred: Credential, raw: string): void {
+/** fillPlain reads an AUTH PLAIN response; tshark taps it (in its frame) only when it decodes it. */
+function fillPlain(ctx: DissectCtx, cred: Credential, raw: string, frame: number): void {
   const decoded = base64Decode(raw);
   if (!decoded) return;
-  const parts = latin1(decoded).split('\0');
+  const parts = nulParts(decoded);
   if (parts.length >= 2) cred.username = parts[1];
   if (parts.length >= 3) cred.password = parts[2];
+  if (parts.length >= 2 && ctx.pref<boolean>('smtp.decryption')) cred.tap = { proto: 'SMTP', frame, userFrame: frame, username: parts[1] };
 }
 
 function recordCommand(ctx: DissectCtx, conv: SmtpConversation, bytes: Uint8Array, line: LineEnd): void {
@@ -570,17 +587,15 @@ function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Ar
   const raw = latin1(bytes, start, end);
   const decoded = ctx.pref<boolean>('smtp.decryption') ? base64Decode(raw) : undefined;
   if (decoded) {
-    const text = latin1(decoded);
-    const first = text.indexOf('\0');
+    const first = decoded.indexOf(0);
     if (first >= 0) {
-      const rest = text.slice(first + 1);
-      const second = rest.indexOf('\0');
-      const user = second >= 0 ? rest.slice(0, second) : rest;
-      ctx.tree.add(parent, F.auth_username, src, start, end - start, asciiValue(Uint8Array.from(user, (c) => c.charCodeAt(0))));
+      const second = decoded.indexOf(0, first + 1);
+      const user = cString(decoded, first + 1);
+      ctx.tree.add(parent, F.auth_username, src, start, end - start, user);
       ctx.columns.appendInfo(`User: ${user}`);
       if (second >= 0) {
-        const pass = rest.slice(second + 1).split('\0')[0];
-        ctx.tree.add(parent, F.auth_password, src, start, pass.length, pass);
+        const pass = cString(decoded, second + 1);
+        ctx.tree.add(parent, F.auth_password, src, start, Math.min(end - start, decoded.length - second - 1), pass);
         ctx.columns.appendInfo(`  Pass: ${pass}`);
       }
       return;

@@ -262,9 +262,27 @@ export function base64Decode(text: string): Uint8Array | undefined {
   return out.length > 0 ? Uint8Array.from(out) : undefined;
 }
 
-/** cString reads decoded bytes as a C string (up to the first NUL), ASCII-decoded. */
-export function cString(bytes: Uint8Array, start = 0): string {
-  return asciiValue(bytes, start, bytes.length);
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * cString reads decoded bytes (a base64 credential) as a C string, up to the first NUL, in UTF-8 as
+ * tshark keeps it (`User: 张三`); an invalid sequence becomes U+FFFD.
+ */
+export function cString(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const nul = bytes.indexOf(0, start);
+  return UTF8.decode(bytes.subarray(start, nul >= 0 && nul < end ? nul : end));
+}
+
+/** nulParts splits decoded SASL PLAIN bytes (`authzid \0 user \0 pass`) at NULs, each part in UTF-8. */
+export function nulParts(bytes: Uint8Array): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  for (let nul = bytes.indexOf(0); nul >= 0; nul = bytes.indexOf(0, from)) {
+    parts.push(UTF8.decode(bytes.subarray(from, nul)));
+    from = nul + 1;
+  }
+  parts.push(UTF8.decode(bytes.subarray(from)));
+  return parts;
 }
 
 /** startsWithCi tells whether bytes at `start` begin with `word` (ASCII, case-insensitive). */
