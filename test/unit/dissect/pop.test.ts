@@ -103,7 +103,8 @@ describe('POP', () => {
       { serverPort: 110 },
     );
     expect(piped.fields(3, 'imf.subject')).toEqual(['piped']);
-    expect(piped.rows[2].protocol).toBe('POP/IMF');
+    // The reply after the final dot follows IMF's Info, as an SMTP command after a message does.
+    expect(piped.rows[2]).toEqual({ protocol: 'POP/IMF', info: 'subject: piped, , hi   | S: +OK bye' });
   });
 
   it('collects USER/PASS and SASL PLAIN credentials with their outcome', () => {

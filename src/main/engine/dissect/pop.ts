@@ -421,7 +421,30 @@ function finishRender(ctx: DissectCtx, view: ByteView, top: TreeItem, start: num
   if (pdu.reassembledIn !== undefined) {
     ctx.tree.add(top, F.data_reassembled_in, view.src, view.base + start, 0, pdu.reassembledIn).setGenerated().setFrameRef(pdu.reassembledIn);
   }
-  if (pdu.message && pdu.fragments) addReassembled(ctx, top, pdu);
+  if (pdu.message && pdu.fragments) {
+    addReassembled(ctx, top, pdu);
+    // Replies after the final `.` in the same segment (pipelined commands) follow IMF's Info, as an SMTP
+    // command after the message does: `subject: …, , hi   | S: +OK bye`.
+    const after = linesAfterEnd(view.bytes, view.base + start, view.base + pdu.end, pdu);
+    if (after !== '') ctx.columns.appendInfo(` | S: ${after}`);
+  }
+}
+
+/** linesAfterEnd is the Info text of the status lines that follow a message's final `.` in a PDU. */
+function linesAfterEnd(bytes: Uint8Array, start: number, end: number, pdu: PopPdu): string {
+  let text = '';
+  let ended = false;
+  let i = 0;
+  for (let at = start; at < end; i++) {
+    const line = findLineEnd(bytes, at, end);
+    at = line.next;
+    const role = pdu.roles[i];
+    if (role === 'end') ended = true;
+    else if (ended && (role === 'status' || role === 'sasl' || role === 'other')) {
+      text += (text === '' ? '' : ' | ') + formatText(bytes, line.start, line.start + line.length);
+    }
+  }
+  return text;
 }
 
 function addReassembled(ctx: DissectCtx, top: TreeItem, pdu: PopPdu): void {
