@@ -295,23 +295,13 @@ describe('-T fields', () => {
   it('MIME part boundaries and header values are the strings tshark keeps', async () => {
     // Boundaries hold their line ends (and, after the first, the one before them); part header values
     // are unfolded and compacted around separators, quoted text kept.
-    const text = (s: string) => new TextEncoder().encode(s);
-    let cseq = 100;
-    let sseq = 500;
-    const frames: Uint8Array[] = [];
-    const client = (s: string) => frames.push(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, (cseq += s.length) - s.length, sseq, 0x18, text(s)))));
-    const server = (s: string) => frames.push(eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, (sseq += s.length) - s.length, cseq, 0x18, text(s)))));
-    server('220 lab\r\n');
-    client('DATA\r\n');
-    server('354 go\r\n');
-    client(
+    const frames = smtpDialog(
       'From: a@lab\r\nSubject: t\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="BB"\r\n\r\npreamble\r\n' +
         '--BB\r\nContent-Type: text/plain ; charset = "utf-8"\r\nContent-Description: my  first part, "quoted  part"\r\nContent-Id: < x@y >\r\n\r\nhello\r\n' +
         '--BB\r\nContent-Type: text/html\r\nContent-Disposition: inline;\r\n filename = "a b.html"\r\n\r\n<p>x</p>\r\n' +
         '--BB\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n' +
-        '--BB\r\nContent-Type: application/octet-stream; name="notes.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQF\r\n--BB--\r\nepilogue\r\n.\r\n',
+        '--BB\r\nContent-Type: application/octet-stream; name="notes.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAwQF\r\n--BB--\r\nepilogue\r\n',
     );
-    server('250 ok\r\n');
     const file = writePcap(path.join(work, 'mime-values.pcap'), frames);
     const fields = ['first_boundary', 'boundary', 'last_boundary', 'header.content-type', 'header.content-description', 'header.content-id', 'header.content-disposition', 'preamble', 'trailer'];
     // Parts of other types go to tshark's "Media Type" dissector, application/octet-stream to Data, as sent.
@@ -394,20 +384,24 @@ describe('-T fields', () => {
   });
 });
 
-/** smtpDialog is a DATA exchange on 10.0.0.1:40000 → 10.0.0.2:25 carrying `message` in one segment. */
-function smtpDialog(message: string): Uint8Array[] {
-  const text = (x: string) => new TextEncoder().encode(x);
+/**
+ * tcpDialog is one TCP conversation 10.0.0.1:40000 ↔ 10.0.0.2:`port`, a segment per entry ([true, text]
+ * from the client, [false, text] from the server), with consistent sequence numbers.
+ */
+function tcpDialog(segments: [boolean, string][], port = 25): Uint8Array[] {
   let cseq = 100;
   let sseq = 500;
-  const frames: Uint8Array[] = [];
-  const client = (x: string) => frames.push(eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, (cseq += x.length) - x.length, sseq, 0x18, text(x)))));
-  const server = (x: string) => frames.push(eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, (sseq += x.length) - x.length, cseq, 0x18, text(x)))));
-  server('220 lab\r\n');
-  client('DATA\r\n');
-  server('354 go\r\n');
-  client(message + '.\r\n');
-  server('250 ok\r\n');
-  return frames;
+  return segments.map(([client, text]) => {
+    const data = new TextEncoder().encode(text);
+    return client
+      ? eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, port, (cseq += data.length) - data.length, sseq, 0x18, data)))
+      : eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(port, 40000, (sseq += data.length) - data.length, cseq, 0x18, data)));
+  });
+}
+
+/** smtpDialog is a DATA exchange carrying `message` in one segment. */
+function smtpDialog(message: string): Uint8Array[] {
+  return tcpDialog([[false, '220 lab\r\n'], [true, 'DATA\r\n'], [false, '354 go\r\n'], [true, message + '.\r\n'], [false, '250 ok\r\n']]);
 }
 
 /** splitPackets cuts `-V`/`-x` output into packets (blank-line separated blocks of non-empty lines). */
@@ -528,15 +522,7 @@ describe('-z credentials', () => {
       [false, '334 UGFzc3dvcmQ6\r\n'], [true, b64('密码x') + '\r\n'], [false, '535 no\r\n'],
       [true, 'AUTH PLAIN ' + b64('\0李四\0口令') + '\r\n'], [false, '235 ok\r\n'],
     ];
-    let cseq = 100;
-    let sseq = 500;
-    const frames = lines.map(([client, text]) => {
-      const data = new TextEncoder().encode(text);
-      return client
-        ? eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 6, tcp(40000, 25, (cseq += data.length) - data.length, sseq, 0x18, data)))
-        : eth(MAC_B, MAC_A, 0x0800, ipv4('10.0.0.2', '10.0.0.1', 6, tcp(25, 40000, (sseq += data.length) - data.length, cseq, 0x18, data)));
-    });
-    const file = writePcap(path.join(work, 'smtp-utf8-auth.pcap'), frames);
+    const file = writePcap(path.join(work, 'smtp-utf8-auth.pcap'), tcpDialog(lines));
     for (const dec of ['FALSE', 'TRUE']) {
       const z = ['-r', file, '-q', '-o', `smtp.decryption:${dec}`, '-z', 'credentials'];
       expect((await wirelab(z)).stdout, dec).toBe((await tshark([...z, ...PIN])).stdout);
