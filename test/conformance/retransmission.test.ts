@@ -107,3 +107,67 @@ describe('retransmissions (tshark 4.0)', () => {
     expect(await wirelab(args)).toBe(theirs.stdout);
   });
 });
+
+/**
+ * Window analysis on a crafted discard-port stream: window full, zero window, a zero window probe (its
+ * byte does not advance the next sequence number, so the data after it is no retransmission) and its ACK,
+ * window update, duplicate ACKs (numbered from the last frame that changed the ACK), keep-alive and its
+ * ACK, a spurious retransmission (also a retransmission, with its bytes in flight) and a FIN with data.
+ */
+describe('window, probe and keep-alive analysis (tshark 4.0)', () => {
+  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
+  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const FIN = 0x01;
+  const RST = 0x04;
+  /** [side, relative seq, relative ack, flags, window, payload length] */
+  const segs: ['c' | 's', number, number, number, number, number][] = [
+    ['c', 0, 0, SYN, 64240, 0],
+    ['s', 0, 1, SYN | ACK, 1000, 0],
+    ['c', 1, 1, ACK, 64240, 0],
+    ['c', 1, 1, PSH | ACK, 64240, 500],
+    ['c', 501, 1, PSH | ACK, 64240, 500], // fills the 1000-byte window
+    ['s', 1, 1001, ACK, 0, 0], // zero window
+    ['c', 1001, 1, ACK, 64240, 1], // zero window probe
+    ['s', 1, 1001, ACK, 0, 0], // its ACK, still a zero window
+    ['s', 1, 1001, ACK, 2000, 0], // window update
+    ['c', 1001, 1, PSH | ACK, 64240, 100], // new data over the probe's byte
+    ['s', 1, 1101, ACK, 2000, 0],
+    ['s', 1, 1101, ACK, 2000, 0], // duplicate ACKs
+    ['s', 1, 1101, ACK, 2000, 0],
+    ['c', 1101, 1, ACK, 64240, 0], // a duplicate of frame 3's ACK
+    ['c', 1100, 1, ACK, 64240, 0], // keep-alive
+    ['s', 1, 1101, ACK, 2000, 0], // keep-alive ACK
+    ['c', 1001, 1, PSH | ACK, 64240, 100], // spurious retransmission
+    ['c', 1101, 1, FIN | PSH | ACK, 64240, 10],
+    ['s', 1, 1112, FIN | ACK, 2000, 0],
+    ['c', 1112, 2, ACK, 64240, 0],
+    ['c', 1112, 2, RST | ACK, 0, 0],
+  ];
+  const frames = segs.map(([side, seq, ack, flags, win, len]) => {
+    const c = side === 'c';
+    const header = [...u16(c ? 40009 : 9), ...u16(c ? 9 : 40009), ...u32((c ? 1000 : 5000) + seq), ...u32((c ? 5000 : 1000) + ack), 0x50, flags, ...u16(win), 0, 0, 0, 0];
+    const t = Uint8Array.from([...header, ...new Array<number>(len).fill(0x78)]);
+    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+  });
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-win-')), 'window.pcap'), frames);
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+  const fields = [
+    'frame.number', '_ws.col.Info', 'tcp.analysis.flags', 'tcp.analysis.window_full', 'tcp.analysis.zero_window',
+    'tcp.analysis.zero_window_probe', 'tcp.analysis.zero_window_probe_ack', 'tcp.analysis.window_update',
+    'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame', 'tcp.analysis.keep_alive', 'tcp.analysis.keep_alive_ack',
+    'tcp.analysis.retransmission', 'tcp.analysis.spurious_retransmission', 'tcp.analysis.bytes_in_flight',
+    'tcp.analysis.push_bytes_sent', 'tcp.analysis.acks_frame', '_ws.expert.message',
+  ];
+
+  for (const pass of [[], ['-2']]) {
+    it(`fields and the TCP tree are tshark's${pass.length ? ' (two passes)' : ''}`, async () => {
+      const args = [...pass, '-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      const theirs = await tsharkRaw([...args, ...PIN]);
+      expect(theirs.stdout).toContain('[TCP ZeroWindowProbeAck] [TCP ZeroWindow]');
+      expect(theirs.stdout).toContain('[TCP Dup ACK 3#1]');
+      expect(await wirelab(args)).toBe(theirs.stdout);
+      const tree = [...pass, '-r', file, '-V', '-O', 'tcp'];
+      expect(await wirelab(tree)).toBe((await tsharkRaw([...tree, ...PIN])).stdout);
+    });
+  }
+});

@@ -121,6 +121,7 @@ const F = defineFields('tcp', {
   nxtseq: { name: 'Next Sequence Number', type: 'uint32' },
   ack: { name: 'Acknowledgment Number', type: 'uint32' },
   ack_raw: { name: 'Acknowledgment number (raw)', type: 'uint32', blurb: 'This shows the raw value of the acknowledgment number' },
+  'ack.nonzero': { name: 'The acknowledgment number field is nonzero while the ACK flag is not set', type: 'none' },
   hdr_len: { name: 'Header Length', type: 'uint8', bitmask: 0xf0, blurb: 'Data offset in 32-bit words' },
   flags: { name: 'Flags', type: 'uint16', base: 'hex', bitmask: 0x0fff, blurb: 'Flags (12 bits)' },
   'flags.res': { name: 'Reserved', type: 'boolean', bitmask: TH.RES, blurb: 'Three reserved bits (must be zero)' },
@@ -188,6 +189,8 @@ const F = defineFields('tcp', {
   'analysis.keep_alive': { name: 'TCP keep-alive segment', type: 'none' },
   'analysis.keep_alive_ack': { name: 'ACK to a TCP keep-alive segment', type: 'none' },
   'analysis.zero_window': { name: 'TCP Zero Window segment', type: 'none' },
+  'analysis.zero_window_probe': { name: 'TCP Zero Window Probe', type: 'none' },
+  'analysis.zero_window_probe_ack': { name: 'ACK to a TCP Zero Window Probe', type: 'none' },
   'analysis.reused_ports': {
     name: 'A new tcp session is started with the same ports as an earlier session in this trace',
     type: 'none',
@@ -733,48 +736,56 @@ function analyse(
 
   const window = h.window;
   const flagsNoData = (h.flags & (TH.SYN | TH.FIN | TH.RST)) !== 0;
-  // Zero window.
-  if (window === 0 && !flagsNoData) data.flags |= TCP_A.ZERO_WINDOW;
-  // Lost segment: a gap before this one.
-  if (fwd.nextSeqSet && seqGt(h.seq, fwd.nextSeq) && !rst) {
-    data.flags |= TCP_A.LOST_PACKET;
-    fwd.validBytesInFlight = false;
+  // An ACK from this side makes the other side's bytes in flight countable again (after a lost segment),
+  // and takes what it acknowledges off that side's unacknowledged list.
+  if (ackFlag) {
+    rev.validBytesInFlight = true;
+    rev.lowSinceAckSet = false;
   }
-  // Keep-alive.
-  if ((seglen === 0 || seglen === 1) && fwd.nextSeqSet && h.seq === ((fwd.nextSeq - 1) >>> 0) && !flagsNoData) {
-    data.flags |= TCP_A.KEEP_ALIVE;
+  if ((seglen > 0 || syn || fin) && (!fwd.lowSinceAckSet || seqLt(h.seq, fwd.lowSinceAck))) {
+    fwd.lowSinceAck = h.seq;
+    fwd.lowSinceAckSet = true;
   }
-  // Window update.
-  if (seglen === 0 && window !== 0 && window !== fwd.window && fwd.window >= 0 && fwd.nextSeqSet && h.seq === fwd.nextSeq && fwd.lastAckSet && h.ack === fwd.lastAck && !flagsNoData) {
-    data.flags |= TCP_A.WINDOW_UPDATE;
+  // Zero window probe: one byte at the next sequence number into the peer's zero window. As tshark, it
+  // skips the checks below up to the duplicate ACK's, and does not advance the next sequence number.
+  const probe = seglen === 1 && fwd.nextSeqSet && h.seq === fwd.nextSeq && rev.window === 0;
+  if (probe) data.flags |= TCP_A.ZERO_WINDOW_PROBE;
+  else {
+    // tshark's checks between the probe's and the duplicate ACK's (a probe jumps past them).
+    // Zero window.
+    if (window === 0 && !flagsNoData) data.flags |= TCP_A.ZERO_WINDOW;
+    // Lost segment: a gap before this one.
+    if (fwd.nextSeqSet && seqGt(h.seq, fwd.nextSeq) && !rst) {
+      data.flags |= TCP_A.LOST_PACKET;
+      fwd.validBytesInFlight = false;
+    }
+    // Keep-alive.
+    if ((seglen === 0 || seglen === 1) && fwd.nextSeqSet && h.seq === ((fwd.nextSeq - 1) >>> 0) && !flagsNoData) {
+      data.flags |= TCP_A.KEEP_ALIVE;
+    }
+    const sameSeqAck = fwd.nextSeqSet && h.seq === fwd.nextSeq && fwd.lastAckSet && h.ack === fwd.lastAck && !flagsNoData;
+    // Window update.
+    if (seglen === 0 && window !== 0 && window !== fwd.window && fwd.window >= 0 && sameSeqAck) data.flags |= TCP_A.WINDOW_UPDATE;
+    // Window full: the segment reaches the right edge of the window the receiver advertised.
+    if (seglen > 0 && rev.winScale !== -1 && rev.window >= 0 && rev.lastAckSet && !flagsNoData) {
+      const edge = seqAdd(rev.lastAck, rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale));
+      if (seqAdd(h.seq, seglen) === edge) data.flags |= TCP_A.WINDOW_FULL;
+    }
+    // Keep-alive ACK, zero window probe ACK (each ends the checks), duplicate ACK.
+    if (seglen === 0 && window === fwd.window && sameSeqAck) {
+      if (window !== 0 && rev.lastSegmentFlags & TCP_A.KEEP_ALIVE) data.flags |= TCP_A.KEEP_ALIVE_ACK;
+      else if (window === 0 && rev.lastSegmentFlags & TCP_A.ZERO_WINDOW_PROBE) data.flags |= TCP_A.ZERO_WINDOW_PROBE_ACK;
+      else if (window !== 0 && !(data.flags & TCP_A.WINDOW_UPDATE)) {
+        fwd.dupAckNum++;
+        data.flags |= TCP_A.DUPLICATE_ACK;
+        data.dupAckNum = fwd.dupAckNum;
+        data.dupAckFrame = fwd.lastNonDupAck;
+      }
+    }
   }
-  // Window full: the segment reaches the right edge of the window the receiver advertised.
-  if (seglen > 0 && rev.winScale !== -1 && rev.window >= 0 && rev.lastAckSet && !flagsNoData) {
-    const edge = seqAdd(rev.lastAck, rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale));
-    if (seqAdd(h.seq, seglen) === edge) data.flags |= TCP_A.WINDOW_FULL;
-  }
-  // Keep-alive ACK.
-  if (seglen === 0 && window === fwd.window && fwd.nextSeqSet && h.seq === fwd.nextSeq && fwd.lastAckSet && h.ack === fwd.lastAck && rev.lastSegmentFlags & TCP_A.KEEP_ALIVE && !flagsNoData) {
-    data.flags |= TCP_A.KEEP_ALIVE_ACK;
-  }
-  // Duplicate ACK.
-  if (
-    seglen === 0 &&
-    window !== 0 &&
-    window === fwd.window &&
-    fwd.nextSeqSet &&
-    h.seq === fwd.nextSeq &&
-    fwd.lastAckSet &&
-    h.ack === fwd.lastAck &&
-    !flagsNoData &&
-    !(data.flags & (TCP_A.KEEP_ALIVE_ACK | TCP_A.WINDOW_UPDATE))
-  ) {
-    fwd.dupAckNum++;
-    data.flags |= TCP_A.DUPLICATE_ACK;
-    data.dupAckNum = fwd.dupAckNum;
-    data.dupAckFrame = fwd.lastNonDupAck;
-  }
-  if (!(data.flags & TCP_A.DUPLICATE_ACK)) {
+  // As tshark 4.0: the duplicate ACK count restarts when the ACK number changes (a data segment with the
+  // same ACK does not restart it: `[TCP Dup ACK 3#1]` names the last frame that changed it).
+  if (!fwd.lastAckSet || h.ack !== fwd.lastAck) {
     fwd.lastNonDupAck = frameNo;
     fwd.dupAckNum = 0;
   }
@@ -783,17 +794,23 @@ function analyse(
     data.flags |= TCP_A.ACK_LOST_PACKET;
     rev.maxSeqToBeAcked = h.ack;
   }
-  // Retransmission, fast retransmission, spurious retransmission, out-of-order.
-  if ((seglen > 0 || syn || fin) && fwd.nextSeqSet && seqLt(h.seq, fwd.nextSeq) && !(data.flags & TCP_A.KEEP_ALIVE)) {
+  // Spurious retransmission, fast retransmission, out-of-order, retransmission, in tshark 4.0's order: data
+  // the peer has ACKed already is spurious even when it does not lie below the next sequence number (the
+  // peer ACKed bytes the capture missed), and a segment starting one byte before the next sequence number
+  // (after a zero window probe or keep-alive) counts as advancing it.
+  const notAdvanced = fwd.nextSeqSet && seqLt(h.seq, fwd.nextSeq) && !(seglen > 1 && h.seq === ((fwd.nextSeq - 1) >>> 0));
+  if ((seglen > 0 || syn || fin) && !(data.flags & TCP_A.KEEP_ALIVE)) {
     const sinceDupAck = now - rev.lastAckTime;
     const sinceNext = now - fwd.nextSeqTime;
     const oooThreshold = stream.initialRtt ?? 0.003;
-    if (rev.dupAckNum >= 2 && rev.lastAck === h.seq && sinceDupAck < 0.02) {
-      data.flags |= TCP_A.FAST_RETRANSMISSION;
-    } else if (sinceNext < oooThreshold && fwd.nextSeq !== seqAdd(h.seq, seglen)) {
-      data.flags |= TCP_A.OUT_OF_ORDER;
-    } else if (rev.lastAckSet && seqLe(seqAdd(h.seq, seglen), rev.lastAck)) {
+    if (seglen > 0 && rev.lastAckSet && seqLe(seqAdd(h.seq, seglen), rev.lastAck)) {
       data.flags |= TCP_A.SPURIOUS_RETRANSMISSION;
+    } else if (!notAdvanced) {
+      // New data: nothing to flag.
+    } else if (rev.dupAckNum >= 2 && rev.lastAck === h.seq && sinceDupAck < 0.02) {
+      data.flags |= TCP_A.FAST_RETRANSMISSION;
+    } else if (sinceNext < oooThreshold && fwd.nextSeq !== seqAdd(h.seq, seglen + (syn || fin ? 1 : 0))) {
+      data.flags |= TCP_A.OUT_OF_ORDER;
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
       // The RTO is measured from the oldest segment still unacknowledged (the list is oldest first).
@@ -807,7 +824,8 @@ function analyse(
   // Remember new data (only segments that advance the sequence number).
   if (seglen > 0 || syn || fin) {
     const segNext = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
-    if (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq)) {
+    // A zero window probe's byte is sent again: it advances neither the next nor the highest sequence.
+    if (!probe && (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq))) {
       fwd.nextSeq = segNext;
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
@@ -817,7 +835,7 @@ function analyse(
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
     const resent = TCP_A.RETRANSMISSION | TCP_A.FAST_RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION | TCP_A.OUT_OF_ORDER;
-    if ((data.flags & resent) === 0 && (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked))) {
+    if (!probe && (data.flags & resent) === 0 && (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked))) {
       fwd.maxSeqToBeAcked = segNext;
       fwd.maxSeqToBeAckedSet = true;
     }
@@ -870,20 +888,23 @@ function analyse(
 
   // Bytes in flight and bytes since the last PSH.
   if (!detail) return data;
-  if (seglen > 0 && fwd.validBytesInFlight) {
-    // tshark spans this side's unacknowledged segments: before the peer acknowledged anything, they
-    // start at this side's SYN, or at the first byte it sent in a stream picked up mid-way.
-    const acked = rev.lastAckSet ? rev.lastAck : stream.isnOf(dir) !== undefined ? fwd.baseSeq : (fwd.baseSeq + 1) >>> 0;
-    let inFlight = seqDiff(acked, fwd.nextSeq);
-    if (syn || fin) inFlight -= 1;
-    if (inFlight > 0 && inFlight < 2_000_000_000) data.bytesInFlight = inFlight;
-  }
-  if (seglen > 0) {
-    // Bytes since the last PSH, this segment included (reset after a PSH segment).
-    fwd.pushBytes = fwd.pushSetLast ? seglen : fwd.pushBytes + seglen;
-    fwd.pushSetLast = (h.flags & TH.PSH) !== 0;
-    data.pushBytes = fwd.pushBytes;
-  }
+  // After a segment the capture missed, neither is counted until the peer ACKs again (as tshark).
+  if (seglen === 0 || !fwd.validBytesInFlight) return data;
+  // tshark spans its list of unacknowledged segments, this one included: before the peer acknowledged
+  // anything, they start at this side's SYN, or at the first byte it sent in a stream picked up mid-way;
+  // a segment resent below the peer's ACK (spurious) or a probe that did not advance the next sequence
+  // number widens the span.
+  const acked = rev.lastAckSet ? rev.lastAck : stream.isnOf(dir) !== undefined ? fwd.baseSeq : (fwd.baseSeq + 1) >>> 0;
+  const segEnd = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
+  const top = seqGt(fwd.nextSeq, acked) && seqGt(fwd.nextSeq, segEnd) ? fwd.nextSeq : segEnd;
+  const bottom = seqLt(fwd.lowSinceAck, acked) ? fwd.lowSinceAck : acked;
+  let inFlight = seqDiff(bottom, top);
+  if (syn || fin) inFlight -= 1;
+  if (inFlight > 0 && inFlight < 2_000_000_000) data.bytesInFlight = inFlight;
+  // Bytes since the last PSH, this segment included (reset after a PSH segment).
+  fwd.pushBytes = fwd.pushSetLast ? seglen : fwd.pushBytes + seglen;
+  fwd.pushSetLast = (h.flags & TH.PSH) !== 0;
+  data.pushBytes = fwd.pushBytes;
   return data;
 }
 
@@ -1364,7 +1385,9 @@ function analysisPrefix(data: TcpFrameData): string {
   if (f & TCP_A.WINDOW_FULL) parts.push('[TCP Window Full] ');
   if (f & TCP_A.KEEP_ALIVE_ACK) parts.push('[TCP Keep-Alive ACK] ');
   if (f & TCP_A.DUPLICATE_ACK) parts.push(`[TCP Dup ACK ${data.dupAckFrame}#${data.dupAckNum}] `);
+  if (f & TCP_A.ZERO_WINDOW_PROBE) parts.push('[TCP ZeroWindowProbe] ');
   if (f & TCP_A.ZERO_WINDOW) parts.push('[TCP ZeroWindow] ');
+  if (f & TCP_A.ZERO_WINDOW_PROBE_ACK) parts.push('[TCP ZeroWindowProbeAck] ');
   if (f & TCP_A.FAST_RETRANSMISSION) parts.push('[TCP Fast Retransmission] ');
   if (f & TCP_A.OUT_OF_ORDER) parts.push('[TCP Out-Of-Order] ');
   if (f & TCP_A.SPURIOUS_RETRANSMISSION) parts.push('[TCP Spurious Retransmission] ');
@@ -1373,10 +1396,15 @@ function analysisPrefix(data: TcpFrameData): string {
   return s;
 }
 
+const RETRANSMISSION_NOTE = 'This frame is a (suspected) retransmission';
+
+/** the expert items of the analysis flags, in tshark's order; a fast or spurious one is a retransmission too */
 const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
-  [TCP_A.RETRANSMISSION, F['analysis.retransmission'], 'note', 'This frame is a (suspected) retransmission'],
+  [TCP_A.RETRANSMISSION, F['analysis.retransmission'], 'note', RETRANSMISSION_NOTE],
   [TCP_A.FAST_RETRANSMISSION, F['analysis.fast_retransmission'], 'note', 'This frame is a (suspected) fast retransmission'],
+  [TCP_A.FAST_RETRANSMISSION, F['analysis.retransmission'], 'note', RETRANSMISSION_NOTE],
   [TCP_A.SPURIOUS_RETRANSMISSION, F['analysis.spurious_retransmission'], 'note', 'This frame is a (suspected) spurious retransmission'],
+  [TCP_A.SPURIOUS_RETRANSMISSION, F['analysis.retransmission'], 'note', RETRANSMISSION_NOTE],
   [TCP_A.OUT_OF_ORDER, F['analysis.out_of_order'], 'warn', 'This frame is a (suspected) out-of-order segment'],
   [TCP_A.LOST_PACKET, F['analysis.lost_segment'], 'warn', 'Previous segment(s) not captured (common at capture start)'],
   [TCP_A.ACK_LOST_PACKET, F['analysis.ack_lost_segment'], 'warn', "ACKed segment that wasn't captured (common at capture start)"],
@@ -1384,7 +1412,9 @@ const ANALYSIS_ITEMS: [number, FieldDef, ExpertSeverity, string][] = [
   [TCP_A.KEEP_ALIVE_ACK, F['analysis.keep_alive_ack'], 'note', 'ACK to a TCP keep-alive segment'],
   [TCP_A.WINDOW_UPDATE, F['analysis.window_update'], 'chat', 'TCP window update'],
   [TCP_A.WINDOW_FULL, F['analysis.window_full'], 'warn', 'TCP window specified by the receiver is now completely full'],
+  [TCP_A.ZERO_WINDOW_PROBE, F['analysis.zero_window_probe'], 'note', 'TCP Zero Window Probe'],
   [TCP_A.ZERO_WINDOW, F['analysis.zero_window'], 'warn', 'TCP Zero Window segment'],
+  [TCP_A.ZERO_WINDOW_PROBE_ACK, F['analysis.zero_window_probe_ack'], 'note', 'ACK to a TCP Zero Window Probe'],
   [TCP_A.REUSED_PORTS, F['analysis.reused_ports'], 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
 ];
 
@@ -1757,6 +1787,10 @@ function addHeaderItems(
   tree.add(top, F.nxtseq, v.src, v.base, 0, frozen.nextSeq, () => `Next Sequence Number: ${frozen.nextSeq}    (relative sequence number)`).setGenerated();
   if (ackFlag) {
     tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, frozen.relAck, () => `Acknowledgment Number: ${frozen.relAck}    (relative ack number)`);
+  } else if (h.ack !== 0) {
+    // As tshark: the raw value, and a note (a SYN built by hand, a scanner's probe).
+    const item = tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, h.ack);
+    expert(ctx, item, F['ack.nonzero'], 'note', 'Protocol', F['ack.nonzero'].name, v, TCP_F.ACK, 4);
   } else {
     tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, 0);
   }
@@ -1921,12 +1955,24 @@ function runFirstPassPayload(
     if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
     return false;
   }
+  if (data.flags & TCP_A.ZERO_WINDOW_PROBE) {
+    // A zero window probe's byte is sent again once the window opens: it is dissected alone and never
+    // enters reassembly, so the segment that resends it is new data (as tshark shows it, not an overlap).
+    ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
+    callPayload(ctx, payloadView, lowPort, highPort);
+    ctx.desegment = undefined;
+    if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
+    return false;
+  }
   if (data.flags & TCP_A.RETRANSMISSION) {
     // Wireshark hands retransmitted data to no dissector (even bytes past what was seen) and shows it
     // as "Retransmitted TCP segment data"; it never enters reassembly.
     data.retransmitted = true;
     return false;
   }
+  // A spurious retransmission resends bytes the peer has ACKed: tshark dissects nothing in it (only
+  // "TCP payload"), and it never enters reassembly either.
+  if (data.flags & TCP_A.SPURIOUS_RETRANSMISSION) return false;
   if (stream.takeResumed(dir)) data.resumed = true;
   const segment = SEGMENT;
   segment.seq = h.seq;

@@ -176,6 +176,13 @@ export class DirState<T> {
   maxSeqToBeAcked = 0;
   maxSeqToBeAckedSet = false;
   validBytesInFlight = true;
+  /**
+   * the lowest sequence number this side sent since the peer's last ACK (set with lowSinceAckSet): a
+   * segment resent below the peer's ACK stays in tshark's unacknowledged list, and so in the span of the
+   * bytes in flight, until the next ACK
+   */
+  lowSinceAck = 0;
+  lowSinceAckSet = false;
   /** the byte-stream reassembler of this direction */
   readonly half: HalfConnection<T>;
 
