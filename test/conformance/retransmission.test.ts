@@ -171,3 +171,61 @@ describe('window, probe and keep-alive analysis (tshark 4.0)', () => {
     });
   }
 });
+
+/**
+ * A SYN resent a second later (the handshake's iRTT runs from the resent one), window scaling kept by a
+ * resent SYN that lacks the option, the same ISN again after FIN (a retransmitted SYN in the same
+ * stream, as tshark 4.0 has it) and then another ISN (port numbers reused, a new stream).
+ */
+describe('resent SYNs and port reuse (tshark 4.0)', () => {
+  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
+  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const FIN = 0x01;
+  const synOptions = (ts: number, ws: boolean) => [2, 4, 5, 180, 4, 2, 8, 10, ...u32(ts), 0, 0, 0, 0, ...(ws ? [1, 3, 3, 7] : [1, 1, 1, 0])];
+  const tsOption = (ts: number) => [1, 1, 8, 10, ...u32(ts), ...u32(ts - 1)];
+  /** [seconds after the first frame, side, raw seq, raw ack, flags, window, options, payload length] */
+  const segs: [number, 'c' | 's', number, number, number, number, number[], number][] = [
+    [0, 'c', 1000, 0, SYN, 64240, synOptions(100, true), 0],
+    [1, 'c', 1000, 0, SYN, 64240, synOptions(200, true), 0],
+    [1.01, 's', 5000, 1001, SYN | ACK, 65160, synOptions(300, true), 0],
+    [1.02, 'c', 1001, 5001, ACK, 502, tsOption(210), 0],
+    [1.0205, 'c', 1001, 5001, PSH | ACK, 502, tsOption(211), 1000],
+    [1.021, 'c', 2001, 5001, PSH | ACK, 502, tsOption(212), 1000],
+    [1.031, 's', 5001, 3001, ACK, 509, tsOption(310), 0],
+    [1.041, 'c', 3001, 5001, FIN | ACK, 502, tsOption(213), 0],
+    [1.051, 's', 5001, 3002, FIN | ACK, 509, tsOption(311), 0],
+    [1.061, 'c', 3002, 5002, ACK, 502, tsOption(214), 0],
+    [6, 'c', 1000, 0, SYN, 64240, synOptions(400, false), 0],
+    [6.01, 's', 5000, 1001, SYN | ACK, 65160, synOptions(500, false), 0],
+    [6.02, 'c', 1001, 5001, ACK, 502, [], 0],
+    [9, 'c', 77000, 0, SYN, 64240, synOptions(600, true), 0],
+    [9.01, 's', 88000, 77001, SYN | ACK, 65160, synOptions(700, true), 0],
+    [9.02, 'c', 77001, 88001, ACK, 502, [], 0],
+  ];
+  const records = segs.map(([at, side, seq, ack, flags, win, options, len]) => {
+    const c = side === 'c';
+    const header = [...u16(c ? 40019 : 9), ...u16(c ? 9 : 40019), ...u32(seq), ...u32(ack), ((20 + options.length) / 4) << 4, flags, ...u16(win), 0, 0, 0, 0];
+    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x61)]);
+    const data = eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return { data, sec: 1_795_712_694 + Math.floor(at), nsec: Math.round((at % 1) * 1e6) * 1000 };
+  });
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-syn-')), 'syn.pcap'), records);
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+  const fields = [
+    'frame.number', 'tcp.stream', '_ws.col.Info', 'tcp.analysis.flags', 'tcp.analysis.retransmission', 'tcp.analysis.reused_ports',
+    'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt', 'tcp.analysis.initial_rtt', 'tcp.window_size', 'tcp.analysis.rto',
+    'tcp.analysis.rto_frame', 'tcp.analysis.bytes_in_flight', '_ws.expert.message',
+  ];
+
+  for (const pass of [[], ['-2']]) {
+    it(`streams, analysis and the TCP tree are tshark's${pass.length ? ' (two passes)' : ''}`, async () => {
+      const args = [...pass, '-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      const theirs = await tsharkRaw([...args, ...PIN]);
+      expect(theirs.stdout).toContain('[TCP Port numbers reused]');
+      expect(theirs.stdout).toMatch(/^11\t0\t\[TCP Retransmission\]/m);
+      expect(await wirelab(args)).toBe(theirs.stdout);
+      const tree = [...pass, '-r', file, '-V', '-O', 'tcp'];
+      expect(await wirelab(tree)).toBe((await tsharkRaw([...tree, ...PIN])).stdout);
+    });
+  }
+});

@@ -106,10 +106,13 @@ describe('StreamTable live-state caps', () => {
     expect(t.liveStreams().map((s) => s.index)).toEqual([2, 3, 4]);
   });
 
-  it('applies the port-reuse rule to an evicted stream from its durable ISN and FIN bits', () => {
+  it('applies the port-reuse rule to an evicted stream from its durable base sequence number', () => {
     const t = table(1);
     const first = t.lookup(client(1), 40000, server, 25, true, false, 7000, 0);
+    // What the analysis records for a SYN: its ISN, which is the direction's base.
     first.stream.setIsn(first.dir, 7000);
+    first.stream.dirs[first.dir].baseSeq = 7000;
+    first.stream.dirs[first.dir].baseSet = true;
     t.lookup(client(2), 40000, server, 25, true, false, 1, 1); // evicts stream 0
     expect(t.streams[0].live).toBeNull();
     // The same SYN again (retransmitted): same stream.

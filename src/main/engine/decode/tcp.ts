@@ -714,9 +714,12 @@ function analyse(
     rev.baseSeq = (h.ack - 1) >>> 0;
     rev.baseSet = true;
   }
-  if (syn && !ackFlag && stream.synTime === undefined) stream.synTime = now;
-  if (syn) {
-    if (stream.isnOf(dir) === undefined) stream.setIsn(dir, h.seq);
+  // iRTT runs from the most recent SYN (a retransmitted SYN restarts it), as tshark's ts_mru_syn.
+  if (syn && !ackFlag) stream.synTime = now;
+  // The first SYN of a direction sets its ISN and window scale; a retransmitted one changes neither (as
+  // tshark: the scale stays even if the resent SYN lacks the option).
+  if (syn && stream.isnOf(dir) === undefined) {
+    stream.setIsn(dir, h.seq);
     fwd.winScale = opts.wscale !== undefined ? Math.min(opts.wscale, 14) : -2;
     if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
       fwd.winScale = -2;
@@ -731,7 +734,9 @@ function analyse(
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
   const data = newFrameData(frameNo, stream, dir, relSeq, relAck, nextSeq, reused ? TCP_A.REUSED_PORTS : 0, now, now - stream.lastTime, into);
-  data.completenessBefore = opens ? -1 : completenessBefore;
+  // A SYN that reuses the ports shows its own bit at once (tshark 4.0, measured); other frames the value
+  // before them.
+  data.completenessBefore = opens ? -1 : reused ? completenessBefore | completenessBits : completenessBefore;
   stream.lastTime = now;
 
   const window = h.window;
@@ -813,24 +818,25 @@ function analyse(
       data.flags |= TCP_A.OUT_OF_ORDER;
     } else {
       data.flags |= TCP_A.RETRANSMISSION;
-      // The RTO is measured from the oldest segment still unacknowledged (the list is oldest first).
+      // The RTO is measured from the oldest segment still unacknowledged (the list is oldest first), or,
+      // with none left, from the segment that last advanced the next sequence number (as tshark).
       const oldest = detail ? fwd.segments[0] : undefined;
-      if (oldest !== undefined) {
-        data.rto = now - oldest.time;
-        data.rtoFrame = oldest.frame;
-      }
+      data.rto = now - (oldest !== undefined ? oldest.time : fwd.nextSeqTime);
+      data.rtoFrame = oldest !== undefined ? oldest.frame : fwd.nextSeqFrame;
     }
   }
-  // Remember new data (only segments that advance the sequence number).
+  // Remember the segment.
   if (seglen > 0 || syn || fin) {
     const segNext = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
+    // Every segment goes on the unacknowledged list, resent ones too (as tshark: an ACK names the oldest
+    // segment it completes, and a resent SYN's ACK still acknowledges a frame).
+    if (detail && fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
     // A zero window probe's byte is sent again: it advances neither the next nor the highest sequence.
     if (!probe && (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq))) {
       fwd.nextSeq = segNext;
       fwd.nextSeqSet = true;
       fwd.nextSeqFrame = frameNo;
       fwd.nextSeqTime = now;
-      if (detail && fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
     }
     // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
     // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
@@ -846,11 +852,11 @@ function analyse(
   }
   if (rst) stream.closed = true;
   fwd.window = window;
-  if (ackFlag) {
-    fwd.lastAck = h.ack;
-    fwd.lastAckSet = true;
-    fwd.lastAckTime = now;
-  }
+  // As tshark, the ACK field is remembered from every segment (a SYN's is usually 0, which counts as
+  // none): an ACK after a retransmitted SYN is then no duplicate.
+  fwd.lastAck = h.ack;
+  fwd.lastAckSet = ackFlag || h.ack !== 0;
+  fwd.lastAckTime = now;
   fwd.lastSegmentFlags = data.flags;
 
   // Which of the other direction's segments does this ACK acknowledge?

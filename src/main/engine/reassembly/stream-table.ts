@@ -6,9 +6,10 @@
  *
  * Index allocation (packet-tcp.c, dissect_tcp): the first segment of a 4-tuple creates stream N (N counts
  * up from 0 in frame order); a later pure SYN (SYN without ACK) on the same 4-tuple starts a new stream
- * when its sequence number differs from the SYN that opened the current one, or when the current one
- * has already seen FIN or RST (flagged `tcp.analysis.reused_ports`, "[TCP Port numbers reused]").
- * A SYN with the same ISN on an open stream is a retransmitted SYN and stays in it.
+ * when its sequence number differs from the current one's base in that direction (the ISN of the SYN
+ * that opened it, or the number before the first byte of a stream picked up mid-way), flagged
+ * `tcp.analysis.reused_ports`, "[TCP Port numbers reused]". A SYN with the same ISN is a retransmitted
+ * SYN and stays in the stream, even after FIN or RST (tshark 4.0, measured).
  *
  * Memory (docs/reassembly.md, "Per-stream memory"): what must outlive a stream's activity — its index,
  * the facts re-dissection reads (completeness, iRTT, base sequence numbers, window scale) and the facts
@@ -358,6 +359,10 @@ export class TcpStream<T, D = unknown> {
     this.records.isn[2 * this.index + dir] = isn;
     this.records.dirFlags[2 * this.index + dir] |= D_ISN_SET;
   }
+  /** baseSetOf tells whether direction `dir` has its base sequence number (see baseSeqOf). */
+  baseSetOf(dir: 0 | 1): boolean {
+    return (this.records.dirFlags[2 * this.index + dir] & D_BASE_SET) !== 0;
+  }
   /** baseSeqOf is the raw sequence number relative 0 stands for (0 when never set). */
   baseSeqOf(dir: 0 | 1): number {
     return this.records.baseSeq[2 * this.index + dir];
@@ -571,13 +576,14 @@ export class StreamTable<T, D = unknown> {
     return this.keys.get(index);
   }
 
-  /** find applies the port-reuse rule to the current stream of a 4-tuple (undefined: start a new one). */
+  /**
+   * find applies the port-reuse rule to the current stream of a 4-tuple (undefined: start a new one): as
+   * tshark 4.0, a SYN whose sequence number differs from the direction's base (its ISN, or the number
+   * before the first byte of a stream picked up mid-way) starts a new stream; one that matches it is a
+   * retransmitted SYN, even after FIN or RST.
+   */
   private find(stream: TcpStream<T, D> | undefined, dir: 0 | 1, syn: boolean, ack: boolean, seq: number): TcpStream<T, D> | undefined {
-    if (stream !== undefined && syn && !ack) {
-      const isn = stream.isnOf(dir);
-      const ended = stream.closed || stream.finSeenOf(0) || stream.finSeenOf(1);
-      if ((isn !== undefined && isn !== seq) || ended) return undefined;
-    }
+    if (stream !== undefined && syn && !ack && stream.baseSetOf(dir) && stream.baseSeqOf(dir) !== seq) return undefined;
     return stream;
   }
 
