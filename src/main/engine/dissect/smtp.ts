@@ -151,8 +151,6 @@ interface SmtpPdu {
   message?: Uint8Array;
   /** offset (in the view) of the `.` line of an EOM PDU */
   eomOffset?: number;
-  /** the message is complete in this PDU alone (no reassembly tab) */
-  single?: boolean;
 }
 
 /** MessageBuffer collects DATA fragments of the message being sent. */
@@ -255,7 +253,6 @@ function finishMessage(conv: SmtpConversation, frame: number, pdu: SmtpPdu): voi
   pdu.fragments = m.fragments;
   pdu.total = m.total;
   pdu.message = m.data.take();
-  pdu.single = m.fragments.length === 1 && m.fragments[0].frame === frame;
   for (const p of m.pdus) if (p !== pdu) p.reassembledIn = frame;
 }
 
@@ -678,7 +675,7 @@ function addMessageFragment(ctx: DissectCtx, view: ByteView, top: TreeItem, star
 }
 
 /** addReassembled shows the fragment list and hands the message to IMF (tshark's process_reassembled_data). */
-function addReassembled(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu, protocolLabel: string): void {
+function addReassembled(ctx: DissectCtx, top: TreeItem, pdu: SmtpPdu, protocolLabel: string): void {
   const message = pdu.message;
   const fragments = pdu.fragments;
   if (!message || !fragments) return;
@@ -865,13 +862,13 @@ function renderPdu(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, sta
       break;
     case 'message':
       addMessageFragment(ctx, view, top, start, pdu);
-      if (pdu.message) addReassembled(ctx, view, top, start, pdu, 'SMTP');
+      if (pdu.message) addReassembled(ctx, top, pdu, 'SMTP');
       break;
     case 'eom': {
       ctx.columns.setInfo('C: .');
       const at = view.base + (pdu.eomOffset ?? start);
       ctx.tree.add(top, F.eom, view.src, at, Math.min(3, view.base + pdu.end - at), null, 'C: .');
-      addReassembled(ctx, view, top, start, pdu, 'SMTP');
+      addReassembled(ctx, top, pdu, 'SMTP');
       break;
     }
     case 'long': {
