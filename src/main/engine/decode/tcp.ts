@@ -803,8 +803,8 @@ function analyse(
   // the peer has ACKed already is spurious even when it does not lie below the next sequence number (the
   // peer ACKed bytes the capture missed), and a segment starting one byte before the next sequence number
   // (after a zero window probe or keep-alive) counts as advancing it.
-  const notAdvanced = fwd.nextSeqSet && seqLt(h.seq, fwd.nextSeq) && !(seglen > 1 && h.seq === ((fwd.nextSeq - 1) >>> 0));
   if ((seglen > 0 || syn || fin) && !(data.flags & TCP_A.KEEP_ALIVE)) {
+    const notAdvanced = fwd.nextSeqSet && seqLt(h.seq, fwd.nextSeq) && !(seglen > 1 && h.seq === ((fwd.nextSeq - 1) >>> 0));
     const sinceDupAck = now - rev.lastAckTime;
     const sinceNext = now - fwd.nextSeqTime;
     const oooThreshold = stream.initialRtt ?? 0.003;
@@ -1952,21 +1952,15 @@ function runFirstPassPayload(
     run.segLo = Infinity;
     run.segHi = -Infinity;
   }
-  if (!complete || !desegment) {
-    // A snaplen-cut segment cannot take part in reassembly (Wireshark does the same): dissect it alone.
+  // Dissected alone, never reassembled: a snaplen-cut segment (Wireshark does the same), and a zero window
+  // probe, whose byte is sent again once the window opens, so the segment that resends it is new data (as
+  // tshark shows it, not an overlap).
+  const probe = (data.flags & TCP_A.ZERO_WINDOW_PROBE) !== 0;
+  if (!complete || !desegment || probe) {
     ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
     callPayload(ctx, payloadView, lowPort, highPort);
     ctx.desegment = undefined;
-    dropLinePromise(stream, dir);
-    if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
-    return false;
-  }
-  if (data.flags & TCP_A.ZERO_WINDOW_PROBE) {
-    // A zero window probe's byte is sent again once the window opens: it is dissected alone and never
-    // enters reassembly, so the segment that resends it is new data (as tshark shows it, not an overlap).
-    ctx.tcp = tcpInfo(run, data.relSeq, payload.length, false);
-    callPayload(ctx, payloadView, lowPort, highPort);
-    ctx.desegment = undefined;
+    if (!probe) dropLinePromise(stream, dir);
     if (!ctx.reuse) data.calls = [{ kind: 'frame', offset: 0, length: payload.length, seq: data.relSeq }];
     return false;
   }
