@@ -110,6 +110,9 @@ function handBuilt(): Record<string, { records: (pk.PcapRecord | Uint8Array)[]; 
         v4(frag.subarray(0, 16), 17, { flagsFrag: 0x2000, id: 0x4242 }),
         v4(frag.subarray(16), 17, { flagsFrag: 0x0002, id: 0x4242 }),
         v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x94, 4, 0, 0] }),
+        // four NOPs in a row (tshark's "4 NOP in a row" warning), and eight (still one warning)
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [0x94, 4, 0, 0, 1, 1, 1, 1] }),
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [1, 1, 1, 1, 1, 1, 1, 1] }),
         { data: full.subarray(0, 40), origLen: full.length },
         v4(pk.udp(40001, 40002, te.encode('zzzz')), 17, { totalLength: 200 }),
         pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 1, pk.icmp(3, 3, [0, 0, 0, 0], pk.ipv4('10.0.0.2', '10.0.0.1', 17, pk.udp(40001, 40002, te.encode('qqqq')))), { tos: 0xc0 })),

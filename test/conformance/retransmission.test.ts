@@ -229,3 +229,205 @@ describe('resent SYNs and port reuse (tshark 4.0)', () => {
     });
   }
 });
+
+/**
+ * SACK blocks and TCP options against tshark 4.0. The receiver's latest SACK blocks come off the
+ * sender's bytes in flight (only the first three of four; a later segment without them clears them; a
+ * result below zero shows nothing, and neither do the bytes since the last PSH then). SACK edges are
+ * relative to the sender's ISN; option items carry their bytes (`-e tcp.options.mss` prints `020405b4`);
+ * four NOPs in a row raise tshark's "4 NOP in a row" warning.
+ */
+describe('SACK, bytes in flight and option items (tshark 4.0)', () => {
+  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
+  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const FIN = 0x01;
+  /** a SACK option (NOP-padded to 32 bits) of blocks relative to the client's ISN 5000 */
+  const sack = (...blocks: [number, number][]): number[] => {
+    const option = [5, 2 + 8 * blocks.length, ...blocks.flatMap(([l, r]) => [...u32(5000 + l), ...u32(5000 + r)])];
+    return [...new Array<number>((4 - (option.length % 4)) % 4).fill(1), ...option];
+  };
+  const ts = (v: number) => [1, 1, 8, 10, ...u32(v), ...u32(v - 1)];
+  /** [side, relative seq, relative ack, flags, options, payload length] */
+  const segs: ['c' | 's', number, number, number, number[], number][] = [
+    ['c', 0, 0, SYN, [2, 4, 5, 180, 1, 1, 1, 1, 4, 2, 1, 1], 0], // 4 NOPs after the MSS
+    ['s', 0, 1, SYN | ACK, [2, 4, 5, 180, 1, 1, 4, 2], 0],
+    ['c', 1, 1, ACK, [], 0],
+    ['c', 1, 1, PSH | ACK, [], 100],
+    ['c', 101, 1, PSH | ACK, [], 100],
+    ['c', 201, 1, PSH | ACK, [], 100],
+    ['c', 301, 1, PSH | ACK, [], 100],
+    ['s', 1, 101, ACK, sack([201, 301]), 0],
+    ['s', 1, 101, ACK, sack([201, 401]), 0],
+    ['c', 401, 1, PSH | ACK, [], 100], // 400 less 200 SACKed
+    ['s', 1, 101, ACK, ts(7), 0], // options, no SACK: the blocks are gone
+    ['c', 501, 1, ACK, [], 100],
+    ['s', 1, 101, ACK, sack([201, 501]), 0],
+    ['s', 1, 101, PSH | ACK, sack([201, 601]), 10], // data with SACK from the receiver
+    ['c', 601, 11, ACK, [], 100],
+    ['c', 101, 11, PSH | ACK, [], 100], // resent (tshark: out-of-order)
+    ['s', 11, 701, ACK, [], 0],
+    ['c', 701, 11, ACK, [], 1000],
+    ['c', 1701, 11, ACK, [], 1000],
+    ['c', 2701, 11, ACK, [], 1000],
+    ['c', 3701, 11, ACK, [], 1000],
+    ['c', 4701, 11, ACK, [], 1000],
+    ['s', 11, 1701, ACK, sack([2701, 3701], [4701, 5701], [5801, 5901], [6001, 6101]), 0], // four blocks
+    ['c', 5701, 11, PSH | ACK, [], 1000],
+    ['s', 11, 1701, ACK, sack([2701, 3701], [4701, 6701]), 0],
+    ['c', 6701, 11, PSH | ACK, [], 10],
+    ['s', 11, 6711, ACK, sack([6721, 6731]), 0], // more SACKed than in flight
+    ['c', 6711, 11, PSH | ACK, [], 5], // 5 − 10: nothing shown
+    ['c', 6716, 11, PSH | ACK, [], 20],
+    ['s', 11, 6736, ACK, [], 0],
+    ['c', 6736, 11, PSH | ACK, [], 50],
+    ['s', 11, 6736, ACK, sack([6736, 6785]), 0],
+    ['c', 6786, 11, FIN | ACK, [], 1], // 50 + 1 + FIN − 49 SACKed − FIN
+    ['s', 11, 6788, FIN | ACK, [], 0],
+    ['c', 6788, 12, ACK, [1, 1, 1, 1, 1, 1, 1, 1], 0], // eight NOPs: one warning
+  ];
+  const frames = segs.map(([side, seq, ack, flags, options, len]) => {
+    const c = side === 'c';
+    const header = [...u16(c ? 40029 : 9), ...u16(c ? 9 : 40029), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), ((20 + options.length) / 4) << 4, flags, ...u16(65000), 0, 0, 0, 0];
+    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x78)]);
+    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+  });
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-sack-')), 'sack.pcap'), frames);
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+  const fields = [
+    'frame.number', '_ws.col.Info', 'tcp.analysis', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent', 'tcp.analysis.flags',
+    'tcp.options.mss', 'tcp.options.nop', 'tcp.options.sack_perm', 'tcp.options.timestamp', 'tcp.options.sack', 'tcp.options.sack_le',
+    'tcp.options.sack_re', 'tcp.options.sack.count', 'tcp.nop', '_ws.expert.message',
+  ];
+
+  for (const pass of [[], ['-2']]) {
+    it(`fields and the TCP tree are tshark's${pass.length ? ' (two passes)' : ''}`, async () => {
+      const args = [...pass, '-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      const theirs = await tsharkRaw([...args, ...PIN]);
+      expect(theirs.stdout).toMatch(/^10\t.*\t200\t100\t/m);
+      expect(theirs.stdout).toContain('4 NOP in a row');
+      expect(await wirelab(args)).toBe(theirs.stdout);
+      // One documented difference (docs/wireshark-differences.md): Wirelab marks the resent frame 16,
+      // whose bytes overlap data already received, with `[Segment overlap: Set]`.
+      const tree = [...pass, '-r', file, '-V', '-O', 'tcp'];
+      const ours = (await wirelab(tree)).split('\n');
+      const overlap = ours.findIndex((line) => line === '    [Segment overlap: Set]');
+      expect(overlap).toBeGreaterThan(0);
+      ours.splice(overlap, 1);
+      expect(ours.join('\n')).toBe((await tsharkRaw([...tree, ...PIN])).stdout);
+    });
+  }
+});
+
+/**
+ * Segments the capture missed, against tshark 4.0.17: the first ACK past the sender's highest
+ * contiguous sequence number is "[TCP ACKed unseen segment]", later ACKs of the same hole are not, an
+ * ACK of bytes never seen at all is flagged once (the sender's duplicate ACK counter keeps it quiet),
+ * and a pure ACK raises the next sequence number.
+ */
+describe('ACKed unseen segments (tshark 4.0)', () => {
+  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
+  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  /** [side, relative seq, relative ack, flags, payload length] */
+  const segs: ['c' | 's', number, number, number, number][] = [
+    ['c', 0, 0, SYN, 0],
+    ['s', 0, 1, SYN | ACK, 0],
+    ['c', 1, 1, ACK, 0],
+    ['c', 1, 1, PSH | ACK, 100],
+    // 101–201 missed
+    ['c', 201, 1, PSH | ACK, 100],
+    ['c', 301, 1, PSH | ACK, 100],
+    ['s', 1, 201, ACK, 0], // ACKed unseen
+    ['s', 1, 301, ACK, 0],
+    ['s', 1, 401, ACK, 0],
+    ['c', 401, 1, PSH | ACK, 100],
+    ['s', 1, 501, ACK, 0],
+    ['c', 501, 1, PSH | ACK, 100],
+    ['s', 1, 601, ACK, 0],
+    ['s', 1, 601, ACK, 0],
+    ['c', 601, 1, PSH | ACK, 100],
+    // 701–901 missed, ACKed before anything after it is seen
+    ['s', 1, 801, ACK, 0],
+    ['s', 1, 901, ACK, 0],
+    ['c', 901, 1, PSH | ACK, 100],
+    ['s', 1, 1001, ACK, 0],
+    ['s', 1, 1101, ACK, 0],
+    ['c', 1001, 1101, ACK, 0], // the client's ACK changes: its counter starts again
+    ['s', 1, 1201, ACK, 0],
+    ['s', 1101, 1201, PSH | ACK, 10], // the server's data past its own missed bytes
+    ['s', 1111, 1201, ACK, 0], // a pure ACK that raises the server's next sequence number
+    ['c', 1001, 1121, ACK, 0],
+  ];
+  const frames = segs.map(([side, seq, ack, flags, len]) => {
+    const c = side === 'c';
+    const header = [...u16(c ? 40039 : 9), ...u16(c ? 9 : 40039), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), 0x50, flags, ...u16(65000), 0, 0, 0, 0];
+    const t = Uint8Array.from([...header, ...new Array<number>(len).fill(0x78)]);
+    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+  });
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-unseen-')), 'unseen.pcap'), frames);
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+  const fields = ['frame.number', '_ws.col.Info', 'tcp.analysis.flags', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.acks_frame', 'tcp.analysis.duplicate_ack_num', '_ws.expert.message'];
+
+  for (const pass of [[], ['-2']]) {
+    it(`analysis fields and the TCP tree are tshark's${pass.length ? ' (two passes)' : ''}`, async () => {
+      const args = [...pass, '-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      const theirs = await tsharkRaw([...args, ...PIN]);
+      expect(theirs.stdout).toMatch(/^7\t\[TCP ACKed unseen segment\]/m);
+      expect(theirs.stdout).toMatch(/^8\t9 → 40039/m);
+      expect(await wirelab(args)).toBe(theirs.stdout);
+      // The SEQ/ACK analysis subtree of every frame. (The rest of the tree differs where documented:
+      // Wirelab holds the data after a hole until the peer's ACK shows the hole will not be filled.)
+      const analysis = (text: string): string[] =>
+        text.split('\n\n').map((frame) => {
+          const lines = frame.split('\n');
+          const at = lines.indexOf('    [SEQ/ACK analysis]');
+          if (at < 0) return '';
+          let end = at + 1;
+          while (end < lines.length && lines[end].startsWith('        ')) end++;
+          return lines.slice(at, end).join('\n');
+        });
+      const tree = [...pass, '-r', file, '-V', '-O', 'tcp'];
+      const theirTrees = analysis((await tsharkRaw([...tree, ...PIN])).stdout);
+      expect(theirTrees.filter((t) => t === '    [SEQ/ACK analysis]\n        [iRTT: 2.002000000 seconds]').length).toBeGreaterThan(0);
+      expect(analysis(await wirelab(tree))).toEqual(theirTrees);
+    });
+  }
+
+  it('delivers the data held after a hole once the peer has ACKed past it', async () => {
+    const out = await wirelab(['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.protocols']);
+    // Frames 5 and 6 came after the missed bytes; the ACK in frame 7 shows they will never come, so the
+    // next data segment (frame 10) brings them out with its own; every later data segment shows its data.
+    expect(out).toMatch(/^10\teth:ethertype:ip:tcp:data:data:data$/m);
+    for (const n of [12, 15, 18, 23]) expect(out).toMatch(new RegExp(`^${n}\\teth:ethertype:ip:tcp:data$`, 'm'));
+  });
+});
+
+/** A window is scaled only once its side has ACKed without SYN (tshark's is_first_ack): "[TCP Window Full]". */
+describe('window full against the SYN/ACK window (tshark 4.0)', () => {
+  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
+  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const ws = [1, 3, 3, 7];
+  /** [side, relative seq, relative ack, flags, window, options, payload length] */
+  const segs: ['c' | 's', number, number, number, number, number[], number][] = [
+    ['c', 0, 0, SYN, 64000, ws, 0],
+    ['s', 0, 1, SYN | ACK, 1000, ws, 0],
+    ['c', 1, 1, ACK, 500, [], 0],
+    ['c', 1, 1, PSH | ACK, 500, [], 1000], // fills the SYN/ACK's 1000 bytes (never scaled)
+    ['s', 1, 1001, ACK, 10, [], 0], // 10 × 128
+    ['c', 1001, 1, PSH | ACK, 500, [], 1280],
+  ];
+  const frames = segs.map(([side, seq, ack, flags, win, options, len]) => {
+    const c = side === 'c';
+    const header = [...u16(c ? 40049 : 9), ...u16(c ? 9 : 40049), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), ((20 + options.length) / 4) << 4, flags, ...u16(win), 0, 0, 0, 0];
+    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x78)]);
+    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+  });
+  const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-wf-')), 'window-full.pcap'), frames);
+
+  it("flags the segments that fill the window as tshark does", async () => {
+    const args = ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info', '-e', 'tcp.analysis.window_full'];
+    const theirs = await tsharkRaw(args);
+    expect(theirs.stdout).toMatch(/^4\t\[TCP Window Full\]/m);
+    expect(theirs.stdout).toMatch(/^6\t\[TCP Window Full\]/m);
+    expect(await wirelab(args)).toBe(theirs.stdout);
+  });
+});

@@ -114,6 +114,32 @@ describe('HalfConnection', () => {
     expect(w.accept({ seq: 1017, payload: enc('x'), tag: 2 }).status).toBe('out-of-order');
   });
 
+  it('delivers data held after a hole once the peer acknowledged the hole, with the next segment', () => {
+    const h = new HalfConnection<number>();
+    h.accept({ seq: 1000, payload: enc(''), syn: true, tag: 1 });
+    h.accept({ seq: 1001, payload: enc('aaaa'), tag: 2 });
+    // bytes 4..7 were not captured; 8..11 and 16..19 (after a second hole) arrive and wait.
+    expect(h.accept({ seq: 1009, payload: enc('cccc'), tag: 3 }).status).toBe('out-of-order');
+    expect(h.accept({ seq: 1017, payload: enc('eeee'), tag: 4 }).status).toBe('out-of-order');
+    // The peer acknowledges up to 12: the first hole will never be filled, the second may still be.
+    h.notePeerAck(1013);
+    const r = h.accept({ seq: 1013, payload: enc('dddd'), tag: 5 });
+    expect(r.gap).toBe(4);
+    expect(r.chunks.map((c) => [c.offset, c.gapBefore, c.tag, dec([c])])).toEqual([
+      [8, 4, 3, 'cccc'],
+      [12, 0, 5, 'dddd'],
+      [16, 0, 4, 'eeee'],
+    ]);
+    expect(h.bufferedSegments).toBe(0);
+    // An acknowledgement below the held data changes nothing.
+    const w = new HalfConnection<number>();
+    w.accept({ seq: 1000, payload: enc(''), syn: true, tag: 1 });
+    w.accept({ seq: 1009, payload: enc('cccc'), tag: 2 });
+    w.notePeerAck(1005);
+    expect(w.accept({ seq: 1021, payload: enc('x'), tag: 3 }).chunks).toEqual([]);
+    expect(w.bufferedSegments).toBe(2);
+  });
+
   it('closes on FIN once every byte before it was delivered', () => {
     const r = run([{ seq: 0, data: '', syn: true }, { seq: 4, data: 'def', fin: true }, { seq: 1, data: 'abc' }]);
     expect(r[1].closed).toBe(false);

@@ -129,6 +129,7 @@ const F = defineFields('ip', {
   src_rt: { name: 'Source Route', type: 'ipv4' },
   empty_rt: { name: 'Empty Route', type: 'ipv4' },
   'opt.len.invalid': { name: 'Invalid length for option', type: 'none' },
+  nop: { name: '4 NOP in a row - a router may have removed some options', type: 'none' },
   fragment: { name: 'IPv4 Fragment', type: 'framenum' },
   fragments: { name: 'IPv4 Fragments', type: 'none' },
   'fragment.count': { name: 'Fragment count', type: 'uint32' },
@@ -529,9 +530,17 @@ function addOptions(ctx: DissectCtx, view: ByteView, top: TreeItem, headerLength
   const names: string[] = [];
   const optsItem = tree.addText(top, s, view.abs(IPV4_F.OPTIONS), optLength, () => `Options: (${optLength} bytes)${names.length ? ', ' + names.join(', ') : ''}`);
   let offset = IPV4_F.OPTIONS;
+  // NOPs counted as tshark 4.0 does: the count restarts at a NOP that begins a 32-bit word (once it is
+  // non-zero), and its fourth NOP raises the expert item (a router may have blanked an option).
+  let nops = 0;
   while (offset < headerLength) {
     const type = view.u8(offset);
     const label = OPTION_LABELS[type];
+    if (type === OPT_NOP) {
+      if (nops === 0 || offset % 4 !== 0) {
+        if (++nops === 4) addExpert(ctx, optsItem, F.nop, 'warn', 'Protocol', F.nop.name, s, view.abs(IPV4_F.OPTIONS), optLength);
+      } else nops = 0;
+    }
     if (type === OPT_EOL || type === OPT_NOP) {
       const item = tree.addText(optsItem, s, view.abs(offset), 1, `IP Option - ${label}`);
       addOptionType(ctx, view, item, offset, type);

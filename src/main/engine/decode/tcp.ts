@@ -146,19 +146,19 @@ const F = defineFields('tcp', {
   'checksum.status': { name: 'Checksum Status', type: 'uint8', base: 'none', values: CHECKSUM_STATUS },
   urgent_pointer: { name: 'Urgent Pointer', type: 'uint16' },
   options: { name: 'TCP Options', type: 'bytes' },
-  'options.nop': { name: 'TCP Option - No-Operation (NOP)', type: 'none' },
-  'options.eol': { name: 'TCP Option - End of Option List (EOL)', type: 'none' },
-  'options.mss': { name: 'TCP Option - Maximum segment size', type: 'none' },
+  'options.nop': { name: 'TCP Option - No-Operation (NOP)', type: 'bytes' },
+  'options.eol': { name: 'TCP Option - End of Option List (EOL)', type: 'bytes' },
+  'options.mss': { name: 'TCP Option - Maximum segment size', type: 'bytes' },
   'options.mss_val': { name: 'MSS Value', type: 'uint16' },
-  'options.wscale': { name: 'TCP Option - Window scale', type: 'none' },
+  'options.wscale': { name: 'TCP Option - Window scale', type: 'bytes' },
   'options.wscale.shift': { name: 'Shift count', type: 'uint8' },
   'options.wscale.multiplier': { name: 'Multiplier', type: 'uint16' },
-  'options.sack_perm': { name: 'TCP Option - SACK permitted', type: 'none' },
-  'options.sack': { name: 'TCP Option - SACK', type: 'none' },
+  'options.sack_perm': { name: 'TCP Option - SACK permitted', type: 'bytes' },
+  'options.sack': { name: 'TCP Option - SACK', type: 'bytes' },
   'options.sack_le': { name: 'TCP SACK Left Edge', type: 'uint32' },
   'options.sack_re': { name: 'TCP SACK Right Edge', type: 'uint32' },
   'options.sack.count': { name: 'TCP SACK Count', type: 'uint8' },
-  'options.timestamp': { name: 'TCP Option - Timestamps', type: 'none' },
+  'options.timestamp': { name: 'TCP Option - Timestamps', type: 'bytes' },
   'options.timestamp.tsval': { name: 'Timestamp value', type: 'uint32' },
   'options.timestamp.tsecr': { name: 'Timestamp echo reply', type: 'uint32' },
   'options.unknown.payload': { name: 'Payload', type: 'bytes' },
@@ -222,6 +222,7 @@ const F = defineFields('tcp', {
   'connection.fin_active': { name: 'This frame initiates the connection closing', type: 'none' },
   'connection.fin_passive': { name: 'This frame undergoes the connection closing', type: 'none' },
   bogus_header_length: { name: 'Bogus TCP Header length', type: 'none' },
+  nop: { name: '4 NOP in a row - a router may have removed some options', type: 'none' },
   // Wirelab additions (docs/wireshark-differences.md): explicit reassembly degradations.
   'reassembly.gap': {
     name: 'Bytes missing before this data',
@@ -329,6 +330,11 @@ export interface TcpFrameData {
   pushBytes?: number;
   dupAckNum?: number;
   dupAckFrame?: number;
+  /**
+   * tshark keeps an analysis record for the frame though nothing above shows in it (an ACK past a hole
+   * already reported): its "SEQ/ACK analysis" item is still there
+   */
+  analysed?: boolean;
   timeRelative: number;
   timeDelta: number;
   /** payload-dissector calls made in this frame, in order (absent: none) */
@@ -382,7 +388,7 @@ function newFrameData(
     into.flags = flags;
     into.completenessBefore = 0;
     into.acksFrame = into.ackRtt = into.rto = into.rtoFrame = undefined;
-    into.bytesInFlight = into.pushBytes = into.dupAckNum = into.dupAckFrame = undefined;
+    into.bytesInFlight = into.pushBytes = into.dupAckNum = into.dupAckFrame = into.analysed = undefined;
     into.timeRelative = timeRelative;
     into.timeDelta = timeDelta;
     into.calls = into.partOf = into.segmentData = undefined;
@@ -410,6 +416,7 @@ function newFrameData(
     pushBytes: undefined,
     dupAckNum: undefined,
     dupAckFrame: undefined,
+    analysed: undefined,
     timeRelative,
     timeDelta,
     calls: undefined,
@@ -592,6 +599,16 @@ interface ParsedOptions {
   info: string;
 }
 
+/**
+ * sackWidths is what tshark 4.0 keeps of a segment's SACK blocks for the peer's bytes in flight: the sum
+ * of the widths of the first three (it stores no fourth), modulo 2^32.
+ */
+function sackWidths(sack: readonly [number, number][]): number {
+  let sum = 0;
+  for (let i = 0; i < sack.length && i < 3; i++) sum = (sum + ((sack[i][1] - sack[i][0]) >>> 0)) >>> 0;
+  return sum;
+}
+
 const FLAG_NAMES: [number, string][] = [
   [TH.FIN, 'FIN'],
   [TH.SYN, 'SYN'],
@@ -730,6 +747,10 @@ function analyse(
     stream.initialRtt = now - stream.synTime;
   }
 
+  // The SACK blocks of this side's latest segment are what the peer's bytes in flight leave out (as
+  // tshark 4.0: the first three blocks; a segment without the option clears them).
+  fwd.sackDelivered = sackWidths(opts.sack);
+
   const relSeq = (h.seq - fwd.baseSeq) >>> 0;
   const relAck = ackFlag ? (h.ack - rev.baseSeq) >>> 0 : 0;
   const nextSeq = (relSeq + seglen + (syn || fin ? 1 : 0)) >>> 0;
@@ -773,7 +794,8 @@ function analyse(
     if (seglen === 0 && window !== 0 && window !== fwd.window && fwd.window >= 0 && sameSeqAck) data.flags |= TCP_A.WINDOW_UPDATE;
     // Window full: the segment reaches the right edge of the window the receiver advertised.
     if (seglen > 0 && rev.winScale !== -1 && rev.window >= 0 && rev.lastAckSet && !flagsNoData) {
-      const edge = seqAdd(rev.lastAck, rev.window * 2 ** (rev.winScale === -2 ? 0 : rev.winScale));
+      // The peer's window is scaled unless it is still its SYN's (tshark's is_first_ack).
+      const edge = seqAdd(rev.lastAck, rev.window * 2 ** (rev.firstAck || rev.winScale === -2 ? 0 : rev.winScale));
       if (seqAdd(h.seq, seglen) === edge) data.flags |= TCP_A.WINDOW_FULL;
     }
     // Keep-alive ACK, zero window probe ACK (each ends the checks), duplicate ACK.
@@ -781,7 +803,8 @@ function analyse(
       if (window !== 0 && rev.lastSegmentFlags & TCP_A.KEEP_ALIVE) data.flags |= TCP_A.KEEP_ALIVE_ACK;
       else if (window === 0 && rev.lastSegmentFlags & TCP_A.ZERO_WINDOW_PROBE) data.flags |= TCP_A.ZERO_WINDOW_PROBE_ACK;
       else if (window !== 0 && !(data.flags & TCP_A.WINDOW_UPDATE)) {
-        fwd.dupAckNum++;
+        // −1 (set below after an "ACKed unseen segment") counts as none.
+        fwd.dupAckNum = fwd.dupAckNum === -1 ? 1 : fwd.dupAckNum + 1;
         data.flags |= TCP_A.DUPLICATE_ACK;
         data.dupAckNum = fwd.dupAckNum;
         data.dupAckFrame = fwd.lastNonDupAck;
@@ -794,10 +817,19 @@ function analyse(
     fwd.lastNonDupAck = frameNo;
     fwd.dupAckNum = 0;
   }
-  // ACKed segment that was not captured.
+  // ACKed segment that was not captured: the ACK passes the peer's highest contiguous sequence number
+  // (tshark 4.0.17). That number then jumps to the peer's next sequence number; when it is there
+  // already, the peer's duplicate ACK counter (−1) keeps later ACKs of the same hole quiet until the
+  // peer's own ACK changes.
   if (ackFlag && rev.maxSeqToBeAckedSet && seqGt(h.ack, rev.maxSeqToBeAcked)) {
-    data.flags |= TCP_A.ACK_LOST_PACKET;
-    rev.maxSeqToBeAcked = h.ack;
+    data.analysed = true;
+    if (rev.nextSeqSet && seqLt(rev.maxSeqToBeAcked, rev.nextSeq)) {
+      rev.maxSeqToBeAcked = rev.nextSeq;
+      data.flags |= TCP_A.ACK_LOST_PACKET;
+    } else {
+      if (rev.dupAckNum === 0) data.flags |= TCP_A.ACK_LOST_PACKET;
+      rev.dupAckNum = -1;
+    }
   }
   // Spurious retransmission, fast retransmission, out-of-order, retransmission, in tshark 4.0's order: data
   // the peer has ACKed already is spurious even when it does not lie below the next sequence number (the
@@ -826,25 +858,24 @@ function analyse(
     }
   }
   // Remember the segment.
-  if (seglen > 0 || syn || fin) {
-    const segNext = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
-    // Every segment goes on the unacknowledged list, resent ones too (as tshark: an ACK names the oldest
-    // segment it completes, and a resent SYN's ACK still acknowledges a frame).
-    if (detail && fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
-    // A zero window probe's byte is sent again: it advances neither the next nor the highest sequence.
-    if (!probe && (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq))) {
-      fwd.nextSeq = segNext;
-      fwd.nextSeqSet = true;
-      fwd.nextSeqFrame = frameNo;
-      fwd.nextSeqTime = now;
-    }
-    // Like Wireshark, a segment flagged as a retransmission or out of order never raises the highest
-    // sequence to be ACKed, even with bytes past it: an ACK of those bytes is "ACKed unseen segment".
-    const resent = TCP_A.RETRANSMISSION | TCP_A.FAST_RETRANSMISSION | TCP_A.SPURIOUS_RETRANSMISSION | TCP_A.OUT_OF_ORDER;
-    if (!probe && (data.flags & resent) === 0 && (!fwd.maxSeqToBeAckedSet || seqGt(segNext, fwd.maxSeqToBeAcked))) {
-      fwd.maxSeqToBeAcked = segNext;
-      fwd.maxSeqToBeAckedSet = true;
-    }
+  const segNext = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
+  // Every segment with data (or SYN/FIN) goes on the unacknowledged list, resent ones too (as tshark: an
+  // ACK names the oldest segment it completes, and a resent SYN's ACK still acknowledges a frame).
+  if ((seglen > 0 || syn || fin) && detail && fwd.segments.length < MAX_UNACKED) fwd.segments.push(unackedSegment(frameNo, h.seq, segNext, now));
+  // As tshark, any segment (a pure ACK too) may raise the next sequence number; a zero window probe's
+  // byte, sent again later, raises neither it nor the highest contiguous one.
+  if (!probe && (!fwd.nextSeqSet || seqGt(segNext, fwd.nextSeq))) {
+    fwd.nextSeq = segNext;
+    fwd.nextSeqSet = true;
+    fwd.nextSeqFrame = frameNo;
+    fwd.nextSeqTime = now;
+  }
+  // The highest contiguous sequence number (tshark's "max seq to be acked") follows only a segment that
+  // starts exactly there: after a hole, or a retransmission with bytes past it, an ACK of those bytes is
+  // "ACKed unseen segment".
+  if (!probe && (!fwd.maxSeqToBeAckedSet || h.seq === fwd.maxSeqToBeAcked)) {
+    fwd.maxSeqToBeAcked = fwd.nextSeq;
+    fwd.maxSeqToBeAckedSet = true;
   }
   if (fin) {
     data.finActive = !rev.finSeen;
@@ -852,6 +883,8 @@ function analyse(
   }
   if (rst) stream.closed = true;
   fwd.window = window;
+  if (syn) fwd.firstAck = true;
+  else if (ackFlag) fwd.firstAck = false;
   // As tshark, the ACK field is remembered from every segment (a SYN's is usually 0, which counts as
   // none): an ACK after a retransmitted SYN is then no duplicate.
   fwd.lastAck = h.ack;
@@ -904,10 +937,13 @@ function analyse(
   const segEnd = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
   const top = seqGt(fwd.nextSeq, acked) && seqGt(fwd.nextSeq, segEnd) ? fwd.nextSeq : segEnd;
   const bottom = seqLt(fwd.lowSinceAck, acked) ? fwd.lowSinceAck : acked;
-  let inFlight = seqDiff(bottom, top);
-  if (syn || fin) inFlight -= 1;
-  if (inFlight > 0 && inFlight < 2_000_000_000) data.bytesInFlight = inFlight;
-  // Bytes since the last PSH, this segment included (reset after a PSH segment).
+  // tshark's arithmetic: 32-bit, less the peer's latest SACK blocks (a wrap past zero shows nothing), and
+  // a SYN's or FIN's virtual byte taken off after the range check (so it can show nothing too).
+  const inFlight = (seqDiff(bottom, top) - rev.sackDelivered) >>> 0;
+  if (inFlight > 0 && inFlight < 2_000_000_000 && inFlight - (syn || fin ? 1 : 0) > 0) data.bytesInFlight = inFlight - (syn || fin ? 1 : 0);
+  // Bytes since the last PSH, this segment included (reset after a PSH segment). Kept for every data
+  // segment counted here (tshark then has SEQ/ACK analysis for it), but printed only beside the bytes in
+  // flight, as tshark prints them.
   fwd.pushBytes = fwd.pushSetLast ? seglen : fwd.pushBytes + seglen;
   fwd.pushSetLast = (h.flags & TH.PSH) !== 0;
   data.pushBytes = fwd.pushBytes;
@@ -1009,9 +1045,12 @@ function dissectChunk(run: PayloadRun, chunk: Chunk<SegTag>): void {
   let pending = stream.pdu[dir];
   if (chunk.gapBefore > 0) {
     // Degrade rule: bytes were never captured; a pending PDU cannot complete. Drop it and resynchronise.
-    if (pending) pending.ref.reassembledIn = undefined;
+    // The expert item says so only when a PDU was dropped (otherwise the analysis flags tell the story).
+    if (pending) {
+      pending.ref.reassembledIn = undefined;
+      if (chunk.tag.frame === ctx.frame.number) run.data.gapBefore = chunk.gapBefore;
+    }
     stream.pdu[dir] = pending = undefined;
-    if (chunk.tag.frame === ctx.frame.number) run.data.gapBefore = chunk.gapBefore;
   }
   const bytes = chunk.bytes;
   const chunkSeq = (chunk.offset + 1) >>> 0; // relative seq of the chunk (offset 0 = relative seq 1)
@@ -1223,7 +1262,11 @@ function replayCalls(ctx: DissectCtx, data: TcpFrameData, payloadView: ByteView,
 // ---------------------------------------------------------------------------------------------------------
 // Options
 
-function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: TreeItem | null, building: boolean): ParsedOptions {
+/**
+ * parseOptions reads the options (and, with `building`, adds their items). `sackBase` is the peer's base
+ * sequence number: SACK edges are shown relative to it, as tshark does with its default preferences.
+ */
+function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: TreeItem | null, building: boolean, sackBase?: number): ParsedOptions {
   const out: ParsedOptions = { sackPerm: false, sack: [], info: '' };
   const optLen = hdrLen - MIN_HEADER;
   if (optLen <= 0) return out;
@@ -1240,17 +1283,23 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
   const addLen = (item: TreeItem | null, at: number, len: number): void => {
     if (item) tree.add(item, F.option_len, v.src, v.abs(at + 1), 1, len);
   };
+  // NOPs counted as tshark 4.0 does: the count restarts at a NOP that begins a 32-bit word (once it is
+  // non-zero), and its fourth NOP raises the expert item (a router may have blanked an option).
+  let nops = 0;
   while (off < end) {
     const kind = v.u8(off);
     if (kind === 0) {
       names.push('End of Option List (EOL)');
-      const item = optsItem ? tree.add(optsItem, F['options.eol'], v.src, v.abs(off), 1, null, 'TCP Option - End of Option List (EOL)') : null;
+      const item = optsItem ? tree.add(optsItem, F['options.eol'], v.src, v.abs(off), 1, v.slice(off, 1), 'TCP Option - End of Option List (EOL)') : null;
       addKind(item, off, kind);
       break;
     }
     if (kind === 1) {
+      if (nops === 0 || off % 4 !== 0) {
+        if (++nops === 4 && building) expert(ctx, optsItem, F.nop, 'warn', 'Protocol', F.nop.name, v, TCP_F.OPTIONS, optLen);
+      } else nops = 0;
       names.push('No-Operation (NOP)');
-      const item = optsItem ? tree.add(optsItem, F['options.nop'], v.src, v.abs(off), 1, null, 'TCP Option - No-Operation (NOP)') : null;
+      const item = optsItem ? tree.add(optsItem, F['options.nop'], v.src, v.abs(off), 1, v.slice(off, 1), 'TCP Option - No-Operation (NOP)') : null;
       addKind(item, off, kind);
       off += 1;
       continue;
@@ -1268,7 +1317,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
         out.mss = mss;
         out.info += ` MSS=${mss}`;
         if (optsItem) {
-          const item = tree.add(optsItem, F['options.mss'], v.src, v.abs(off), len, null, `TCP Option - Maximum segment size: ${mss} bytes`);
+          const item = tree.add(optsItem, F['options.mss'], v.src, v.abs(off), len, v.slice(off, len), `TCP Option - Maximum segment size: ${mss} bytes`);
           addKind(item, off, kind);
           addLen(item, off, len);
           tree.add(item, F['options.mss_val'], v.src, v.abs(off + 2), 2, mss);
@@ -1282,7 +1331,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
         out.wscale = shift;
         out.info += ` WS=${mult}`;
         if (optsItem) {
-          const item = tree.add(optsItem, F['options.wscale'], v.src, v.abs(off), len, null, `TCP Option - Window scale: ${shift} (multiply by ${mult})`);
+          const item = tree.add(optsItem, F['options.wscale'], v.src, v.abs(off), len, v.slice(off, len), `TCP Option - Window scale: ${shift} (multiply by ${mult})`);
           addKind(item, off, kind);
           addLen(item, off, len);
           tree.add(item, F['options.wscale.shift'], v.src, v.abs(off + 2), 1, shift);
@@ -1295,7 +1344,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
         out.sackPerm = true;
         out.info += ' SACK_PERM';
         if (optsItem) {
-          const item = tree.add(optsItem, F['options.sack_perm'], v.src, v.abs(off), len, null, 'TCP Option - SACK permitted');
+          const item = tree.add(optsItem, F['options.sack_perm'], v.src, v.abs(off), len, v.slice(off, len), 'TCP Option - SACK permitted');
           addKind(item, off, kind);
           addLen(item, off, len);
         }
@@ -1304,7 +1353,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
       case 5: {
         names.push('SACK');
         const blocks = Math.floor((len - 2) / 8);
-        const item = optsItem ? tree.add(optsItem, F['options.sack'], v.src, v.abs(off), len, null, '') : null;
+        const item = optsItem ? tree.add(optsItem, F['options.sack'], v.src, v.abs(off), len, v.slice(off, len), '') : null;
         addKind(item, off, kind);
         addLen(item, off, len);
         const pairs: string[] = [];
@@ -1312,10 +1361,13 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
           const le = v.u32(off + 2 + i * 8);
           const re = v.u32(off + 6 + i * 8);
           out.sack.push([le, re]);
-          pairs.push(`${le}-${re}`);
           if (item) {
-            tree.add(item, F['options.sack_le'], v.src, v.abs(off + 2 + i * 8), 4, le);
-            tree.add(item, F['options.sack_re'], v.src, v.abs(off + 6 + i * 8), 4, re);
+            const shownLe = sackBase === undefined ? le : (le - sackBase) >>> 0;
+            const shownRe = sackBase === undefined ? re : (re - sackBase) >>> 0;
+            const suffix = sackBase === undefined ? '' : ' (relative)';
+            pairs.push(`${shownLe}-${shownRe}`);
+            tree.add(item, F['options.sack_le'], v.src, v.abs(off + 2 + i * 8), 4, shownLe, `left edge = ${shownLe}${suffix}`);
+            tree.add(item, F['options.sack_re'], v.src, v.abs(off + 6 + i * 8), 4, shownRe, `right edge = ${shownRe}${suffix}`);
           }
         }
         if (item) {
@@ -1332,7 +1384,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
         out.tsecr = tsecr;
         out.info += ` TSval=${tsval} TSecr=${tsecr}`;
         if (optsItem) {
-          const item = tree.add(optsItem, F['options.timestamp'], v.src, v.abs(off), len, null, `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
+          const item = tree.add(optsItem, F['options.timestamp'], v.src, v.abs(off), len, v.slice(off, len), `TCP Option - Timestamps: TSval ${tsval}, TSecr ${tsecr}`);
           addKind(item, off, kind);
           addLen(item, off, len);
           tree.add(item, F['options.timestamp.tsval'], v.src, v.abs(off + 2), 4, tsval);
@@ -1849,7 +1901,7 @@ function addHeaderItems(
   tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, h.checksum, () => `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
   tree.add(top, F['checksum.status'], v.src, v.abs(TCP_F.CHECKSUM), 0, 2).setGenerated();
   tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
-  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true);
+  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true, stream.baseSeqOf(frozen.dir === 0 ? 1 : 0));
 
   // Timestamps.
   const tsItem = tree.addText(top, v.src, v.base, 0, 'Timestamps').setGenerated();
@@ -1858,7 +1910,7 @@ function addHeaderItems(
 
   // SEQ/ACK analysis.
   const hasAnalysis =
-    frozen.acksFrame !== undefined || frozen.flags !== 0 || frozen.bytesInFlight !== undefined || frozen.pushBytes !== undefined;
+    frozen.acksFrame !== undefined || frozen.flags !== 0 || frozen.bytesInFlight !== undefined || frozen.pushBytes !== undefined || frozen.analysed === true;
   if (hasAnalysis) {
     const an = tree.add(top, F.analysis, v.src, v.base, 0, null, 'SEQ/ACK analysis').setGenerated();
     if (frozen.acksFrame !== undefined) {
@@ -1867,7 +1919,7 @@ function addHeaderItems(
     }
     if (stream.initialRtt !== undefined) tree.add(an, F['analysis.initial_rtt'], v.src, v.base, 0, stream.initialRtt).setGenerated();
     if (frozen.bytesInFlight !== undefined) tree.add(an, F['analysis.bytes_in_flight'], v.src, v.base, 0, frozen.bytesInFlight).setGenerated();
-    if (frozen.pushBytes !== undefined) tree.add(an, F['analysis.push_bytes_sent'], v.src, v.base, 0, frozen.pushBytes).setGenerated();
+    if (frozen.pushBytes !== undefined && frozen.bytesInFlight !== undefined) tree.add(an, F['analysis.push_bytes_sent'], v.src, v.base, 0, frozen.pushBytes).setGenerated();
     if (frozen.flags !== 0) {
       const flagsTree = tree.add(an, F['analysis.flags'], v.src, v.base, 0, null, 'TCP Analysis Flags').setGenerated();
       for (const [bit, field, severity, message] of ANALYSIS_ITEMS) {

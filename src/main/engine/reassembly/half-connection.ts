@@ -251,6 +251,7 @@ export class HalfConnection<T> {
   }
 
   private acceptData(seg: SegmentIn<T>, start: number, result: AcceptResult<T>): void {
+    if (this.ackedHoleEnd !== undefined && this.buffer.size > 0) this.skipAckedHoles(result);
     const bytes = seg.payload;
     const end = start + bytes.length;
     if (end <= 0 && this.deliveredBytes === 0 && start < 0) {
@@ -343,6 +344,28 @@ export class HalfConnection<T> {
   }
 
   /** drain delivers buffered pieces made contiguous by the last delivery. */
+  /**
+   * skipAckedHoles delivers the buffered data that follows holes the peer has acknowledged (bytes the
+   * capture missed, which will never come): each hole is jumped with a gap marker, as a new segment
+   * after such a hole is (acceptData).
+   */
+  private skipAckedHoles(result: AcceptResult<T>): void {
+    for (;;) {
+      const end = this.ackedHoleEnd;
+      if (end === undefined) return;
+      if (end <= this.nextOffset) {
+        this.ackedHoleEnd = undefined;
+        return;
+      }
+      const first = this.buffer.min();
+      if (first === undefined || first.key > end) return;
+      this.takeBuffered(first.key, first.value);
+      result.gap += first.key - this.nextOffset;
+      this.deliver(result, first.value.bytes, first.value.tag, first.value.payloadOffset, first.key - this.nextOffset);
+      this.drain(result);
+    }
+  }
+
   private drain(result: AcceptResult<T>): void {
     for (;;) {
       const first = this.buffer.min();

@@ -167,6 +167,11 @@ export class DirState<T> {
   lastAckSet = false;
   lastAckTime = 0;
   window = -1;
+  /**
+   * this side sent a SYN and no ACK without SYN since (tshark's is_first_ack): its window is then the
+   * SYN's, which is never scaled
+   */
+  firstAck = false;
   /** unacknowledged segments, oldest first (bounded; appended, filtered in place) */
   segments: UnackedSegment[] = [];
   dupAckNum = 0;
@@ -184,6 +189,8 @@ export class DirState<T> {
    */
   lowSinceAck = 0;
   lowSinceAckSet = false;
+  /** the summed widths of the SACK blocks of this side's latest segment (taken off the peer's bytes in flight) */
+  sackDelivered = 0;
   /** the byte-stream reassembler of this direction */
   readonly half: HalfConnection<T>;
 
