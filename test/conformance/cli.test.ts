@@ -342,8 +342,20 @@ describe('-T fields', () => {
         'From: Li Lei <li@lab>, bob@lab\r\nTo: a@lab,  b@lab ,C <c@lab>\r\nCc: Team : x@lab, y@lab;, z@lab\r\nSender: S <s@lab>\r\n' +
         'Delivered-To: d@lab\r\nReply-To:  \r\nSubject:\r\n folded\r\n\r\nbody\r\n',
       'unknown-top': H + 'Content-Type: application/x-unknown; a=b\r\n\r\nabc\r\n',
+      // Every other header tshark 4.0 names (a mail delivered by Postfix carries X-Original-To, an
+      // address list to tshark), and one it does not.
+      'more-headers':
+        'From: a@lab\r\nX-Original-To: u1@lab, U Two <u2@lab>\r\nAutoforwarded: FALSE\r\nAutosubmitted: auto-generated\r\n' +
+        'X400-Content-Identifier: id1\r\nConversion: prohibited\r\nConversion-With-Loss: prohibited\r\nDelivery-Date: Fri, 27 Nov 2026 10:00:00 +0800\r\n' +
+        'Discarded-X400-IPMS-Extensions: 1.2\r\nDiscarded-X400-MTS-Extensions: 1.3\r\nDL-Expansion-History: dl@lab; Fri, 27 Nov 2026 10:00:00 +0800\r\n' +
+        'Deferred-Delivery: Fri, 27 Nov 2026 11:00:00 +0800\r\nExpires: Sat, 28 Nov 2026 10:00:00 +0800\r\nIncomplete-Copy:\r\n' +
+        'Latest-Delivery-Time: Fri, 27 Nov 2026 12:00:00 +0800\r\nMessage-Type: Delivery Report\r\nOriginal-Encoded-Information-Types: IA5-Text\r\n' +
+        'Originator-Return-Address: ora@lab\r\nReply-By: Fri, 27 Nov 2026 13:00:00 +0800\r\nSensitivity: Personal\r\nSupersedes: <old@lab>\r\n' +
+        'X400-Content-Type: P2-1988\r\nX400-MTS-Identifier: [/c=cn/;lab]\r\nX400-Originator: o@lab\r\nX400-Received: by lab\r\nX400-Recipients: r@lab\r\n' +
+        'Lines: 1\r\nExpiry-Date: Sun, 29 Nov 2026 10:00:00 +0800\r\nX-MS-TNEF-Correlator: tnef\r\nX-Authentication-Warning: lab: u set sender\r\n' +
+        'X-Lab-Note: not a known header\r\nSubject: headers\r\n\r\nbody\r\n',
     };
-    const fields = ['frame.protocols', '_ws.col.Protocol', '_ws.col.Info', 'imf.subject', 'imf.from', 'imf.to', 'imf.cc', 'imf.sender', 'imf.delivered_to', 'imf.reply_to', 'imf.mailbox_list.item', 'imf.address_list.item', 'imf.address', 'imf.display_name', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'data.data', 'data.len', 'media.type', 'mime_multipart.type'];
+    const fields = ['frame.protocols', '_ws.col.Protocol', '_ws.col.Info', 'imf.subject', 'imf.from', 'imf.to', 'imf.cc', 'imf.sender', 'imf.delivered_to', 'imf.reply_to', 'imf.mailbox_list.item', 'imf.address_list.item', 'imf.address', 'imf.display_name', 'imf.content.type', 'imf.content.type.type', 'imf.content.type.parameters', 'data.data', 'data.len', 'media.type', 'mime_multipart.type', 'imf.ext.original-to', 'imf.expires', 'imf.lines', 'imf.x400_received', 'imf.ext.authentication_warning', 'imf.extension.type'];
     /** the IMF subtree of -V, up to the next top-level layer, without the hex dump tshark prints inside it after Data */
     const imfTree = (out: string) => {
       const lines = out.split('\n').filter((l) => l !== '' && !/^[0-9a-f]{4}  /.test(l));

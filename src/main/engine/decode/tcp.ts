@@ -104,6 +104,36 @@ const OPTION_KINDS: Record<number, string> = {
   254: 'RFC3692-style Experiment 2',
 };
 
+/** an option's name in the Options label and its item (tshark 4.0's option dissector short names) */
+const OPTION_NAMES: Record<number, string> = {
+  2: 'Maximum segment size',
+  3: 'Window scale',
+  4: 'SACK permitted',
+  5: 'SACK',
+  6: 'Echo',
+  7: 'Echo reply',
+  8: 'Timestamps',
+  11: 'CC',
+  12: 'CC.NEW',
+  13: 'CC.ECHO',
+  19: 'TCP MD5 signature',
+  20: 'SCPS capabilities',
+  21: 'Selective Negative Acknowledgment',
+  22: 'SCPS record boundary',
+  23: 'SCPS corruption experienced',
+  27: 'Quick-Start',
+  28: 'User Timeout',
+  29: 'TCP AO',
+  30: 'MPTCP',
+  34: 'TCP Fast Open',
+  76: 'Riverbed Probe',
+  78: 'Riverbed Transparency',
+  0xac: 'Accurate ECN',
+  0xae: 'Accurate ECN',
+  0xfd: 'Experimental',
+  0xfe: 'Experimental',
+};
+
 const CHECKSUM_STATUS: Record<number, string> = { 0: 'Bad', 1: 'Good', 2: 'Unverified' };
 
 const PROTO = { abbrev: 'tcp', short: 'TCP', name: 'Transmission Control Protocol' };
@@ -223,6 +253,10 @@ const F = defineFields('tcp', {
   'connection.fin_passive': { name: 'This frame undergoes the connection closing', type: 'none' },
   bogus_header_length: { name: 'Bogus TCP Header length', type: 'none' },
   nop: { name: '4 NOP in a row - a router may have removed some options', type: 'none' },
+  non_zero_bytes_after_eol: { name: 'Non zero bytes in option space after EOL option', type: 'none' },
+  'options.mss.absent': { name: 'The SYN packet does not contain a MSS option', type: 'none' },
+  'options.mss.present': { name: 'The non-SYN packet does contain a MSS option', type: 'none' },
+  'urgent_pointer.non_zero': { name: 'The urgent pointer field is nonzero while the URG flag is not set', type: 'none' },
   // Wirelab additions (docs/wireshark-differences.md): explicit reassembly degradations.
   'reassembly.gap': {
     name: 'Bytes missing before this data',
@@ -1266,14 +1300,14 @@ function replayCalls(ctx: DissectCtx, data: TcpFrameData, payloadView: ByteView,
  * parseOptions reads the options (and, with `building`, adds their items). `sackBase` is the peer's base
  * sequence number: SACK edges are shown relative to it, as tshark does with its default preferences.
  */
-function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: TreeItem | null, building: boolean, sackBase?: number): ParsedOptions {
+function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: TreeItem | null, building: boolean, syn = false, sackBase?: number): ParsedOptions {
   const out: ParsedOptions = { sackPerm: false, sack: [], info: '' };
   const optLen = hdrLen - MIN_HEADER;
   if (optLen <= 0) return out;
   const tree = ctx.tree;
   const names: string[] = [];
   const optsItem = building
-    ? tree.add(parent, F.options, v.src, v.abs(TCP_F.OPTIONS), optLen, v.has(TCP_F.OPTIONS, optLen) ? v.slice(TCP_F.OPTIONS, optLen) : null, () => `Options: (${optLen} bytes), ${names.join(', ')}`)
+    ? tree.add(parent, F.options, v.src, v.abs(TCP_F.OPTIONS), optLen, v.has(TCP_F.OPTIONS, optLen) ? v.slice(TCP_F.OPTIONS, optLen) : null, () => `Options: (${optLen} bytes)${names.length > 0 ? ', ' : ''}${names.join(', ')}`)
     : null;
   let off = TCP_F.OPTIONS;
   const end = hdrLen;
@@ -1286,13 +1320,24 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
   // NOPs counted as tshark 4.0 does: the count restarts at a NOP that begins a 32-bit word (once it is
   // non-zero), and its fourth NOP raises the expert item (a router may have blanked an option).
   let nops = 0;
+  let eolSeen = false;
+  let mssSeen = false;
+  /** an item of its own for a malformed option list, with its expert info (tshark's proto_tree_add_expert_format) */
+  const malformed = (field: FieldDef, severity: ExpertSeverity, group: ExpertGroup, text: string, at: number, length: number): ParsedOptions => {
+    if (building) expert(ctx, optsItem ? tree.addText(optsItem, v.src, v.abs(at), length, text) : null, field, severity, group, text, v, at, length);
+    return out;
+  };
   while (off < end) {
     const kind = v.u8(off);
+    // As tshark 4.0: after EOL only zero bytes (each one more EOL) may follow.
+    if (eolSeen && kind !== 0) return malformed(F.non_zero_bytes_after_eol, 'error', 'Protocol', 'Non-zero header padding', off, end - off);
     if (kind === 0) {
       names.push('End of Option List (EOL)');
       const item = optsItem ? tree.add(optsItem, F['options.eol'], v.src, v.abs(off), 1, v.slice(off, 1), 'TCP Option - End of Option List (EOL)') : null;
       addKind(item, off, kind);
-      break;
+      eolSeen = true;
+      off += 1;
+      continue;
     }
     if (kind === 1) {
       if (nops === 0 || off % 4 !== 0) {
@@ -1304,20 +1349,24 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
       off += 1;
       continue;
     }
-    if (off + 1 >= end) break;
+    // An option with a length: tshark stops at the first whose length is missing or wrong.
+    const name = OPTION_NAMES[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`;
+    if (off + 1 >= end) return malformed(F['option.len.invalid'], 'note', 'Sequence', `${name} (length byte past end of options)`, off, 1);
     const len = v.u8(off + 1);
-    if (len < 2 || off + len > end) {
-      names.push(OPTION_KINDS[kind] ?? `Unknown (0x${kind.toString(16).padStart(2, '0')})`);
-      break;
+    if (len < 2) return malformed(F['option.len.invalid'], 'note', 'Sequence', `${name} (with too-short option length = ${len} byte${len === 1 ? '' : 's'})`, off, 2);
+    if (off + len > end) {
+      return malformed(F['option.len.invalid'], 'note', 'Sequence', `${name} (option length = ${len} byte${len === 1 ? '' : 's'} says option goes past end of options)`, off, end - off - 2);
     }
     switch (kind) {
       case 2: {
         const mss = len === 4 ? v.u16(off + 2) : 0;
+        mssSeen = true;
         names.push('Maximum segment size');
         out.mss = mss;
         out.info += ` MSS=${mss}`;
         if (optsItem) {
           const item = tree.add(optsItem, F['options.mss'], v.src, v.abs(off), len, v.slice(off, len), `TCP Option - Maximum segment size: ${mss} bytes`);
+          if (!syn) expert(ctx, item, F['options.mss.present'], 'warn', 'Protocol', F['options.mss.present'].name, v, off, len);
           addKind(item, off, kind);
           addLen(item, off, len);
           tree.add(item, F['options.mss_val'], v.src, v.abs(off + 2), 2, mss);
@@ -1393,10 +1442,9 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
         break;
       }
       default: {
-        const name = OPTION_KINDS[kind] ?? 'Unknown';
         names.push(name);
         if (optsItem) {
-          const item = tree.addText(optsItem, v.src, v.abs(off), len, `TCP Option - ${name}`);
+          const item = tree.addText(optsItem, v.src, v.abs(off), len, `TCP Option - ${OPTION_NAMES[kind] ?? 'Unknown'}`);
           addKind(item, off, kind);
           addLen(item, off, len);
           if (len > 2) tree.add(item, F['options.unknown.payload'], v.src, v.abs(off + 2), len - 2, v.slice(off + 2, len - 2));
@@ -1405,6 +1453,7 @@ function parseOptions(ctx: DissectCtx, v: ByteView, hdrLen: number, parent: Tree
     }
     off += len;
   }
+  if (syn && !mssSeen && building) expert(ctx, optsItem, F['options.mss.absent'], 'note', 'Protocol', F['options.mss.absent'].name, v, TCP_F.OPTIONS, optLen);
   return out;
 }
 
@@ -1900,8 +1949,9 @@ function addHeaderItems(
   }
   tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, h.checksum, () => `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
   tree.add(top, F['checksum.status'], v.src, v.abs(TCP_F.CHECKSUM), 0, 2).setGenerated();
-  tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
-  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true, stream.baseSeqOf(frozen.dir === 0 ? 1 : 0));
+  const urgentItem = tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
+  if (h.urgent !== 0 && (h.flags & TH.URG) === 0) expert(ctx, urgentItem, F['urgent_pointer.non_zero'], 'note', 'Protocol', F['urgent_pointer.non_zero'].name, v, TCP_F.URGENT, 2);
+  if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true, (h.flags & TH.SYN) !== 0, stream.baseSeqOf(frozen.dir === 0 ? 1 : 0));
 
   // Timestamps.
   const tsItem = tree.addText(top, v.src, v.base, 0, 'Timestamps').setGenerated();
