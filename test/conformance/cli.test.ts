@@ -389,6 +389,49 @@ describe('-T fields', () => {
     expect(row).toBe('SMTP/IMF/IMF\teth:ethertype:ip:tcp:smtp:imf:mime_multipart:data-text-lines:imf:mime_multipart:data-text-lines:data-text-lines\n');
   });
 
+  it('pipelined commands cut inside a line: the cut line is read as it is, "DATA\\r" is no command', async () => {
+    const frames = tcpDialog([
+      [false, '220 hi\r\n'],
+      [true, 'EHLO x\r\n'],
+      [false, '250 ok\r\n'],
+      [true, 'MAIL FROM:<a@lab>\r\nRCPT T'],
+      [true, 'O:<b@lab>\r\nDATA\r'],
+      [true, '\n'],
+      [false, '250 ok\r\n250 ok\r\n354 go\r\n'],
+      [true, 'QUIT\r\n'],
+      [false, '221 bye\r\n'],
+    ]);
+    const file = writePcap(path.join(work, 'smtp-pipelined-cut.pcap'), frames);
+    for (const pass of [[], ['-2']]) {
+      const args = [...pass, '-r', file, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', '-e', 'smtp.req.command', '-e', 'smtp.req.parameter'];
+      const theirs = (await tshark([...args, ...PIN])).stdout;
+      expect(theirs).toContain('C: MAIL FROM:<a@lab> | RCPT T');
+      expect((await wirelab(args)).stdout).toBe(theirs);
+    }
+  });
+
+  it('multi-line replies as tshark reads them: other codes, lines without a code, a bare code', async () => {
+    // A line without a three-digit code adds nothing but Info's separator; a continuation with another
+    // code is flagged on the first line's code; "214" alone is a whole reply line.
+    const frames = tcpDialog([
+      [false, '220 hi\r\n'],
+      [true, 'EHLO x\r\n'],
+      [false, '250-a\r\n251-b\r\nfoo bar\r\n25\r\n252 c\r\n'],
+      [true, 'HELP\r\n'],
+      [false, '214-x\r\n214\r\n214-y\r\n214 z\r\n'],
+      [true, 'NOOP\r\n'],
+      [false, '250\r\n'],
+    ]);
+    const file = writePcap(path.join(work, 'smtp-multiline.pcap'), frames);
+    const args = ['-r', file, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info', '-e', 'smtp.response.code', '-e', 'smtp.rsp.parameter', '-e', '_ws.expert.message'];
+    const theirs = (await tshark([...args, ...PIN])).stdout;
+    expect(theirs).toContain('S: 250-a | b |  |  | c');
+    expect(theirs).toContain('Unexpected response code 251 in multiline response. Expected 250');
+    expect((await wirelab(args)).stdout).toBe(theirs);
+    const tree = ['-r', file, '-V', '-O', 'smtp'];
+    expect((await wirelab(tree)).stdout).toBe((await tshark([...tree, ...PIN])).stdout);
+  });
+
   it('protocol fields print their tree label', async () => {
     const c = captures['smtp-handout'];
     const args = ['-r', c.file, '-c', '3', '-T', 'fields', '-e', 'ip', '-e', 'eth'];

@@ -477,9 +477,10 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
         view.src,
         b + h.start,
         ve - (b + h.start),
-        `${asciiValue(bytes, b + h.start, b + h.keyEnd)}: ${value}`,
+        // The header as written, from its name to the end of its value (tshark's item).
+        asciiValue(bytes, b + h.start, ve),
         () =>
-          `Unknown-Extension: ${formatText(bytes, b + h.start, b + h.keyEnd)}: ${decodeEncodedWords(shown)} ` +
+          `Unknown-Extension: ${formatText(bytes, b + h.start, vs)}${decodeEncodedWords(shown)} ` +
           '(Contact Wireshark developers if you want this supported.)',
       );
       ctx.tree.add(item, F.extension_type, view.src, b + h.start, h.keyEnd - h.start, asciiValue(bytes, b + h.start, b + h.keyEnd), () =>

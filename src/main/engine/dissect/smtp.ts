@@ -282,6 +282,12 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
   const pdu: SmtpPdu = { request: true, kind: 'cmd', end: view.length, roles };
   if (conv.state === 'data') return classifyData(ctx, conv, view, start, pdu);
   const lines = splitLines(bytes, view.base + start, end);
+  // A CR that ends the bytes may be the first half of a CRLF: tshark then reads a later line up to the
+  // end, CR included ("DATA\r" is no command); a first line waits for more bytes (framing).
+  const last = lines[lines.length - 1];
+  if (lines.length > 1 && last.next === end && last.start + last.length === end - 1 && bytes[end - 1] === 0x0d) {
+    lines[lines.length - 1] = { start: last.start, length: last.length + 1, next: end, terminated: false };
+  }
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (conv.state === 'data') {
@@ -609,56 +615,67 @@ function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start:
   const building = ctx.tree.wantsAny(RESPONSE_GROUP);
   if (building) ctx.tree.add(top, F.rsp, view.src, view.base + start, 0, true).setHidden();
   const decrypt = ctx.pref<boolean>('smtp.decryption');
-  let open: TreeItem | null = null;
+  // tshark 4.0's multi-line state: a reply's first line ("250-…") opens it, its other lines add their
+  // parameters to the same Response item (Info shows only their parameters), its last line ("250 …")
+  // closes it. A line without a three-digit code adds nothing but Info's separator.
+  let multiline = MULTILINE_NONE;
+  let multilineCode = 0;
+  let item: TreeItem = NULL_ITEM;
+  let codeItem: TreeItem = NULL_ITEM;
+  let codeStart = 0;
   let first = true;
   for (const line of splitLines(bytes, view.base + start, view.base + pdu.end)) {
     const ls = line.start;
     const le = ls + line.length;
     ctx.columns.appendInfo(first ? 'S: ' : ' | ');
     first = false;
-    const hasCode = line.length >= 3 && /^\d{3}$/.test(latin1(bytes, ls, ls + 3));
-    const continues = hasCode && line.length > 3 && bytes[ls + 3] === 0x2d;
-    if (open !== null) {
-      // Continuation of a multi-line reply: only its parameter is shown (tshark 4.0).
-      const paramStart = hasCode && line.length >= 4 ? ls + 4 : ls;
-      if (building) {
-        const p = ctx.tree.add(open, F.rsp_parameter, view.src, paramStart, le - paramStart, asciiValue(bytes, paramStart, le), () =>
-          `Response parameter: ${formatText(bytes, paramStart, le)}`,
-        );
-        if (!hasCode) addExpert(ctx, p, F.response_code_unexpected, 'warn', 'Protocol', F.response_code_unexpected.name, view.src, paramStart, le - paramStart);
-      }
-      ctx.columns.appendInfo(formatText(bytes, paramStart, le));
-      if (!continues) open = null;
-      continue;
+    if (line.length < 3 || !isDigit(bytes[ls]) || !isDigit(bytes[ls + 1]) || !isDigit(bytes[ls + 2])) continue;
+    const code = (bytes[ls] - 0x30) * 100 + (bytes[ls + 1] - 0x30) * 10 + (bytes[ls + 2] - 0x30);
+    if (line.length > 3 && bytes[ls + 3] === 0x2d) {
+      if (multiline === MULTILINE_NONE) {
+        multiline = MULTILINE_START;
+        multilineCode = code;
+      } else multiline = MULTILINE_CONTINUE;
+    } else if (multiline === MULTILINE_START || multiline === MULTILINE_CONTINUE) multiline = MULTILINE_END;
+    const inside = multiline === MULTILINE_CONTINUE || multiline === MULTILINE_END;
+    if (!inside) {
+      if (building) item = ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () => `Response: ${formatText(bytes, ls, line.next)}`);
+      codeItem = ctx.tree.add(item, F.response_code, view.src, ls, 3, code);
+      codeStart = ls;
+    } else if (code !== multilineCode) {
+      // On the first line's code item, as tshark.
+      const message = `Unexpected response code ${code} in multiline response. Expected ${multilineCode}`;
+      addExpert(ctx, codeItem, F.response_code_unexpected, 'warn', 'Protocol', message, view.src, codeStart, 3);
     }
-    const item = !building
-      ? NULL_ITEM
-      : ctx.tree.add(top, F.response, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-          `Response: ${formatText(bytes, ls, line.next)}`,
-        );
-    if (!hasCode) {
-      ctx.columns.appendInfo(formatText(bytes, ls, le));
-      continue;
-    }
-    const code = Number(latin1(bytes, ls, ls + 3));
-    ctx.tree.add(item, F.response_code, view.src, ls, 3, code);
     if (line.length >= 4) {
-      let shown = formatText(bytes, ls + 4, le);
-      let value = building ? asciiValue(bytes, ls + 4, le) : '';
-      if (decrypt && code === 334) {
-        const decoded = base64Decode(latin1(bytes, ls + 4, le));
-        if (decoded) {
-          value = cString(decoded);
-          shown = formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length);
+      const decoded = decrypt && code === 334 ? base64Decode(latin1(bytes, ls + 4, le)) : null;
+      if (decoded) {
+        if (building) {
+          const shown = formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length);
+          ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, cString(decoded), () => `Response parameter: ${shown}`);
         }
+        ctx.columns.appendInfo(`${code} ${formatText(decoded, 0, decoded.indexOf(0) >= 0 ? decoded.indexOf(0) : decoded.length)}`);
+      } else {
+        if (building) {
+          ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, asciiValue(bytes, ls + 4, le), () => `Response parameter: ${formatText(bytes, ls + 4, le)}`);
+        }
+        ctx.columns.appendInfo(inside ? formatText(bytes, ls + 4, le) : formatText(bytes, ls, le));
       }
-      if (building) ctx.tree.add(item, F.rsp_parameter, view.src, ls + 4, line.length - 4, value, () => `Response parameter: ${shown}`);
-      ctx.columns.appendInfo(`${code}${String.fromCharCode(bytes[ls + 3])}${shown}`);
     } else {
       ctx.columns.appendInfo(formatText(bytes, ls, le));
     }
-    if (continues) open = item;
+    if (multiline === MULTILINE_END) multiline = MULTILINE_NONE;
   }
+}
+
+/** tshark's smtp_multiline_state_t */
+const MULTILINE_NONE = 0;
+const MULTILINE_START = 1;
+const MULTILINE_CONTINUE = 2;
+const MULTILINE_END = 3;
+
+function isDigit(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
 }
 
 function addMessageFragment(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {
