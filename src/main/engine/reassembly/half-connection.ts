@@ -343,7 +343,6 @@ export class HalfConnection<T> {
     }
   }
 
-  /** drain delivers buffered pieces made contiguous by the last delivery. */
   /**
    * skipAckedHoles delivers the buffered data that follows holes the peer has acknowledged (bytes the
    * capture missed, which will never come): each hole is jumped with a gap marker, as a new segment
@@ -366,6 +365,7 @@ export class HalfConnection<T> {
     }
   }
 
+  /** drain delivers buffered pieces made contiguous by the last delivery. */
   private drain(result: AcceptResult<T>): void {
     for (;;) {
       const first = this.buffer.min();
