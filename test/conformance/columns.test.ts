@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/main/cli/index';
+import { cliStdout as wirelab } from '../support/cli-stdout';
 import { COL_MAX_INFO_BYTES, truncateUtf8 } from '../../src/main/engine/decode/protocol';
 import { captureDialog, type DialogStep } from '../support/mail-dialog';
 import { tsharkRaw } from '../support/tshark';
@@ -49,13 +49,6 @@ const DIALOG: DialogStep[] = [
   { c: 'quit\r\n' },
   { s: '221 Bye\r\n' },
 ];
-
-async function wirelab(args: string[]): Promise<string> {
-  let stdout = '';
-  const io: CliIO = { stdout: (s) => (stdout += s), stderr: () => {}, sameTarget: false };
-  expect(await main(args, io)).toBe(0);
-  return stdout;
-}
 
 describe('Info column length (tshark 4.0)', () => {
   it('truncateUtf8 cuts at a byte budget, never inside a character', () => {

@@ -1,5 +1,5 @@
 /**
- * Random SMTP and POP3 dialogs against tshark 4.0 (test/support/mail-dialogs.ts): every frame's
+ * Random SMTP and POP3 dialogs against tshark 4.0 (test/support/random-mail-dialogs.ts): every frame's
  * Protocol, Info and SMTP/POP/IMF fields must be tshark's, on one pass and on two, and the SMTP and IMF
  * trees of `-V` too. The generator leaves out the documented differences, so any mismatch is a bug. A
  * few seeds run in `npm test`; WIRELAB_LONG=1 (`npm run test:long`) runs 60.
@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/main/cli/index';
-import { mailDialogs } from '../support/mail-dialogs';
+import { cliStdout as wirelab } from '../support/cli-stdout';
+import { mailDialogs } from '../support/random-mail-dialogs';
 import { writePcap } from '../support/packets';
 import { tsharkRaw } from '../support/tshark';
 
@@ -23,13 +23,6 @@ const FIELDS = [
   'pop.request.parameter', 'pop.response.indicator', 'pop.response.description', 'tcp.reassembled_in', 'imf.subject', 'imf.from',
 ];
 const dir = mkdtempSync(path.join(tmpdir(), 'wirelab-dialogs-'));
-
-async function wirelab(args: string[]): Promise<string> {
-  let stdout = '';
-  const io: CliIO = { stdout: (s) => (stdout += s), stderr: () => {}, sameTarget: false };
-  expect(await main(args, io)).toBe(0);
-  return stdout;
-}
 
 /** the SMTP, IMF and MIME layers of every packet of `-V` output (tshark's hex dumps after Data left out, a documented difference) */
 function mailLayers(text: string): string {

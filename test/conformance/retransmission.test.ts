@@ -10,8 +10,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/main/cli/index';
-import { eth, ipv4, tcp, writePcap } from '../support/packets';
+import { cliStdout as wirelab } from '../support/cli-stdout';
+import { filled, labFrame, tcp, u32, writePcap } from '../support/packets';
 import { tsharkRaw } from '../support/tshark';
 
 const SYN = 0x02;
@@ -26,8 +26,7 @@ function stream(port: number, isnC: number, isnS: number, segs: Seg[]): Uint8Arr
   return segs.map(([side, seq, ack, flags, data]) => {
     const fromClient = side === 'c';
     const payload = Buffer.from(data, 'latin1');
-    const t = fromClient ? tcp(40000 + port, port, isnC + seq, isnS + ack, flags, payload) : tcp(port, 40000 + port, isnS + seq, isnC + ack, flags, payload);
-    return eth('000000000002', '000000000001', 0x0800, fromClient ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(fromClient, fromClient ? tcp(40000 + port, port, isnC + seq, isnS + ack, flags, payload) : tcp(port, 40000 + port, isnS + seq, isnC + ack, flags, payload));
   });
 }
 
@@ -75,13 +74,6 @@ const FIELDS = [
   'smtp.response.code',
 ];
 
-async function wirelab(args: string[]): Promise<string> {
-  let stdout = '';
-  const io: CliIO = { stdout: (s) => (stdout += s), stderr: () => {}, sameTarget: false };
-  expect(await main(args, io)).toBe(0);
-  return stdout;
-}
-
 describe('retransmissions (tshark 4.0)', () => {
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-rtx-')), 'rtx.pcap'), FRAMES);
   const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
@@ -115,8 +107,6 @@ describe('retransmissions (tshark 4.0)', () => {
  * ACK, a spurious retransmission (also a retransmission, with its bytes in flight) and a FIN with data.
  */
 describe('window, probe and keep-alive analysis (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   const FIN = 0x01;
   const RST = 0x04;
   /** [side, relative seq, relative ack, flags, window, payload length] */
@@ -145,9 +135,7 @@ describe('window, probe and keep-alive analysis (tshark 4.0)', () => {
   ];
   const frames = segs.map(([side, seq, ack, flags, win, len]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40009 : 9), ...u16(c ? 9 : 40009), ...u32((c ? 1000 : 5000) + seq), ...u32((c ? 5000 : 1000) + ack), 0x50, flags, ...u16(win), 0, 0, 0, 0];
-    const t = Uint8Array.from([...header, ...new Array<number>(len).fill(0x78)]);
-    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(c, tcp(c ? 40009 : 9, c ? 9 : 40009, (c ? 1000 : 5000) + seq, (c ? 5000 : 1000) + ack, flags, filled(len, 0x78), { window: win }));
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-win-')), 'window.pcap'), frames);
   const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
@@ -178,8 +166,6 @@ describe('window, probe and keep-alive analysis (tshark 4.0)', () => {
  * stream, as tshark 4.0 has it) and then another ISN (port numbers reused, a new stream).
  */
 describe('resent SYNs and port reuse (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   const FIN = 0x01;
   const synOptions = (ts: number, ws: boolean) => [2, 4, 5, 180, 4, 2, 8, 10, ...u32(ts), 0, 0, 0, 0, ...(ws ? [1, 3, 3, 7] : [1, 1, 1, 0])];
   const tsOption = (ts: number) => [1, 1, 8, 10, ...u32(ts), ...u32(ts - 1)];
@@ -204,9 +190,7 @@ describe('resent SYNs and port reuse (tshark 4.0)', () => {
   ];
   const records = segs.map(([at, side, seq, ack, flags, win, options, len]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40019 : 9), ...u16(c ? 9 : 40019), ...u32(seq), ...u32(ack), ((20 + options.length) / 4) << 4, flags, ...u16(win), 0, 0, 0, 0];
-    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x61)]);
-    const data = eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    const data = labFrame(c, tcp(c ? 40019 : 9, c ? 9 : 40019, seq, ack, flags, filled(len, 0x61), { window: win, options }));
     return { data, sec: 1_795_712_694 + Math.floor(at), nsec: Math.round((at % 1) * 1e6) * 1000 };
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-syn-')), 'syn.pcap'), records);
@@ -238,8 +222,6 @@ describe('resent SYNs and port reuse (tshark 4.0)', () => {
  * four NOPs in a row raise tshark's "4 NOP in a row" warning.
  */
 describe('SACK, bytes in flight and option items (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   const FIN = 0x01;
   /** a SACK option (NOP-padded to 32 bits) of blocks relative to the client's ISN 5000 */
   const sack = (...blocks: [number, number][]): number[] => {
@@ -287,9 +269,7 @@ describe('SACK, bytes in flight and option items (tshark 4.0)', () => {
   ];
   const frames = segs.map(([side, seq, ack, flags, options, len]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40029 : 9), ...u16(c ? 9 : 40029), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), ((20 + options.length) / 4) << 4, flags, ...u16(65000), 0, 0, 0, 0];
-    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x78)]);
-    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(c, tcp(c ? 40029 : 9, c ? 9 : 40029, (c ? 5000 : 9000) + seq, (c ? 9000 : 5000) + ack, flags, filled(len, 0x78), { window: 65000, options }));
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-sack-')), 'sack.pcap'), frames);
   const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
@@ -325,8 +305,6 @@ describe('SACK, bytes in flight and option items (tshark 4.0)', () => {
  * and a pure ACK raises the next sequence number.
  */
 describe('ACKed unseen segments (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   /** [side, relative seq, relative ack, flags, payload length] */
   const segs: ['c' | 's', number, number, number, number][] = [
     ['c', 0, 0, SYN, 0],
@@ -359,9 +337,7 @@ describe('ACKed unseen segments (tshark 4.0)', () => {
   ];
   const frames = segs.map(([side, seq, ack, flags, len]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40039 : 9), ...u16(c ? 9 : 40039), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), 0x50, flags, ...u16(65000), 0, 0, 0, 0];
-    const t = Uint8Array.from([...header, ...new Array<number>(len).fill(0x78)]);
-    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(c, tcp(c ? 40039 : 9, c ? 9 : 40039, (c ? 5000 : 9000) + seq, (c ? 9000 : 5000) + ack, flags, filled(len, 0x78), { window: 65000 }));
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-unseen-')), 'unseen.pcap'), frames);
   const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
@@ -403,8 +379,6 @@ describe('ACKed unseen segments (tshark 4.0)', () => {
 
 /** A window is scaled only once its side has ACKed without SYN (tshark's is_first_ack): "[TCP Window Full]". */
 describe('window full against the SYN/ACK window (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   const ws = [1, 3, 3, 7];
   /** [side, relative seq, relative ack, flags, window, options, payload length] */
   const segs: ['c' | 's', number, number, number, number, number[], number][] = [
@@ -417,9 +391,7 @@ describe('window full against the SYN/ACK window (tshark 4.0)', () => {
   ];
   const frames = segs.map(([side, seq, ack, flags, win, options, len]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40049 : 9), ...u16(c ? 9 : 40049), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), ((20 + options.length) / 4) << 4, flags, ...u16(win), 0, 0, 0, 0];
-    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x78)]);
-    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(c, tcp(c ? 40049 : 9, c ? 9 : 40049, (c ? 5000 : 9000) + seq, (c ? 9000 : 5000) + ack, flags, filled(len, 0x78), { window: win, options }));
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-wf-')), 'window-full.pcap'), frames);
 

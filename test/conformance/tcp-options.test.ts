@@ -9,24 +9,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/main/cli/index';
-import { eth, ipv4, writePcap } from '../support/packets';
+import { cliStdout as wirelab } from '../support/cli-stdout';
+import { filled, labFrame, tcp, writePcap } from '../support/packets';
 import { tsharkRaw } from '../support/tshark';
 
 const SYN = 0x02;
 const PSH = 0x08;
 const ACK = 0x10;
 
-async function wirelab(args: string[]): Promise<string> {
-  let stdout = '';
-  const io: CliIO = { stdout: (s) => (stdout += s), stderr: () => {}, sameTarget: false };
-  expect(await main(args, io)).toBe(0);
-  return stdout;
-}
-
 describe('TCP option lists (tshark 4.0)', () => {
-  const u16 = (n: number) => [(n >> 8) & 255, n & 255];
-  const u32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   /** [side, relative seq, relative ack, flags, options, payload length, urgent pointer] */
   const segs: ['c' | 's', number, number, number, number[], number, number][] = [
     ['c', 0, 0, SYN, [1, 1, 1, 1], 0, 0], // a SYN without MSS
@@ -41,9 +32,7 @@ describe('TCP option lists (tshark 4.0)', () => {
   ];
   const frames = segs.map(([side, seq, ack, flags, options, len, urgent]) => {
     const c = side === 'c';
-    const header = [...u16(c ? 40059 : 9), ...u16(c ? 9 : 40059), ...u32((c ? 5000 : 9000) + seq), ...u32((c ? 9000 : 5000) + ack), ((20 + options.length) / 4) << 4, flags, ...u16(1000), 0, 0, ...u16(urgent)];
-    const t = Uint8Array.from([...header, ...options, ...new Array<number>(len).fill(0x78)]);
-    return eth('000000000002', '000000000001', 0x0800, c ? ipv4('10.0.0.1', '10.0.0.2', 6, t) : ipv4('10.0.0.2', '10.0.0.1', 6, t));
+    return labFrame(c, tcp(c ? 40059 : 9, c ? 9 : 40059, (c ? 5000 : 9000) + seq, (c ? 9000 : 5000) + ack, flags, filled(len, 0x78), { window: 1000, urgent, options }));
   });
   const file = writePcap(path.join(mkdtempSync(path.join(tmpdir(), 'wirelab-opts-')), 'options.pcap'), frames);
   const fields = [

@@ -95,9 +95,35 @@ export function ipv6(src: string, dst: string, nxt: number, payload: Uint8Array,
   return bytes(u32((6 << 28) | flow), u16(payload.length), nxt, hlim, ip6(src), ip6(dst), payload);
 }
 
-/** tcp builds a TCP segment with a 20-byte header (window 65535, checksum 0, no options). */
-export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, payload: Uint8Array): Uint8Array {
-  return bytes(u16(sport), u16(dport), u32(seq >>> 0), u32(ack >>> 0), [0x50, flags], u16(65535), u16(0), u16(0), payload);
+/** filled is `length` bytes of `byte` (a payload whose content does not matter). */
+export function filled(length: number, byte: number): Uint8Array {
+  return new Uint8Array(length).fill(byte);
+}
+
+/** TcpHeaderOptions are the header fields tcp() otherwise fixes: window, urgent pointer, option bytes. */
+export interface TcpHeaderOptions {
+  /** default 65535 */
+  window?: number;
+  /** default 0 */
+  urgent?: number;
+  /** raw option bytes, a multiple of 4 long (default none) */
+  options?: number[];
+}
+
+/** tcp builds a TCP segment (checksum 0; window 65535, no urgent pointer and no options unless given). */
+export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, payload: Uint8Array, o: TcpHeaderOptions = {}): Uint8Array {
+  const options = o.options ?? [];
+  if (options.length % 4 !== 0) throw new Error(`TCP options must fill 32-bit words (${options.length} bytes)`);
+  const offset = ((20 + options.length) / 4) << 4;
+  return bytes(u16(sport), u16(dport), u32(seq >>> 0), u32(ack >>> 0), [offset, flags], u16(o.window ?? 65535), u16(0), u16(o.urgent ?? 0), options, payload);
+}
+
+/**
+ * labFrame wraps an IP payload of protocol `proto` in the Ethernet/IPv4 frame of one direction of the
+ * crafted conversations' address pair: 10.0.0.1 (the client) → 10.0.0.2, or back when `fromClient` is false.
+ */
+export function labFrame(fromClient: boolean, payload: Uint8Array, proto = 6): Uint8Array {
+  return eth('000000000002', '000000000001', 0x0800, fromClient ? ipv4('10.0.0.1', '10.0.0.2', proto, payload) : ipv4('10.0.0.2', '10.0.0.1', proto, payload));
 }
 
 /** udp builds a UDP datagram (checksum 0 = none unless given). */

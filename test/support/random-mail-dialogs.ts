@@ -16,7 +16,7 @@
  * a segment as a line of its own; Wirelab does the same, but the message that can follow then starts
  * with an empty line, which tshark's IMF reads as part of a header name).
  */
-import { eth, ipv4, type PcapRecord } from './packets';
+import { labFrame, tcp, type PcapRecord } from './packets';
 
 const SYN = 0x02;
 const FIN = 0x01;
@@ -173,6 +173,13 @@ function popDialog(r: Rng): Line[] {
   return d;
 }
 
+const END_OF_MESSAGE = '\r\n.\r\n';
+
+/** pipelined tells commands sent together (more than one line, and no message). */
+function pipelined(text: string): boolean {
+  return text.indexOf('\n') < text.length - 1 && !text.endsWith(END_OF_MESSAGE);
+}
+
 /**
  * mailDialogs makes `streams` random SMTP (port 25) and POP3 (port 110) conversations from `seed`, one
  * after another, as pcap records.
@@ -192,16 +199,8 @@ export function mailDialogs(seed: number, streams: number): PcapRecord[] {
       const payload = Buffer.from(text, 'latin1');
       const seq = client ? clientSeq : serverSeq;
       const ack = client ? serverSeq : clientSeq;
-      const header = [
-        ...[(client ? clientPort : serverPort) >> 8, (client ? clientPort : serverPort) & 255],
-        ...[(client ? serverPort : clientPort) >> 8, (client ? serverPort : clientPort) & 255],
-        ...[seq >>> 24, (seq >>> 16) & 255, (seq >>> 8) & 255, seq & 255],
-        ...[ack >>> 24, (ack >>> 16) & 255, (ack >>> 8) & 255, ack & 255],
-        0x50, flags, 0xfd, 0xe8, 0, 0, 0, 0,
-      ];
-      const tcp = Uint8Array.from([...header, ...payload]);
       t += 0.001;
-      const data = eth('000000000002', '000000000001', 0x0800, client ? ipv4('10.0.0.1', '10.0.0.2', 6, tcp) : ipv4('10.0.0.2', '10.0.0.1', 6, tcp));
+      const data = labFrame(client, tcp(client ? clientPort : serverPort, client ? serverPort : clientPort, seq, ack, flags, payload, { window: 65000 }));
       records.push({ data, sec: 1_790_000_000 + Math.floor(t), nsec: Math.round((t % 1) * 1e6) * 1000 });
       const advance = payload.length + (flags & (SYN | FIN) ? 1 : 0);
       if (client) clientSeq = (clientSeq + advance) >>> 0;
@@ -214,10 +213,10 @@ export function mailDialogs(seed: number, streams: number): PcapRecord[] {
       const how = r.next();
       if (client && !pop && how < 0.15) {
         for (const key of text) segment(true, PSH | ACK, key);
-      } else if (!pop && how < 0.35 && text.length > 2 && !(client && text.indexOf('\n') < text.length - 1 && !text.endsWith('\r\n.\r\n'))) {
+      } else if (!pop && how < 0.35 && text.length > 2 && !(client && pipelined(text))) {
         // A message is not cut in its last five bytes ("\r\n.\r\n"), and pipelined commands not at all:
         // see the header.
-        const room = text.endsWith('\r\n.\r\n') ? text.length - 6 : text.length - 1;
+        const room = text.endsWith(END_OF_MESSAGE) ? text.length - 6 : text.length - 1;
         const cut = 1 + r.int(Math.max(1, room));
         segment(client, PSH | ACK, text.slice(0, cut));
         segment(client, PSH | ACK, text.slice(cut));
