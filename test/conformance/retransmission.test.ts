@@ -403,3 +403,61 @@ describe('window full against the SYN/ACK window (tshark 4.0)', () => {
     expect(await wirelab(args)).toBe(theirs.stdout);
   });
 });
+
+/**
+ * Bytes sent again that TCP analysis does not call a retransmission: a keep-alive carrying the last byte
+ * sent (as a client that resends a key typed one per segment). tshark's desegmentation joins it to the
+ * line still open (listed in its segments with "Segment overlap"), calls it "Retransmitted TCP segment
+ * data" at the line's first byte, raises a reassembly error inside a line already reassembled from
+ * several segments, and hands it to Data elsewhere.
+ */
+describe('keep-alives carrying data, against the PDU they fall in (tshark 4.0)', () => {
+  const open: Seg[] = [['c', 0, 0, SYN, ''], ['s', 0, 1, SYN | ACK, ''], ['c', 1, 1, ACK, ''], ['s', 1, 1, PSH | ACK, '220 hi\r\n']];
+  const streams: Seg[][] = [
+    // inside a line still open
+    [...open, ['c', 1, 9, PSH | ACK, 'NO'], ['c', 2, 9, PSH | ACK, 'O'], ['c', 3, 9, PSH | ACK, 'OP\r\n'], ['s', 9, 7, PSH | ACK, '250 ok\r\n']],
+    // the last byte of a line reassembled from two segments
+    [...open, ['c', 1, 9, PSH | ACK, 'NO'], ['c', 3, 9, PSH | ACK, 'OP\r\n'], ['c', 6, 9, PSH | ACK, '\n'], ['s', 9, 7, PSH | ACK, '250 ok\r\n']],
+    // the last byte of a line sent in one segment
+    [...open, ['c', 1, 9, PSH | ACK, 'NOOP\r\n'], ['c', 6, 9, PSH | ACK, '\n'], ['s', 9, 7, PSH | ACK, '250 ok\r\n']],
+    // the first byte of a line typed one key per segment
+    [...open, ['c', 1, 9, PSH | ACK, 'N'], ['c', 1, 9, PSH | ACK, 'N'], ['c', 2, 9, PSH | ACK, 'OOP\r\n'], ['s', 9, 7, PSH | ACK, '250 ok\r\n']],
+    // inside an open line that ends with a pipelined second command
+    [...open, ['c', 1, 9, PSH | ACK, 'NO'], ['c', 2, 9, PSH | ACK, 'O'], ['c', 3, 9, PSH | ACK, 'OP\r\nRSET\r\n'], ['s', 9, 13, PSH | ACK, '250 ok\r\n250 ok\r\n']],
+  ];
+  const dir = mkdtempSync(path.join(tmpdir(), 'wirelab-ka-'));
+  const file = writePcap(path.join(dir, 'keep-alive-data.pcap'), streams.flatMap((segs, i) => stream(25 + 1000 * (i + 1), 3000, 8000, segs)));
+  const PIN = ['-o', 'tcp.desegment_tcp_streams:TRUE'];
+  const fields = [
+    'frame.number', '_ws.col.Protocol', '_ws.col.Info', 'tcp.segment', 'tcp.segment.count', 'tcp.reassembled_in', 'tcp.segment_data',
+    '_ws.expert.message', 'frame.protocols', 'smtp.req.command',
+  ];
+
+  for (const pass of [[], ['-2']]) {
+    it(`joins, flags or hands on the keep-alive's byte as tshark does${pass.length ? ' (two passes)' : ''}`, async () => {
+      const args = [...pass, '-r', file, '-T', 'fields', '-d', 'tcp.port==1025,smtp', '-d', 'tcp.port==2025,smtp', '-d', 'tcp.port==3025,smtp',
+        '-d', 'tcp.port==4025,smtp', '-d', 'tcp.port==5025,smtp', ...fields.flatMap((f) => ['-e', f])];
+      const theirs = await tsharkRaw([...args, ...PIN]);
+      expect(theirs.stdout).toMatch(/^6\tTCP\t\[TCP Keep-Alive\] .* \[TCP segment of a reassembled PDU\]\t/m);
+      expect(theirs.stdout).toContain('Len=1[Reassembly error, protocol TCP: New fragment overlaps old data (retransmission?)]');
+      expect(theirs.stdout).toContain('eth:ethertype:ip:tcp:data');
+      expect(await wirelab(args)).toBe(theirs.stdout);
+      // The TCP trees, less the overlap mark Wirelab puts on the resent segment itself (documented).
+      const tree = [...pass, '-r', file, '-V', '-O', 'tcp,_ws.malformed', '-d', 'tcp.port==1025,smtp', '-d', 'tcp.port==2025,smtp',
+        '-d', 'tcp.port==3025,smtp', '-d', 'tcp.port==4025,smtp', '-d', 'tcp.port==5025,smtp'];
+      const ours = (await wirelab(tree)).replace(/^ {4}\[Segment overlap: Set\]\n/gm, '');
+      expect(ours).toBe((await tsharkRaw([...tree, ...PIN])).stdout);
+    });
+  }
+
+  it('keeps the first copy of a different byte and says so, where tshark calls the line illegal (documented)', async () => {
+    const conflict = writePcap(path.join(dir, 'keep-alive-conflict.pcap'), stream(25, 3000, 8000, [...open, ['c', 1, 9, PSH | ACK, 'NO'], ['c', 2, 9, PSH | ACK, '\0'], ['c', 3, 9, PSH | ACK, 'OP\r\n']]));
+    const args = ['-r', conflict, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Info', '-e', 'tcp.segment', '-e', 'tcp.segment.overlap.conflict'];
+    const theirs = (await tsharkRaw([...args, ...PIN])).stdout.split('\n');
+    expect(theirs[6]).toBe('7\t[Illegal Segments]\t5,7\t1');
+    const ours = (await wirelab(args)).split('\n');
+    // The conflict item and its expert item (on the same field) are both on the resent segment.
+    expect(ours[5]).toMatch(/^6\t\[TCP Keep-Alive\] .* \[TCP segment of a reassembled PDU\]\t\t1,$/);
+    expect(ours[6]).toBe('7\tC: NOOP\t5,6,7\t1');
+  });
+});

@@ -182,10 +182,15 @@ function pipelined(text: string): boolean {
 
 /**
  * mailDialogs makes `streams` random SMTP (port 25) and POP3 (port 110) conversations from `seed`, one
- * after another, as pcap records.
+ * after another, as pcap records. With `perturb`, TCP trouble is mixed in from a second generator (the
+ * dialogs stay those of `seed`): a segment sent again at once (a one-byte one is then a keep-alive), the
+ * other side's last data segment sent again (spurious, or a fast retransmission after duplicate ACKs),
+ * duplicate ACKs, and a window update followed by a keep-alive.
  */
-export function mailDialogs(seed: number, streams: number): PcapRecord[] {
+export function mailDialogs(seed: number, streams: number, perturb = false): PcapRecord[] {
   const r = new Rng(seed);
+  // A separate generator for the perturbations, so that the dialogs themselves stay those of `seed`.
+  const p = new Rng(seed ^ 0x5eed);
   const records: PcapRecord[] = [];
   let t = 0;
   for (let s = 0; s < streams; s++) {
@@ -195,16 +200,41 @@ export function mailDialogs(seed: number, streams: number): PcapRecord[] {
     const dialog = pop ? popDialog(r) : smtpDialog(r);
     let clientSeq = (1000 + s * 7919) >>> 0;
     let serverSeq = (5000 + s * 104729) >>> 0;
+    const push = (data: Uint8Array): void => {
+      t += 0.001;
+      records.push({ data, sec: 1_790_000_000 + Math.floor(t), nsec: Math.round((t % 1) * 1e6) * 1000 });
+    };
+    /** the last data segment each side sent (client, server), for retransmissions */
+    const sent: (Uint8Array | null)[] = [null, null];
     const segment = (client: boolean, flags: number, text: string): void => {
       const payload = Buffer.from(text, 'latin1');
       const seq = client ? clientSeq : serverSeq;
       const ack = client ? serverSeq : clientSeq;
-      t += 0.001;
       const data = labFrame(client, tcp(client ? clientPort : serverPort, client ? serverPort : clientPort, seq, ack, flags, payload, { window: 65000 }));
-      records.push({ data, sec: 1_790_000_000 + Math.floor(t), nsec: Math.round((t % 1) * 1e6) * 1000 });
+      push(data);
       const advance = payload.length + (flags & (SYN | FIN) ? 1 : 0);
       if (client) clientSeq = (clientSeq + advance) >>> 0;
       else serverSeq = (serverSeq + advance) >>> 0;
+      if (!perturb || flags & (SYN | FIN)) return;
+      if (payload.length > 0) sent[client ? 0 : 1] = data;
+      const k = p.next();
+      if (k < 0.06 && payload.length > 0) {
+        // A retransmission of this segment at once (spurious), or of the other side's last one.
+        push(data);
+      } else if (k < 0.1 && sent[client ? 1 : 0]) {
+        push(sent[client ? 1 : 0]!);
+      } else if (k < 0.16) {
+        // Duplicate ACKs from the peer.
+        const peer = labFrame(!client, tcp(client ? serverPort : clientPort, client ? clientPort : serverPort, ack, client ? clientSeq : serverSeq, ACK, new Uint8Array(0), { window: 65000 }));
+        push(peer);
+        push(peer);
+      } else if (k < 0.19) {
+        // A window update, then a keep-alive (one byte before the next sequence number).
+        const peerSeq = client ? serverSeq : clientSeq;
+        const nextSeq = client ? clientSeq : serverSeq;
+        push(labFrame(!client, tcp(client ? serverPort : clientPort, client ? clientPort : serverPort, peerSeq, nextSeq, ACK, new Uint8Array(0), { window: 65535 })));
+        push(labFrame(client, tcp(client ? clientPort : serverPort, client ? serverPort : clientPort, (nextSeq - 1) >>> 0, peerSeq, ACK, new Uint8Array(0), { window: 65000 })));
+      }
     };
     segment(true, SYN, '');
     segment(false, SYN | ACK, '');

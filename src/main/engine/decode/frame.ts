@@ -16,7 +16,7 @@ import { formatEpochTime } from '../../../shared/format';
 import { defineFields, protocolField, tableRef, type DissectCtx, type FrameInput, type ProtocolModule } from './protocol';
 
 const LINKTYPE = tableRef('linktype');
-import { MalformedError, TruncatedError, type ByteView } from './view';
+import { MalformedError, ReassemblyError, TruncatedError, type ByteView } from './view';
 import { FieldGroup, NULL_ITEM } from './tree';
 import { formatAbsTime, formatRelTime, subTime } from './time';
 import { addExpert } from './expert';
@@ -59,6 +59,7 @@ const TIME_GROUP = new FieldGroup([F.time, F.offset_shift, F.time_epoch, F.time_
 
 const WS_MALFORMED = defineFields('_ws.malformed', {
   expert: { name: 'Malformed Packet (Exception occurred)', type: 'none' },
+  reassembly: { name: 'Reassembly error', type: 'none' },
 });
 const WS_SHORT = defineFields('_ws.short', {});
 
@@ -177,6 +178,14 @@ function addException(ctx: DissectCtx, err: unknown): void {
   if (err instanceof TruncatedError && err.source === 'captured' && ctx.frame.caplen < ctx.frame.origLen) {
     ctx.tree.add(null, P_SHORT, 0, 0, 0, null, `[Packet size limited during capture: ${proto} truncated]`).setExpert('warn', `Packet size limited during capture: ${proto} truncated`);
     ctx.columns.appendInfo('[Packet size limited during capture]');
+    return;
+  }
+  if (err instanceof ReassemblyError) {
+    // tshark's show_exception: the item and Info text name the protocol; Info gets no separator.
+    const text = `[Reassembly error, protocol ${ctx.tables.module(err.layer)?.proto.short ?? err.layer.toUpperCase()}: ${err.message}]`;
+    const item = ctx.tree.add(null, P_MALFORMED, 0, 0, 0, null, text);
+    addExpert(ctx, item, WS_MALFORMED.reassembly, 'error', 'Malformed', err.message, 0, 0, 0);
+    ctx.columns.appendInfo(text);
     return;
   }
   if (!known) {

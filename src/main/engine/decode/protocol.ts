@@ -608,6 +608,11 @@ export interface TcpInfo {
   /** true when the view is a reassembled buffer spanning several segments */
   reassembled: boolean;
   /**
+   * true when every byte of the view was dissected before (a fast retransmission of a whole line, which
+   * tshark dissects again): a dissector shows it but must not advance its conversation state with it
+   */
+  resent?: boolean;
+  /**
    * streamState: per-stream state of the payload dissectors (first pass only). It lives with the TCP
    * stream's live state and is dropped when that is evicted (docs/reassembly.md, "Per-stream memory"), so
    * dissectors keep conversation state here rather than in ctx.conversation, which is never freed.

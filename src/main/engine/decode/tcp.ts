@@ -25,7 +25,7 @@ import { seqAdd, seqDiff, seqGt, seqLe, seqLt } from '../../../shared/seq';
 import { ONE_MORE_SEGMENT, defineFields, lazyInfoText, protocolField, tableRef, textPiece, uintText, type DissectCtx, type LazyInfo, type ProtocolModule, type TcpInfo, type TextPiece, type TextWriter } from './protocol';
 import { addExpert, type ExpertGroup } from './expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from './tree';
-import { ByteView } from './view';
+import { ByteView, ReassemblyError } from './view';
 import type { ExpertSeverity } from '../../../shared/model';
 import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStream, type UnackedSegment } from '../reassembly/stream-table';
 import type { AcceptResult, Chunk, SegmentIn } from '../reassembly/half-connection';
@@ -328,12 +328,18 @@ export interface SegmentSpan {
   /** offset of the bytes in the reassembled PDU */
   start: number;
   length: number;
+  /** a segment whose bytes had all arrived before (shown with tshark's overlap items) */
+  overlap?: boolean;
+  /** … with bytes other than those kept */
+  conflict?: boolean;
 }
 
 /** FrozenCall is one payload-dissector call made while dissecting a frame, replayed on re-dissection. */
 export type FrozenCall =
   | { kind: 'frame'; offset: number; length: number; seq: number }
-  | { kind: 'reassembled'; bytes: Uint8Array; pduLength: number; segments: SegmentSpan[]; seq: number };
+  | { kind: 'reassembled'; bytes: Uint8Array; pduLength: number; segments: SegmentSpan[]; seq: number }
+  /** a keep-alive's bytes outside any reassembled PDU: the Data dissector only (as tshark) */
+  | { kind: 'data'; offset: number; length: number };
 
 /**
  * TcpFrameData is what the first pass freezes for a TCP frame (key `tcp`). It doubles as the tag of the
@@ -387,6 +393,11 @@ export interface TcpFrameData {
   skipPayload?: boolean;
   /** retransmitted: flagged a retransmission; its payload was not reassembled or dissected. */
   retransmitted?: boolean;
+  /**
+   * tshark's reassembly error for bytes sent again inside a PDU already reassembled from several
+   * segments (not flagged a retransmission: a keep-alive's byte): shown as a malformed item
+   */
+  reassemblyError?: string;
   /** FIN: this side closes first ("initiates the connection closing") */
   finActive?: boolean;
   /** bytes of this frame dropped unreassembled when the stream's live state was evicted */
@@ -428,7 +439,7 @@ function newFrameData(
     into.calls = into.partOf = into.segmentData = undefined;
     into.segmentOnly = into.overlap = into.conflict = undefined;
     into.gapBefore = into.tooLong = undefined;
-    into.skipPayload = into.retransmitted = into.finActive = undefined;
+    into.skipPayload = into.retransmitted = into.finActive = into.reassemblyError = undefined;
     into.evicted = undefined;
     into.resumed = undefined;
     return into;
@@ -463,6 +474,7 @@ function newFrameData(
     tooLong: undefined,
     skipPayload: undefined,
     retransmitted: undefined,
+    reassemblyError: undefined,
     finActive: undefined,
     evicted: undefined,
     resumed: undefined,
@@ -477,6 +489,11 @@ interface PendingPart {
   tag: SegTag;
   length: number;
   payloadOffset: number;
+  /**
+   * a segment whose bytes had all arrived before, joined to the PDU as tshark joins it to its open
+   * multi-segment PDU: `at` is its offset in the PDU (length is then 0: it adds no bytes)
+   */
+  overlap?: { at: number; length: number; conflict: boolean };
 }
 
 /** PduState is one direction's desegmentation state. */
@@ -923,6 +940,10 @@ function analyse(
   // none): an ACK after a retransmitted SYN is then no duplicate.
   fwd.lastAck = h.ack;
   fwd.lastAckSet = ackFlag || h.ack !== 0;
+  if (fwd.lastAckSet && (!fwd.highAckSet || seqGt(h.ack, fwd.highAck))) {
+    fwd.highAck = h.ack;
+    fwd.highAckSet = true;
+  }
   fwd.lastAckTime = now;
   fwd.lastSegmentFlags = data.flags;
 
@@ -966,8 +987,9 @@ function analyse(
   // tshark spans its list of unacknowledged segments, this one included: before the peer acknowledged
   // anything, they start at this side's SYN, or at the first byte it sent in a stream picked up mid-way;
   // a segment resent below the peer's ACK (spurious) or a probe that did not advance the next sequence
-  // number widens the span.
-  const acked = rev.lastAckSet ? rev.lastAck : stream.isnOf(dir) !== undefined ? fwd.baseSeq : (fwd.baseSeq + 1) >>> 0;
+  // number widens the span. The peer's highest ACK, not its last: an old segment it resends carries an
+  // old ACK, which takes nothing off the list.
+  const acked = rev.highAckSet ? rev.highAck : stream.isnOf(dir) !== undefined ? fwd.baseSeq : (fwd.baseSeq + 1) >>> 0;
   const segEnd = seqAdd(h.seq, seglen + (syn || fin ? 1 : 0));
   const top = seqGt(fwd.nextSeq, acked) && seqGt(fwd.nextSeq, segEnd) ? fwd.nextSeq : segEnd;
   const bottom = seqLt(fwd.lowSinceAck, acked) ? fwd.lowSinceAck : acked;
@@ -1207,6 +1229,10 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   run.dissectedPdu = true;
   const frameNo = ctx.frame.number;
   pending.ref.reassembledIn = frameNo;
+  const side = run.stream.dirs[run.dir];
+  side.lastPduStart = pending.seq;
+  side.lastPduEnd = (pending.seq + pduLength) >>> 0;
+  side.lastPduSet = true;
   for (const part of pending.parts) {
     if (part.tag.frame !== frameNo) ctx.markRowChanged?.(part.tag.frame);
   }
@@ -1218,6 +1244,14 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
   let skip = pduLength;
   let at = 0;
   for (const part of pending.parts) {
+    if (part.overlap !== undefined) {
+      // An overlapping segment past the PDU's end goes with the rest.
+      if (part.overlap.at >= pduLength) {
+        rest.parts.push({ ...part, overlap: { ...part.overlap, at: part.overlap.at - pduLength } });
+        part.tag.partOf = rest.ref;
+      }
+      continue;
+    }
     if (skip >= part.length) {
       skip -= part.length;
       at += part.length;
@@ -1234,13 +1268,28 @@ function completePending(run: PayloadRun, pending: PduState): PduState | undefin
 function spans(parts: PendingPart[], pduLength: number): SegmentSpan[] {
   const out: SegmentSpan[] = [];
   let at = 0;
+  let overlaps = false;
   for (const part of parts) {
+    if (part.overlap !== undefined) {
+      overlaps = true;
+      continue;
+    }
     if (at >= pduLength) break;
     const length = Math.min(part.length, pduLength - at);
     const last = out[out.length - 1];
     if (last && last.frame === part.tag.frame && last.start + last.length === at) last.length += length;
     else out.push({ frame: part.tag.frame, start: at, length });
     at += length;
+  }
+  if (overlaps) {
+    // tshark's fragment list is sorted by offset, a later fragment after an earlier one at the same offset.
+    for (const part of parts) {
+      const o = part.overlap;
+      if (o === undefined || o.at >= pduLength) continue;
+      let i = out.length;
+      while (i > 0 && out[i - 1].start > o.at) i--;
+      out.splice(i, 0, { frame: part.tag.frame, start: o.at, length: Math.min(o.length, pduLength - o.at), overlap: true, conflict: o.conflict });
+    }
   }
   return out;
 }
@@ -1255,10 +1304,14 @@ function insertSegmentsItem(ctx: DissectCtx, rootIndex: number, src: number, byt
     .setGenerated();
   for (const s of segments) {
     const last = s.start + s.length - 1;
-    tree
+    const item = tree
       .add(top, F.segment, src, s.start, s.length, s.frame, () => `Frame: ${s.frame}, payload: ${s.start}-${last} (${s.length} ${plural(s.length, 'byte', 'bytes')})`)
       .setGenerated()
       .setFrameRef(s.frame);
+    if (s.overlap) {
+      tree.add(item, F['segment.overlap'], src, 0, 0, true, 'Segment overlap: True').setGenerated();
+      if (s.conflict) tree.add(item, F['segment.overlap.conflict'], src, 0, 0, true, 'Conflicting data in segment overlap: True').setGenerated();
+    }
   }
   tree.add(top, F['segment.count'], src, 0, 0, segments.length).setGenerated();
   tree.add(top, F['reassembled.length'], src, 0, 0, pduLength).setGenerated();
@@ -1281,6 +1334,8 @@ function replayCalls(ctx: DissectCtx, data: TcpFrameData, payloadView: ByteView,
       ctx.tcp = { stream: data.stream.index, seq: call.seq, nextSeq: (call.seq + call.length) >>> 0, reassembled: false };
       callPayload(ctx, view, lowPort, highPort);
       ctx.desegment = undefined;
+    } else if (call.kind === 'data') {
+      ctx.callData(payloadView.sub(call.offset, call.length), null);
     } else {
       const rootIndex = ctx.tree.roots.length;
       const src = ctx.addSource(`Reassembled TCP (${call.pduLength} bytes)`, call.bytes.subarray(0, call.pduLength));
@@ -1864,6 +1919,8 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
       columns.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
     }
   }
+  // Thrown last, as tshark's desegmentation throws it after the TCP items (the frame layer shows it).
+  if (frozen.reassemblyError !== undefined) throw new ReassemblyError('tcp', frozen.reassemblyError);
   return v.length;
 }
 
@@ -2092,6 +2149,7 @@ function runFirstPassPayload(
   segment.tag = undefined;
   if (result.overlap) data.overlap = true;
   if (result.conflict) data.conflict = true;
+  if (result.status === 'retransmission' && result.chunks.length === 0) placeResent(run, tag, payload.length, result.conflict);
   if (shared) acceptedBusy = true;
   try {
     for (const chunk of result.chunks) dissectChunk(run, chunk);
@@ -2108,6 +2166,54 @@ function runFirstPassPayload(
   // The frame's data stays the tag of bytes waiting in reassembly: buffered out of order, or part of a
   // pending PDU (partOf). Otherwise nothing keeps it past this frame.
   return result.status === 'out-of-order' || data.partOf !== undefined;
+}
+
+/**
+ * placeResent puts a segment whose bytes had all arrived before, and that TCP analysis did not flag as a
+ * retransmission (a keep-alive's byte, mostly), where tshark's desegmentation puts it (measured):
+ *  - inside the open PDU, past its first byte: joined to it (listed in its segments with tshark's overlap
+ *    items; "[TCP segment of a reassembled PDU]" here);
+ *  - at the first byte of the open PDU or of the latest one reassembled: "Retransmitted TCP segment data";
+ *  - elsewhere inside the latest PDU reassembled from several segments: tshark's reassembly error;
+ *  - outside them, a keep-alive's bytes go to the Data dissector (tshark never hands a keep-alive's
+ *    bytes to a payload dissector), an out-of-order segment's to none, and others' (a fast
+ *    retransmission's) to the payload dissector, on their own.
+ */
+function placeResent(run: PayloadRun, tag: SegTag, length: number, conflict: boolean): void {
+  const { ctx, data, stream, dir } = run;
+  const seq = data.relSeq;
+  const end = (seq + length) >>> 0;
+  const pending = stream.pdu[dir];
+  if (pending !== undefined && !pending.skipping && pending.length > 0) {
+    if (seqGt(seq, pending.seq) && seqLt(seq, (pending.seq + pending.length) >>> 0)) {
+      pending.parts.push({ tag, length: 0, payloadOffset: 0, overlap: { at: (seq - pending.seq) >>> 0, length, conflict } });
+      tag.partOf = pending.ref;
+      noteSegmentBytes(run, tag, 0, length);
+      return;
+    }
+    if (seq === pending.seq) {
+      data.retransmitted = true;
+      return;
+    }
+  }
+  const side = stream.dirs[dir];
+  if (side.lastPduSet && !seqLt(seq, side.lastPduStart) && seqLt(seq, side.lastPduEnd)) {
+    if (seq === side.lastPduStart && seqLe(end, side.lastPduEnd)) data.retransmitted = true;
+    else data.reassemblyError = 'New fragment overlaps old data (retransmission?)';
+    return;
+  }
+  if (data.flags & TCP_A.KEEP_ALIVE) {
+    ctx.callData(run.payloadView, null);
+    run.calls?.push({ kind: 'data', offset: 0, length });
+  } else if (!(data.flags & TCP_A.OUT_OF_ORDER)) {
+    // Bytes in no PDU (a fast retransmission of a whole line): tshark hands them to the payload
+    // dissector again, on their own (an out-of-order segment it dissects not at all).
+    ctx.tcp = { ...tcpInfo(run, seq, length, false), resent: true };
+    callPayload(ctx, run.payloadView, run.lowPort, run.highPort);
+    ctx.desegment = undefined;
+    run.calls?.push({ kind: 'frame', offset: 0, length, seq });
+    run.dissectedPdu = true;
+  }
 }
 
 /**

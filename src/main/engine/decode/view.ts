@@ -39,6 +39,20 @@ export class MalformedError extends Error {
   }
 }
 
+/**
+ * ReassemblyError is tshark's ReassemblyError exception (bytes that cannot join a reassembly): thrown
+ * after the layer's items are added, shown as "[Reassembly error, protocol X: message]".
+ */
+export class ReassemblyError extends Error {
+  constructor(
+    readonly layer: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReassemblyError';
+  }
+}
+
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 

@@ -170,7 +170,7 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
   const roles: ClientRole[] = [];
   for (const line of lines) {
     const text = latin1(bytes, line.start, line.start + line.length);
-    if (info.keepTranscripts) info.line(conv.key, 'pop', conv.stream, frame, 'C', formatText(bytes, line.start, line.start + line.length));
+    if (info.keepTranscripts && !ctx.tcp?.resent) info.line(conv.key, 'pop', conv.stream, frame, 'C', formatText(bytes, line.start, line.start + line.length));
     if (conv.saslActive) {
       roles.push('sasl');
       if (conv.credential && text !== '*') {
@@ -185,7 +185,8 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
       continue;
     }
     roles.push('command');
-    if (conv.pending.length < MAX_PENDING) conv.pending.push(text);
+    // A command sent again (TcpInfo.resent) awaits no reply of its own.
+    if (conv.pending.length < MAX_PENDING && !ctx.tcp?.resent) conv.pending.push(text);
     const [verb, ...args] = text.trim().split(/\s+/);
     const upper = verb.toUpperCase();
     if (upper === 'USER') {
@@ -255,6 +256,21 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
   // line): a dot-stuffed line, the final dot or any other line ends the run.
   let runFrom = -1;
   let runTo = -1;
+  const resent = ctx.tcp?.resent === true;
+  let saved: Pick<PopConversation, 'multi' | 'message'> | undefined;
+  if (resent) {
+    // A reply sent again (TcpInfo.resent) changes nothing of the conversation. A status line is shown
+    // and paired with nothing; other lines are a message body of their own, as tshark's POP reassembles
+    // them again and hands them to IMF.
+    const first = lines[0];
+    if (first === undefined || startsWithCi(bytes, first.start, first.start + first.length, '+OK') || startsWithCi(bytes, first.start, first.start + first.length, '-ERR')) {
+      for (const _ of lines) pdu.roles.push(pdu.roles.length === 0 ? 'status' : 'data');
+      return pdu;
+    }
+    saved = { multi: conv.multi, message: conv.message };
+    conv.multi = 'message';
+    conv.message = undefined;
+  }
   for (const line of lines) {
     const le = line.start + line.length;
     if (conv.multi === 'message' && !isDotLine(bytes, line)) {
@@ -275,7 +291,7 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
     if (conv.multi) {
       if (isDotLine(bytes, line)) {
         pdu.roles.push('end');
-        info.line(conv.key, 'pop', conv.stream, frame, 'S', '.');
+        if (!resent) info.line(conv.key, 'pop', conv.stream, frame, 'S', '.');
         if (conv.multi === 'message') {
           addBody(conv, frame, bytes, 0, 0, pdu);
           finishBody(conv, frame, pdu);
@@ -325,6 +341,11 @@ function classifyResponse(ctx: DissectCtx, conv: PopConversation, view: ByteView
     pdu.roles.push('other');
   }
   if (runFrom >= 0) addBody(conv, frame, bytes, runFrom, runTo, pdu);
+  if (saved !== undefined) {
+    if (conv.message !== undefined) finishBody(conv, frame, pdu);
+    conv.multi = saved.multi;
+    conv.message = saved.message;
+  }
   return pdu;
 }
 

@@ -260,7 +260,6 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
   const bytes = view.bytes;
   const end = view.base + view.length;
   const frame = ctx.frame.number;
-  const info = mailInfo(ctx);
   if (conv.bdatActive) {
     // BDAT chunk bytes are counted, not framed in lines (RFC 3030).
     const take = Math.min(conv.bdatRemaining, end - (view.base + start));
@@ -336,7 +335,7 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
       } else if (upper.startsWith('AUTH LOGIN') && rawLen <= 11) {
         conv.state = 'cmds';
         conv.auth = 'start';
-        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH LOGIN', frames: [frame] });
+        conv.credential = newCredential(ctx, conv, { protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH LOGIN', frames: [frame] });
       } else if (upper.startsWith('AUTH LOGIN')) {
         conv.state = 'cmds';
         conv.auth = 'user_rsp';
@@ -345,7 +344,7 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
         const user = base64Decode(raw);
         conv.userFrame = frame;
         conv.userShown = ctx.pref<boolean>('smtp.decryption') && user ? cString(user) : raw;
-        conv.credential = info.credential({
+        conv.credential = newCredential(ctx, conv, {
           protocol: 'smtp',
           stream: conv.stream,
           mechanism: 'AUTH LOGIN',
@@ -355,12 +354,12 @@ function classifyRequest(ctx: DissectCtx, conv: SmtpConversation, view: ByteView
       } else if (upper.startsWith('AUTH PLAIN') && rawLen <= 11) {
         conv.state = 'cmds';
         conv.auth = 'plain_start';
-        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
+        conv.credential = newCredential(ctx, conv, { protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
       } else if (upper.startsWith('AUTH PLAIN')) {
         conv.state = 'cmds';
         conv.auth = 'plain_cred';
         role = 'plain_initial';
-        conv.credential = info.credential({ protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
+        conv.credential = newCredential(ctx, conv, { protocol: 'smtp', stream: conv.stream, mechanism: 'AUTH PLAIN', frames: [frame] });
         fillPlain(ctx, conv.credential, latin1(bytes, line.start + 11, line.start + line.length), frame);
       } else if (upper.startsWith('AUTH ')) {
         conv.state = 'cmds';
@@ -489,16 +488,26 @@ function fillPlain(ctx: DissectCtx, cred: Credential, raw: string, frame: number
   if (parts.length >= 2 && ctx.pref<boolean>('smtp.decryption')) cred.tap = { proto: 'SMTP', frame, userFrame: frame, username: parts[1] };
 }
 
+/**
+ * newCredential records a login attempt, except for a command sent again (TcpInfo.resent): the attempt
+ * it repeats goes on.
+ */
+function newCredential(ctx: DissectCtx, conv: SmtpConversation, init: Parameters<ReturnType<typeof mailInfo>['credential']>[0]): Credential {
+  if (ctx.tcp?.resent && conv.credential !== undefined) return conv.credential;
+  return mailInfo(ctx).credential(init);
+}
+
 function recordCommand(ctx: DissectCtx, conv: SmtpConversation, bytes: Uint8Array, line: LineEnd): void {
   const info = mailInfo(ctx);
-  if (info.keepTranscripts) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'C', formatText(bytes, line.start, line.start + line.length));
+  // A command sent again (TcpInfo.resent) is in the transcript once.
+  if (info.keepTranscripts && !ctx.tcp?.resent) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'C', formatText(bytes, line.start, line.start + line.length));
 }
 
 function classifyResponse(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, start: number): SmtpPdu {
   const bytes = view.bytes;
   const info = mailInfo(ctx);
   for (const line of splitLines(bytes, view.base + start, view.base + view.length)) {
-    if (info.keepTranscripts) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'S', formatText(bytes, line.start, line.start + line.length));
+    if (info.keepTranscripts && !ctx.tcp?.resent) info.line(conv.key, 'smtp', conv.stream, ctx.frame.number, 'S', formatText(bytes, line.start, line.start + line.length));
     if (line.length < 3) continue;
     const codeText = latin1(bytes, line.start, line.start + 3);
     if (!/^\d{3}$/.test(codeText)) continue;

@@ -60,6 +60,7 @@ const FRAME: Record<string, string> = {
   'frame.comment': '注释',
   'frame.comment.expert': '格式化的注释',
   '_ws.malformed.expert': '格式错误的数据包 (发生异常)',
+  '_ws.malformed.reassembly': '重组错误',
   'data.data': '数据',
   'data.len': '长度',
   '_ws.expert.message': '消息',

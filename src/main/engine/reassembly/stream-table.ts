@@ -166,6 +166,13 @@ export class DirState<T> {
   lastAck = 0;
   lastAckSet = false;
   lastAckTime = 0;
+  /**
+   * the highest ACK this side sent (set with highAckSet): an ACK below it, carried by an old segment
+   * resent, takes nothing off the peer's unacknowledged list (tshark's), so the peer's bytes in flight
+   * still start here
+   */
+  highAck = 0;
+  highAckSet = false;
   window = -1;
   /**
    * this side sent a SYN and no ACK without SYN since (tshark's is_first_ack): its window is then the
@@ -189,6 +196,14 @@ export class DirState<T> {
    */
   lowSinceAck = 0;
   lowSinceAckSet = false;
+  /**
+   * the relative sequence range [lastPduStart, lastPduEnd) of this side's latest PDU reassembled from
+   * pending bytes (tshark's multi-segment PDU; set with lastPduSet): bytes sent again inside it, and not
+   * flagged a retransmission, are tshark's "New fragment overlaps old data" reassembly error
+   */
+  lastPduStart = 0;
+  lastPduEnd = 0;
+  lastPduSet = false;
   /** the summed widths of the SACK blocks of this side's latest segment (taken off the peer's bytes in flight) */
   sackDelivered = 0;
   /** the byte-stream reassembler of this direction */
