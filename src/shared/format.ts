@@ -143,7 +143,8 @@ export function formatRelTime(seconds: number): string {
 
 /**
  * escapeText escapes a string as Wireshark's format_text: printable ASCII and printable non-ASCII
- * characters stay, `\a \b \f \n \r \t \v` and backslash-escaped others become `\xhh`.
+ * characters stay, `\a \b \f \n \r \t \v` are C escapes, other ASCII control characters octal (`\001`,
+ * `\177`) and C1 controls `\u0085`.
  */
 export function escapeText(s: string): string {
   let out: string | undefined;
@@ -177,7 +178,8 @@ export function escapeText(s: string): string {
         out += '\\v';
         break;
       default:
-        out += '\\x' + HEX[(c >> 4) & 15] + HEX[c & 15];
+        // tshark 4.0's format_text: an ASCII control character in octal, a C1 one as \uXXXX.
+        out += c < 0x80 ? '\\' + c.toString(8).padStart(3, '0') : '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
     }
   }
   return out ?? s;

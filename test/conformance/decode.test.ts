@@ -103,6 +103,11 @@ function handBuilt(): Record<string, { records: (pk.PcapRecord | Uint8Array)[]; 
         pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 1, pk.icmp(0, 0, [...pk.u16(0x1c2d), ...pk.u16(1)], pk.bytes([...Array(56).keys()])))),
         v4(pk.udp(40000, 53, pk.dnsQuery(0x1234, 'example.lab'))),
         pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 17, pk.udp(53, 40000, pk.dnsAResponse(0x1234, 'example.lab', '10.0.0.1')))),
+        // Names tshark shows through format_text: control bytes in octal, a backslash as it is, UTF-8
+        // checked (é kept, a lone 0xe9 is U+FFFD, U+0085 escaped), the name length counted raw.
+        ...['a\x01b\x7f.lab', 'back\\slash.lab', 'caf\xc3\xa9.lab', 'bad\xe9\xff.lab', 'c1\xc2\x85x.lab'].map((name, i) =>
+          v4(pk.udp(40000, 53, pk.dnsQuery(0x2000 + i, name))),
+        ),
       ],
     },
     ipv4: {

@@ -4,7 +4,9 @@
  * commands and replies the lab meets (EHLO with multi-line replies, MAIL/RCPT with good and bad
  * replies, DATA with a message, AUTH LOGIN/PLAIN, RSET/NOOP/VRFY/HELP, unknown commands, pipelined
  * commands and replies; POP3 USER/PASS/STAT/LIST/UIDL/RETR/TOP/DELE/NOOP/RSET), in either case, and cuts
- * SMTP lines across segments at random, or sends them one key per segment as telnet does.
+ * SMTP lines across segments at random, or sends them one key per segment as telnet does. Two options
+ * add what real captures hold (mailDialogs): TCP trouble (retransmissions, keep-alives, duplicate ACKs)
+ * and telnet's quirks (negotiation bytes, bare LF, DEL, NUL, 8-bit bytes).
  *
  * It leaves out what docs/wireshark-differences.md lists as deliberate differences, so that any
  * mismatch is a bug: POP lines are never cut (tshark reads every segment as its own line), a RETR/TOP
@@ -175,6 +177,45 @@ function popDialog(r: Rng): Line[] {
 
 const END_OF_MESSAGE = '\r\n.\r\n';
 
+/** IAC DO SGA, IAC DO ECHO: what Linux telnet sends before the next command in character mode */
+const TELNET_NEGOTIATION = '\xff\xfd\x03\xff\xfd\x01';
+
+/**
+ * quirk changes a client's text as a student's telnet may send it: telnet negotiation before a command,
+ * a bare LF line end, a DEL or NUL typed into a command, 8-bit (invalid UTF-8) bytes in a message body.
+ */
+/**
+ * withQuirks passes a dialog's client texts through {@link quirk}. A POP server refuses a command that
+ * telnet's bytes or a DEL changed, with one `-ERR` instead of its replies (a RETR's body is not sent).
+ */
+function withQuirks(q: Rng, dialog: Line[], pop: boolean): Line[] {
+  const out: Line[] = [];
+  let refused = false;
+  for (const [client, text] of dialog) {
+    if (client) {
+      const changed = quirk(q, text, pop);
+      refused = pop && changed !== text && !changed.endsWith('\0\r\n');
+      out.push([true, changed]);
+      if (refused) out.push([false, '-ERR Unknown command.\r\n']);
+    } else if (!refused) out.push([false, text]);
+  }
+  return out;
+}
+
+function quirk(q: Rng, text: string, pop: boolean): string {
+  const k = q.next();
+  if (text.endsWith(END_OF_MESSAGE)) {
+    // A body line with Latin-1 bytes (é, ü) and a lone 0xff.
+    return k < 0.5 ? text.replace(/\r\n\r\n/, '\r\n\r\ncaf\xe9 \xfcber \xff\r\n') : text;
+  }
+  if (text.indexOf('\n') < text.length - 1) return text; // pipelined commands stay as they are
+  if (k < 0.2) return TELNET_NEGOTIATION + text;
+  if (k < 0.35 && !pop) return text.replace(/\r\n$/, '\n');
+  if (k < 0.45) return text.replace(/^(\S+)/, '$1\x7f');
+  if (k < 0.5) return text.replace(/\r\n$/, '\0\r\n');
+  return text;
+}
+
 /** pipelined tells commands sent together (more than one line, and no message). */
 function pipelined(text: string): boolean {
   return text.indexOf('\n') < text.length - 1 && !text.endsWith(END_OF_MESSAGE);
@@ -187,12 +228,14 @@ function pipelined(text: string): boolean {
  * other side's last data segment sent again (spurious, or a fast retransmission after duplicate ACKs),
  * duplicate ACKs, and a window update followed by a keep-alive.
  */
-export function mailDialogs(seed: number, streams: number, perturb = false): PcapRecord[] {
+export function mailDialogs(seed: number, streams: number, perturb = false, quirks = false): PcapRecord[] {
   const r = new Rng(seed);
-  // A separate generator for the perturbations, so that the dialogs themselves stay those of `seed`.
+  // Separate generators for the perturbations and quirks, so that the dialogs themselves stay those of `seed`.
   const p = new Rng(seed ^ 0x5eed);
+  const q = new Rng(seed ^ 0x7e1e);
   const records: PcapRecord[] = [];
-  let t = 0;
+  /** time since the first frame, in whole microseconds (a float sum could round to a full second) */
+  let us = 0;
   for (let s = 0; s < streams; s++) {
     const pop = r.next() < 0.4;
     const serverPort = pop ? 110 : 25;
@@ -201,8 +244,8 @@ export function mailDialogs(seed: number, streams: number, perturb = false): Pca
     let clientSeq = (1000 + s * 7919) >>> 0;
     let serverSeq = (5000 + s * 104729) >>> 0;
     const push = (data: Uint8Array): void => {
-      t += 0.001;
-      records.push({ data, sec: 1_790_000_000 + Math.floor(t), nsec: Math.round((t % 1) * 1e6) * 1000 });
+      us += 1000;
+      records.push({ data, sec: 1_790_000_000 + Math.floor(us / 1e6), nsec: (us % 1e6) * 1000 });
     };
     /** the last data segment each side sent (client, server), for retransmissions */
     const sent: (Uint8Array | null)[] = [null, null];
@@ -239,7 +282,7 @@ export function mailDialogs(seed: number, streams: number, perturb = false): Pca
     segment(true, SYN, '');
     segment(false, SYN | ACK, '');
     segment(true, ACK, '');
-    for (const [client, text] of dialog) {
+    for (const [client, text] of quirks ? withQuirks(q, dialog, pop) : dialog) {
       const how = r.next();
       if (client && !pop && how < 0.15) {
         for (const key of text) segment(true, PSH | ACK, key);

@@ -49,7 +49,7 @@ describe('formatFieldValue (tshark -T fields)', () => {
   });
   it('escapes non-printable characters in strings as format_text does', () => {
     expect(escapeText('MAIL FROM:<a@b>\r\n')).toBe('MAIL FROM:<a@b>\\r\\n');
-    expect(escapeText('a\x01b\tc')).toBe('a\\x01b\\tc');
+    expect(escapeText('a\x01b\tc\x7f\x85')).toBe('a\\001b\\tc\\177\\u0085');
     expect(formatFieldValue(f({ type: 'string' }), 'x\ny')).toBe('x\\ny');
   });
 });

@@ -11,6 +11,7 @@ import { bitfieldLabel, formatIpv4, formatIpv6, escapeText } from '../../../shar
 import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import type { TreeItem } from './tree';
 import type { ByteView } from './view';
+import { formatText } from '../dissect/text';
 
 const PROTO = { abbrev: 'dns', short: 'DNS', name: 'Domain Name System' };
 const P = protocolField(PROTO);
@@ -93,11 +94,14 @@ interface DnsName {
   text: string;
   used: number;
   labels: number;
+  /** the name's length as tshark counts it: raw label bytes, not their escaped text */
+  length: number;
 }
 
 /** readName decodes a (possibly compressed) name at `offset`; never loops (see the file comment). */
 export function readName(view: ByteView, offset: number): DnsName {
   let text = '';
+  let rawLength = 0;
   let labels = 0;
   let used = -1;
   let pos = offset;
@@ -112,7 +116,9 @@ export function readName(view: ByteView, offset: number): DnsName {
       const target = view.u16(pos) & 0x3fff;
       if (used < 0) used = pos + 2 - offset;
       if (visited.has(target) || visited.size > MAX_NAME) {
-        text = text ? `${text}.<Name contains a pointer that loops>` : '<Name contains a pointer that loops>';
+        const loop = '<Name contains a pointer that loops>';
+        rawLength += (text ? 1 : 0) + loop.length;
+        text = text ? `${text}.${loop}` : loop;
         break;
       }
       visited.add(target);
@@ -123,16 +129,19 @@ export function readName(view: ByteView, offset: number): DnsName {
       // Wireshark replaces the whole name and, not knowing the label's length, reports the text's
       // length as the bytes used (so parsing goes on at an arbitrary offset, as in tshark).
       text = UNKNOWN_EXTENDED_LABEL;
-      used = UNKNOWN_EXTENDED_LABEL.length;
+      used = rawLength = UNKNOWN_EXTENDED_LABEL.length;
       break;
     }
-    const label = view.latin1(pos + 1, len);
+    // tshark 4.0 shows names through format_text (octal escapes, UTF-8 checked), in values too.
+    view.check(pos + 1, len);
+    const label = formatText(view.bytes, view.abs(pos + 1), view.abs(pos + 1) + len);
+    rawLength += (text ? 1 : 0) + len;
     text = text ? `${text}.${label}` : label;
     labels++;
     pos += 1 + len;
     if (text.length > MAX_NAME * 4) break;
   }
-  return { text: text || '<Root>', used, labels };
+  return text === '' ? { text: '<Root>', used, labels, length: 6 } : { text, used, labels, length: rawLength };
 }
 
 function typeName(type: number): string {
@@ -238,7 +247,7 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
       if (building) {
         const q = tree.addText(section, s, view.abs(offset), len, () => `${name.text}: type ${typeName(type)}, class ${className(cls)}`);
         tree.add(q, F['qry.name'], s, view.abs(offset), name.used, name.text, () => `Name: ${escapeText(name.text)}`);
-        tree.add(q, F['qry.name.len'], s, view.abs(offset), name.used, name.text.length, () => `Name Length: ${name.text.length}`).setGenerated();
+        tree.add(q, F['qry.name.len'], s, view.abs(offset), name.used, name.length, () => `Name Length: ${name.length}`).setGenerated();
         tree.add(q, F['count.labels'], s, view.abs(offset), name.used, name.labels, () => `Label Count: ${name.labels}`).setGenerated();
         tree.add(q, F['qry.type'], s, view.abs(offset + name.used), 2, type, () => typeLabel(type));
         tree.add(q, F['qry.class'], s, view.abs(offset + name.used + 2), 2, cls, () => classLabel(cls));

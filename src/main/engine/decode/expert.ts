@@ -89,5 +89,31 @@ export function addExpert(
   return wrapper;
 }
 
+const STRING = { abbrev: '_ws.string', short: 'String', name: 'String' };
+const STRING_F = defineFields('_ws.string', {
+  trailing_stray_characters: { name: 'Trailing stray characters', type: 'none' },
+});
+
+/**
+ * addStrayCharacters flags an ASCII string item over bytes[start, end) of source `src` as Wireshark 4.0
+ * does when something other than NUL follows a NUL in it (its value stops at the NUL): "Trailing stray
+ * characters". Exactly as proto.c checks it: over the converted string (an 8-bit byte is U+FFFD, three
+ * bytes), from the first NUL up to the item's length in raw bytes, so 8-bit bytes before the NUL can
+ * push the check past what follows it.
+ */
+export function addStrayCharacters(ctx: DissectCtx, item: TreeItem, bytes: Uint8Array, src: number, start: number, end: number): void {
+  const length = end - start;
+  let at = 0; // offset in the converted string
+  let i = start;
+  for (; i < end && bytes[i] !== 0; i++) at += bytes[i] < 0x80 ? 1 : 3;
+  for (; i < end && at < length; i++) {
+    if (bytes[i] !== 0) {
+      addExpert(ctx, item, STRING_F.trailing_stray_characters, 'warn', 'Undecoded', STRING_F.trailing_stray_characters.name, src, start, length);
+      return;
+    }
+    at++;
+  }
+}
+
 /** expert is the `_ws.expert` protocol module (fields only; items are added through {@link addExpert}). */
-export const expert: ProtocolModule = { proto: PROTO, fields: Object.values(F) };
+export const expert: ProtocolModule = { proto: PROTO, fields: Object.values(F), extraProtocols: [{ proto: STRING, fields: Object.values(STRING_F) }] };

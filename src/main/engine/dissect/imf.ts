@@ -15,7 +15,8 @@ import { data as dataModule } from '../decode/data';
 import { COL_MAX_INFO_BYTES, defineFields, protocolField, type DissectCtx, type ProtocolModule } from '../decode/protocol';
 import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
-import { asciiValue, base64Decode, findLineEnd, formatPlainLines, formatText, formatTextWsp, latin1, splitLines, type PlainLines } from './text';
+import { asciiValue, base64Decode, findLineEnd, formatPlainLines, formatText, formatTextWsp, latin1, nulOrEnd, splitLines, type PlainLines } from './text';
+import { addStrayCharacters } from '../decode/expert';
 
 const PROTO = { abbrev: 'imf', short: 'IMF', name: 'Internet Message Format' };
 const TEXT_LINES_PROTO = { abbrev: 'data-text-lines', short: 'Line-based text data', name: 'Line-based text data' };
@@ -469,27 +470,33 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
     const vs = b + h.valueStart;
     const ve = b + h.valueEnd;
     const value = asciiValue(bytes, vs, ve);
-    const shown = formatText(bytes, vs, ve);
+    // String items as tshark adds them: value and label stop at a NUL, and a NUL followed by other bytes
+    // is "Trailing stray characters" (a NUL typed into a message in telnet).
+    const shown = formatText(bytes, vs, nulOrEnd(bytes, vs, ve));
     if (!known) {
+      const hs = b + h.start;
+      const nameEnd = nulOrEnd(bytes, hs, vs);
       const item = ctx.tree.add(
         top,
         F.extension,
         view.src,
-        b + h.start,
-        ve - (b + h.start),
+        hs,
+        ve - hs,
         // The header as written, from its name to the end of its value (tshark's item).
-        asciiValue(bytes, b + h.start, ve),
+        asciiValue(bytes, hs, ve),
         () =>
-          `Unknown-Extension: ${formatText(bytes, b + h.start, vs)}${decodeEncodedWords(shown)} ` +
+          `Unknown-Extension: ${formatText(bytes, hs, nameEnd)}${nameEnd < vs ? '' : decodeEncodedWords(shown)} ` +
           '(Contact Wireshark developers if you want this supported.)',
       );
-      ctx.tree.add(item, F.extension_type, view.src, b + h.start, h.keyEnd - h.start, asciiValue(bytes, b + h.start, b + h.keyEnd), () =>
-        `Type: ${formatText(bytes, b + h.start, b + h.keyEnd)}`,
+      addStrayCharacters(ctx, item, bytes, view.src, hs, ve);
+      const type = ctx.tree.add(item, F.extension_type, view.src, hs, h.keyEnd - h.start, asciiValue(bytes, hs, b + h.keyEnd), () =>
+        `Type: ${formatText(bytes, hs, nulOrEnd(bytes, hs, b + h.keyEnd))}`,
       );
-      ctx.tree.add(item, F.extension_value, view.src, vs, ve - vs, value, () => label('Value', shown));
+      addStrayCharacters(ctx, type, bytes, view.src, hs, b + h.keyEnd);
+      addStrayCharacters(ctx, ctx.tree.add(item, F.extension_value, view.src, vs, ve - vs, value, () => label('Value', shown)), bytes, view.src, vs, ve);
       continue;
     }
-    if (info && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${shown}, `);
+    if (info && known.info) ctx.columns.appendInfo(`${known.name.toLowerCase()}: ${formatText(bytes, vs, ve)}, `);
     if (known.kind === 'mailbox-list' || known.kind === 'address-list') {
       const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value);
       const count = addAddressList(ctx, item, view, vs, b + h.end, known.kind === 'mailbox-list');
@@ -501,6 +508,7 @@ function dissectHeaderList(ctx: DissectCtx, view: ByteView, top: TreeItem, heade
       continue;
     }
     const item = ctx.tree.add(top, known.field, view.src, vs, ve - vs, value, () => label(known.name, shown));
+    addStrayCharacters(ctx, item, bytes, view.src, vs, ve);
     if (known.kind === 'content-type') {
       const semi = contentTypeSemicolon(bytes, vs, ve);
       if (semi >= 0) {
@@ -549,8 +557,9 @@ function parameter(parameters: string | undefined, name: string): string | undef
  * multiparts and messages around it.
  */
 function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, summary: HeaderSummary, depth: number, part: boolean): void {
-  if (view.length === 0) return;
   const type = summary.contentType ?? '';
+  // An empty text part is still "Line-based text data (0 lines)", as tshark's multipart shows it.
+  if (view.length === 0 && !(part && type.startsWith('text/'))) return;
   if (type.startsWith('multipart/') && depth < MAX_MIME_DEPTH) {
     const boundary = parameter(summary.parameters, 'boundary');
     if (boundary) {
@@ -577,6 +586,9 @@ function dissectBody(ctx: DissectCtx, view: ByteView, parent: TreeItem | null, s
     const shown = summary.shownType ?? type;
     addTextLines(ctx, content, parent, shown, true);
     appendInfoSpaced(ctx, `(${shown})`);
+    // tshark: the text dissector took no bytes of an empty part, so its multipart calls the Media Type
+    // dissector too, which appends the type to Info once more (and adds no item for no bytes).
+    if (content.length === 0) appendInfoSpaced(ctx, `(${shown})`);
     return;
   }
   if (type === 'application/octet-stream') {
@@ -703,7 +715,7 @@ function dissectMultipart(
     }
     const bodyStart = parsed.headers.length === 0 ? partStart : Math.max(parsed.bodyStart, partStart);
     if (summary.contentType) part.setLabel(`Encapsulated multipart part:  (${summary.contentType})`);
-    if (bodyStart < partEnd) {
+    if (bodyStart <= partEnd) {
       const body = new ByteView(bytes, bodyStart, partEnd - bodyStart, view.layer, view.src);
       dissectBody(ctx, body, part, { ...summary, contentType: summary.contentType ?? 'text/plain' }, depth + 1, true);
     }

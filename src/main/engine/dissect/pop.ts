@@ -30,7 +30,7 @@ import { FieldGroup, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, findLineEnd, formatText, latin1, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, findLineEnd, formatText, latin1, nulOrEnd, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'pop', short: 'POP', name: 'Post Office Protocol' };
 
@@ -169,7 +169,8 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
   const frame = ctx.frame.number;
   const roles: ClientRole[] = [];
   for (const line of lines) {
-    const text = latin1(bytes, line.start, line.start + line.length);
+    // The command as tshark reads it: up to a NUL (a NUL typed in telnet ends the string).
+    const text = latin1(bytes, line.start, nulOrEnd(bytes, line.start, line.start + line.length));
     if (info.keepTranscripts && !ctx.tcp?.resent) info.line(conv.key, 'pop', conv.stream, frame, 'C', formatText(bytes, line.start, line.start + line.length));
     if (conv.saslActive) {
       roles.push('sasl');

@@ -28,12 +28,12 @@ import {
   conversationKey,
   streamConversation,
 } from '../decode/protocol';
-import { addExpert } from '../decode/expert';
+import { addExpert, addStrayCharacters } from '../decode/expert';
 import { FieldGroup, NULL_ITEM, type TreeItem } from '../decode/tree';
 import { ByteView } from '../decode/view';
 import { addTextLines, dissectImf } from './imf';
 import { mailInfo, type Credential } from './mailinfo';
-import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, hasNul, latin1, nextLineStart, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
+import { asciiValue, base64Decode, ByteAccumulator, cString, findLineEnd, formatText, latin1, nextLineStart, nulOrEnd, nulParts, splitLines, startsWithCi, type LineEnd } from './text';
 
 const PROTO = { abbrev: 'smtp', short: 'SMTP', name: 'Simple Mail Transfer Protocol' };
 
@@ -99,7 +99,7 @@ const F = defineFields('smtp', {
 });
 
 /** COMMAND_GROUP / RESPONSE_GROUP: the line items of a command and of a reply (skipped when none is kept). */
-const COMMAND_GROUP = new FieldGroup([F.req, F.command_line, F.req_command, F.req_parameter]);
+const COMMAND_GROUP = new FieldGroup([F.req, F.command_line, F.req_command, F.req_parameter, '_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group']);
 const RESPONSE_GROUP = new FieldGroup([F.rsp, F.response, F.rsp_parameter]);
 
 const P = protocolField(PROTO);
@@ -220,6 +220,33 @@ function decodeForDisplay(ctx: DissectCtx, raw: string): string {
   if (!ctx.pref<boolean>('smtp.decryption')) return raw;
   const decoded = base64Decode(raw);
   return decoded ? cString(decoded) : raw;
+}
+
+const UTF8 = new TextEncoder();
+
+/**
+ * authValue is what an AUTH line's user or password field holds: with `smtp.decryption` the decoded
+ * text, else the line as tshark reads it (ASCII: an 8-bit byte is U+FFFD, a NUL ends it).
+ */
+function authValue(ctx: DissectCtx, bytes: Uint8Array, start: number, end: number): { value: string; info: string } {
+  if (ctx.pref<boolean>('smtp.decryption')) {
+    const raw = latin1(bytes, start, end);
+    const shown = decodeForDisplay(ctx, raw);
+    if (shown !== raw) return { value: shown, info: shown };
+  }
+  return { value: asciiValue(bytes, start, end), info: lineInfo(bytes, start, end) };
+}
+
+/**
+ * lineInfo is an AUTH line's Info text as tshark prints it: the line read as ASCII (an 8-bit byte is
+ * U+FFFD, a NUL stays), then format_text over the first line-length bytes of that (tshark passes the
+ * raw line's length, so a line with 8-bit bytes, three bytes each as U+FFFD, is cut short).
+ */
+function lineInfo(bytes: Uint8Array, start: number, end: number): string {
+  let text = '';
+  for (let i = start; i < end; i++) text += bytes[i] < 0x80 ? String.fromCharCode(bytes[i]) : '\ufffd';
+  const utf8 = UTF8.encode(text);
+  return formatText(utf8, 0, Math.min(utf8.length, end - start));
 }
 
 function plural(n: number): string {
@@ -542,7 +569,6 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
   const bytes = view.bytes;
   const lines = splitLines(bytes, view.base + start, view.base + pdu.end);
   const roles = pdu.roles ?? [];
-  const decrypt = ctx.pref<boolean>('smtp.decryption');
   const building = ctx.tree.wantsAny(COMMAND_GROUP);
   lines.forEach((line, i) => {
     const role = roles[i] ?? 'cmd';
@@ -550,11 +576,10 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
     const le = line.start + line.length;
     ctx.columns.appendInfo(i === 0 ? 'C: ' : ' | ');
     if (building) ctx.tree.add(top, F.req, view.src, view.base + start, 0, true).setHidden();
-    const raw = latin1(bytes, ls, le);
     if (role === 'user' || role === 'pass') {
-      const value = decrypt ? decodeForDisplay(ctx, raw) : asciiValue(bytes, ls, le);
-      ctx.tree.add(top, role === 'user' ? F.auth_username : F.auth_password, view.src, ls, line.length, value);
-      ctx.columns.appendInfo(`${role === 'user' ? 'User' : 'Pass'}: ${value}`);
+      const shown = authValue(ctx, bytes, ls, le);
+      ctx.tree.add(top, role === 'user' ? F.auth_username : F.auth_password, view.src, ls, line.length, shown.value);
+      ctx.columns.appendInfo(`${role === 'user' ? 'User' : 'Pass'}: ${shown.info}`);
       return;
     }
     if (role === 'userpass') {
@@ -562,29 +587,31 @@ function addCommandLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: 
       return;
     }
     // The command's items (and their values) only when the tree keeps one: Info needs none of them.
+    // String items as tshark adds them: the value (and label) stop at a NUL; a NUL followed by other
+    // bytes is "Trailing stray characters".
     const cmdLine = !building
       ? NULL_ITEM
       : ctx.tree.add(top, F.command_line, view.src, ls, line.next - ls, asciiValue(bytes, ls, line.next), () =>
-          `Command Line: ${formatText(bytes, ls, line.next)}`,
+          `Command Line: ${formatText(bytes, ls, nulOrEnd(bytes, ls, line.next))}`,
         );
     if (building) {
-      if (hasNul(bytes, ls, line.next)) cmdLine.setExpert('warn', 'Trailing stray characters');
+      addStrayCharacters(ctx, cmdLine, bytes, view.src, ls, line.next);
       const cmdLen = Math.min(4, line.length);
-      ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
-        `Command: ${formatText(bytes, ls, ls + cmdLen)}`,
+      const cmd = ctx.tree.add(cmdLine, F.req_command, view.src, ls, cmdLen, asciiValue(bytes, ls, ls + cmdLen), () =>
+        `Command: ${formatText(bytes, ls, nulOrEnd(bytes, ls, ls + cmdLen))}`,
       );
+      addStrayCharacters(ctx, cmd, bytes, view.src, ls, ls + cmdLen);
       if (line.length > 5) {
         const param = ctx.tree.add(cmdLine, F.req_parameter, view.src, ls + 5, line.length - 5, asciiValue(bytes, ls + 5, le), () =>
-          `Request parameter: ${formatText(bytes, ls + 5, le)}`,
+          `Request parameter: ${formatText(bytes, ls + 5, nulOrEnd(bytes, ls + 5, le))}`,
         );
-        if (hasNul(bytes, ls + 5, le)) param.setExpert('warn', 'Trailing stray characters');
+        addStrayCharacters(ctx, param, bytes, view.src, ls + 5, le);
       }
     }
     if (role === 'login_initial' && line.length > 11) {
-      const userRaw = latin1(bytes, ls + 11, le);
-      const value = decrypt ? decodeForDisplay(ctx, userRaw) : asciiValue(bytes, ls + 11, le);
-      ctx.tree.add(cmdLine, F.auth_username, view.src, ls + 11, line.length - 11, value);
-      ctx.columns.appendInfo(`${formatText(bytes, ls, ls + 11)}User: ${value}`);
+      const shown = authValue(ctx, bytes, ls + 11, le);
+      ctx.tree.add(cmdLine, F.auth_username, view.src, ls + 11, line.length - 11, shown.value);
+      ctx.columns.appendInfo(`${formatText(bytes, ls, ls + 11)}User: ${shown.info}`);
     } else if (role === 'plain_initial' && line.length > 11) {
       ctx.columns.appendInfo(formatText(bytes, ls, ls + 11));
       addPlain(ctx, cmdLine, view.src, bytes, ls + 11, le);
@@ -615,7 +642,7 @@ function addPlain(ctx: DissectCtx, parent: TreeItem, src: number, bytes: Uint8Ar
   }
   const item = ctx.tree.add(parent, F.auth_username_password, src, start, end - start, asciiValue(bytes, start, end));
   addExpert(ctx, item, F.base64_decode, 'warn', 'Protocol', F.base64_decode.name, src, start, end - start);
-  ctx.columns.appendInfo(formatText(bytes, start, end));
+  ctx.columns.appendInfo(lineInfo(bytes, start, end));
 }
 
 function addResponseLines(ctx: DissectCtx, view: ByteView, top: TreeItem, start: number, pdu: SmtpPdu): void {

@@ -70,7 +70,7 @@ function chars(bytes: Uint8Array, start: number, end: number): string {
 }
 
 function escapeByte(b: number): string {
-  if (b === 0x5c) return '\\\\';
+  // A backslash stays as it is: tshark 4.0's format_text does not escape it (measured: `C: NOOP a\b`).
   return ESCAPES[b] ?? '\\' + b.toString(8).padStart(3, '0');
 }
 
@@ -124,7 +124,7 @@ export function formatText(bytes: Uint8Array, start = 0, end = bytes.length): st
   let run = start;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
+    if (b >= 0x20 && b < 0x7f) continue;
     if (i > run) out += chars(bytes, run, i);
     if (b >= 0x80) {
       const u = nonAscii(bytes, i, end);
@@ -142,7 +142,7 @@ export function formatTextWsp(bytes: Uint8Array, start = 0, end = bytes.length):
   let run = start;
   for (let i = start; i < end; i++) {
     const b = bytes[i];
-    if (b >= 0x20 && b < 0x7f && b !== 0x5c) continue;
+    if (b >= 0x20 && b < 0x7f) continue;
     if (i > run) out += chars(bytes, run, i);
     if (b >= 0x80) {
       const u = nonAscii(bytes, i, end);
@@ -166,8 +166,8 @@ const PLAIN_LINES_SCRATCH = new Uint8Array(16384);
 /**
  * formatPlainLines is `', ' + formatTextWsp(line)` for the lines of bytes[start, end) (as findLineEnd
  * splits them), joined in one string: while the text so far is shorter than `room` another line is added.
- * It stops before a line that needs escaping (a byte outside printable ASCII other than CR, LF and TAB,
- * or a backslash) or that does not fit its scratch buffer; `out.next` is where it stopped.
+ * It stops before a line that needs escaping (a byte outside printable ASCII other than CR, LF and TAB)
+ * or that does not fit its scratch buffer; `out.next` is where it stopped.
  */
 export function formatPlainLines(bytes: Uint8Array, start: number, end: number, room: number, out: PlainLines): PlainLines {
   const scratch = PLAIN_LINES_SCRATCH;
@@ -184,7 +184,7 @@ export function formatPlainLines(bytes: Uint8Array, start: number, end: number, 
       if (i >= end) break;
       if (p >= cap) break lines;
       const b = bytes[i];
-      if (b >= 0x20 && b < 0x7f && b !== 0x5c) {
+      if (b >= 0x20 && b < 0x7f) {
         scratch[p++] = b;
         i++;
       } else if (b === 0x09) {
@@ -224,11 +224,12 @@ export function asciiValue(bytes: Uint8Array, start = 0, end = bytes.length): st
   return run === start ? chars(bytes, start, end) : out + chars(bytes, run, end);
 }
 
-/** hasNul tells whether bytes[start, end) contain a NUL (Wireshark flags "Trailing stray characters"). */
-export function hasNul(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (bytes[i] === 0) return true;
-  return false;
+/** nulOrEnd is the offset of the first NUL in bytes[start, end), or end: where a string item's value stops. */
+export function nulOrEnd(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (bytes[i] === 0) return i;
+  return end;
 }
+
 
 /** latin1 decodes bytes one to one (for comparisons of protocol keywords). */
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {

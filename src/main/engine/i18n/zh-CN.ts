@@ -61,6 +61,8 @@ const FRAME: Record<string, string> = {
   'frame.comment.expert': '格式化的注释',
   '_ws.malformed.expert': '格式错误的数据包 (发生异常)',
   '_ws.malformed.reassembly': '重组错误',
+  '_ws.string': '字符串',
+  '_ws.string.trailing_stray_characters': '尾随的多余字符',
   'data.data': '数据',
   'data.len': '长度',
   '_ws.expert.message': '消息',
