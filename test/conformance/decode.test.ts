@@ -118,6 +118,13 @@ function handBuilt(): Record<string, { records: (pk.PcapRecord | Uint8Array)[]; 
         // four NOPs in a row (tshark's "4 NOP in a row" warning), and eight (still one warning)
         v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [0x94, 4, 0, 0, 1, 1, 1, 1] }),
         v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [1, 1, 1, 1, 1, 1, 1, 1] }),
+        // a loose source route: tshark shows the route's last address as the destination (RFC 791 §3.1)
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [131, 11, 4, 10, 0, 0, 7, 10, 0, 0, 9, 0] }),
+        // strict routes: half done, all done (the pointer past the option), and pointers tshark flags
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [137, 15, 8, 10, 0, 0, 7, 10, 0, 0, 8, 10, 0, 0, 9, 1] }),
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [137, 11, 12, 10, 0, 0, 7, 10, 0, 0, 9, 0] }),
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [131, 11, 5, 10, 0, 0, 7, 10, 0, 0, 9, 0] }),
+        v4(pk.udp(40001, 40002, te.encode('x')), 17, { options: [131, 11, 2, 10, 0, 0, 7, 10, 0, 0, 9, 0] }),
         { data: full.subarray(0, 40), origLen: full.length },
         v4(pk.udp(40001, 40002, te.encode('zzzz')), 17, { totalLength: 200 }),
         pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 1, pk.icmp(3, 3, [0, 0, 0, 0], pk.ipv4('10.0.0.2', '10.0.0.1', 17, pk.udp(40001, 40002, te.encode('qqqq')))), { tos: 0xc0 })),
@@ -245,6 +252,25 @@ describe('decode conformance with tshark 4.0', () => {
     const file = pk.writePcap(path.join(dir, 'cut.pcap'), records);
     const c = await compare(file, { strict: true });
     expect(c.mismatches).toEqual([]);
+  });
+
+  it('a damaged file (a fraction of a second past 999999 µs, IPv4 headers shorter than they say) prints as tshark -V', async () => {
+    // Queries with IDs of their own (a repeated ID within 5 s is tshark's DNS retransmission, not done here).
+    const udp4 = (id: number) => pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 17, pk.udp(40000, 53, pk.dnsQuery(id, 'a.lab'))));
+    const records: pk.PcapRecord[] = [
+      { data: udp4(1), sec: 1_790_000_000, nsec: 999_999_000 },
+      { data: udp4(2), sec: 1_790_000_000, nsec: 1_000_000_000 },
+      { data: udp4(3), sec: 1_790_000_000, nsec: 1_500_000_000 },
+      // the header cut after the source address, and after the destination address of a 24-byte header
+      { data: udp4(4).subarray(0, 14 + 19), sec: 1_790_000_001, nsec: 0 },
+      { data: pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 17, new Uint8Array(0), { options: [1, 1, 1, 0] })).subarray(0, 14 + 22), sec: 1_790_000_002, nsec: 0 },
+    ];
+    const file = pk.writePcap(path.join(dir, 'damaged.pcap'), records);
+    const theirs = (await tsharkRaw(['-r', file, '-V'])).stdout;
+    expect(theirs).toContain('Arrival Time: Fractional second 1000000000 is invalid, the valid range is 0-1000000000');
+    expect(theirs).toContain('Internet Protocol Version 4, Src: 10.0.0.1\n');
+    const ours = dissectFile(file).frames.map((r) => printDetailText(toDetailNodes(r.tree)).join('\n')).join('\n\n');
+    expect(ours).toBe(theirs.replace(/\n+$/, ''));
   });
 
   it('real UDP and DNS traffic on lo (IPv4 and IPv6) matches tshark', async () => {

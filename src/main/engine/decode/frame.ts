@@ -27,6 +27,7 @@ const F = defineFields('frame', {
   interface_name: { name: 'Interface name', type: 'string' },
   encap_type: { name: 'Encapsulation type', type: 'int32' },
   time: { name: 'Arrival Time', type: 'abstime' },
+  time_invalid: { name: 'Arrival Time: Fractional second out of range (0-1000000000)', type: 'none' },
   offset_shift: { name: 'Time shift for this packet', type: 'reltime' },
   time_epoch: { name: 'Epoch Time', type: 'abstime', base: 'dec' },
   time_delta: { name: 'Time delta from previous captured frame', type: 'reltime' },
@@ -143,6 +144,7 @@ function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add'
   );
   if (frame.comment !== undefined) tree.add(top, F.comment, 0, 0, 0, frame.comment).setHidden();
   if (tree.wantsAny(TIME_GROUP)) addTimeItems(ctx, top);
+  else addTimeInvalid(ctx, top);
   tree.add(top, F.number, 0, 0, 0, frame.number);
   tree.add(top, F.len, 0, 0, 0, frame.origLen, !full ? undefined : () => `Frame Length: ${bits(frame.origLen)}`);
   tree.add(top, F.cap_len, 0, 0, 0, frame.caplen, !full ? undefined : () => `Capture Length: ${bits(frame.caplen)}`);
@@ -152,12 +154,23 @@ function addFrameItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add'
   return tree.add(top, F.protocols, 0, 0, 0, '', !full ? undefined : () => `Protocols in frame: ${protocolsText(ctx.layers)}`).setGenerated();
 }
 
+/**
+ * addTimeInvalid: a record whose fraction of a second is a whole second or more (a damaged file) gets
+ * tshark's note after the Arrival Time; the time itself is shown as the file has it, as tshark does.
+ */
+function addTimeInvalid(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add']>): void {
+  const nsec = ctx.frame.tsNsec;
+  if (nsec < 1_000_000_000) return;
+  addExpert(ctx, top, F.time_invalid, 'note', 'Sequence', `Arrival Time: Fractional second ${nsec} is invalid, the valid range is 0-1000000000`, 0, 0, 0);
+}
+
 /** addTimeItems adds the frame's time items (skipped in `fields` mode when none is kept). */
 function addTimeItems(ctx: DissectCtx, top: ReturnType<DissectCtx['tree']['add']>): void {
   const { frame, tree } = ctx;
   const full = tree.full;
   const ts = { sec: frame.tsSec, nsec: frame.tsNsec };
   tree.add(top, F.time, 0, 0, 0, ts, !full ? undefined : () => `Arrival Time: ${formatAbsTime(ts)}`);
+  addTimeInvalid(ctx, top);
   tree.add(top, F.offset_shift, 0, 0, 0, 0).setGenerated();
   tree.add(top, F.time_epoch, 0, 0, 0, ts, !full ? undefined : () => `Epoch Time: ${formatEpochTime(ts)} seconds`);
   const delta = subTime(frame.tsSec, frame.tsNsec, frame.prevSec, frame.prevNsec);

@@ -77,7 +77,7 @@ export function dsSummary(ds: number): string {
 }
 
 const OPTION_NAMES: Readonly<Record<number, string>> = {
-  0: 'End of Options List (EOL)', 1: 'No-Operation (NOP)', 7: 'Record route', 68: 'Time stamp', 130: 'Security',
+  0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 7: 'Record route', 68: 'Time stamp', 130: 'Security',
   131: 'Loose source route', 133: 'Extended security', 134: 'Commercial IP security option', 136: 'Stream identifier',
   137: 'Strict source route', 148: 'Router Alert', 82: 'Traceroute', 25: 'Quick-Start',
 };
@@ -128,6 +128,10 @@ const F = defineFields('ip', {
   rec_rt: { name: 'Recorded Route', type: 'ipv4' },
   src_rt: { name: 'Source Route', type: 'ipv4' },
   empty_rt: { name: 'Empty Route', type: 'ipv4' },
+  cur_rt: { name: 'Current Route', type: 'ipv4' },
+  cur_rt_host: { name: 'Current Route Host', type: 'string' },
+  'opt.ptr.before_address': { name: 'Pointer points before first address', type: 'none' },
+  'opt.ptr.middle_address': { name: 'Pointer points to middle of address', type: 'none' },
   'opt.len.invalid': { name: 'Invalid length for option', type: 'none' },
   nop: { name: '4 NOP in a row - a router may have removed some options', type: 'none' },
   fragment: { name: 'IPv4 Fragment', type: 'framenum' },
@@ -306,8 +310,8 @@ function totalLengthLabel(rawTotalLength: number, headerLength: number): () => s
     rawTotalLength < headerLength ? `Total Length: ${rawTotalLength} bytes (bogus, less than header length ${headerLength})` : `Total Length: ${rawTotalLength}`;
 }
 
-function topLabel(src: number, dst: number): () => string {
-  return () => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}`;
+function topLabel(src: number, dst: number, via?: number): () => string {
+  return () => `Internet Protocol Version 4, Src: ${ipv4Text(src)}, Dst: ${ipv4Text(dst)}${via === undefined ? '' : `, Via: ${ipv4Text(via)}`}`;
 }
 
 function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
@@ -376,15 +380,21 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
     if (building && !inErrorPacket(ctx)) addExpert(ctx, lenItem, F['len.past_end'], 'error', 'Protocol', message, view.src, view.abs(IPV4_F.TOTAL_LENGTH), 2);
     totalLength = view.reportedLength;
   }
-  if (building) addHeaderItems(ctx, view, top);
+  // tshark names the addresses in the label as it reads them: a header cut before the destination (or
+  // inside options it walks first, see dstOffset) still shows `Internet Protocol Version 4, Src: …`.
+  if (!top.isNull && view.length >= IPV4_F.SRC + 4) {
+    const cutSrc = view.u32(IPV4_F.SRC);
+    top.setLabel(() => `Internet Protocol Version 4, Src: ${ipv4Text(cutSrc)}`);
+  }
+  const dstAt = IPV4_F.DST + (building ? addHeaderItems(ctx, view, top, headerLength) : dstOffset(view, headerLength));
   // The fixed header is read field by field (readIpv4Header's object is only made for fragments).
+  const src = view.u32(IPV4_F.SRC);
+  const dst = view.u32(dstAt);
+  if (!top.isNull) top.setLabel(topLabel(src, dst, dstAt !== IPV4_F.DST ? view.u32(IPV4_F.DST) : undefined));
   view.check(0, MIN_HEADER_LENGTH);
   view.check(0, headerLength);
-  const src = view.u32(IPV4_F.SRC);
-  const dst = view.u32(IPV4_F.DST);
   const flagsFrag = view.u16(IPV4_F.FLAGS_FRAG);
   const protocol = view.u8(IPV4_F.PROTOCOL);
-  if (!top.isNull) top.setLabel(topLabel(src, dst));
   const more = (flagsFrag & FLAG_MF) !== 0;
   const fragOffset = (flagsFrag & FRAG_OFFSET_MASK) * FRAG_UNIT;
   if (headerLength > MIN_HEADER_LENGTH && building) addOptions(ctx, view, top, headerLength);
@@ -462,12 +472,52 @@ function reassemble(ctx: DissectCtx, h: Ipv4Header, fragOffset: number, more: bo
   return new ByteView(bytes, 0, bytes.length, 'ip', src, bytes.length);
 }
 
-function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem): void {
+/** addHeaderItems adds the header's items up to the addresses; returns the destination's offset past 16 (dstOffset). */
+function addHeaderItems(ctx: DissectCtx, view: ByteView, top: TreeItem, headerLength: number): number {
   const tree = ctx.tree;
   if (tree.wantsAny(HEADER_GROUP)) addFixedItems(ctx, view, top);
-  if (!tree.wantsAny(ADDRESS_GROUP)) return;
+  if (!tree.wantsAny(ADDRESS_GROUP)) return dstOffset(view, headerLength);
   addAddress(ctx, view, top, IPV4_F.SRC, view.u32(IPV4_F.SRC), F.src, F.src_host);
-  addAddress(ctx, view, top, IPV4_F.DST, view.u32(IPV4_F.DST), F.dst, F.dst_host);
+  const off = dstOffset(view, headerLength);
+  if (off === 0) addAddress(ctx, view, top, IPV4_F.DST, view.u32(IPV4_F.DST), F.dst, F.dst_host);
+  else {
+    // A source-routed packet: the header's address is the hop it is going through ("Current Route");
+    // the destination item is the route's last address, in the option (addOptions).
+    const cur = view.u32(IPV4_F.DST);
+    tree.add(top, F.cur_rt, view.src, view.abs(IPV4_F.DST), 4, cur);
+    if (tree.wants(F.cur_rt_host)) tree.add(top, F.cur_rt_host, view.src, view.abs(IPV4_F.DST), 4, ipv4Text(cur)).setGenerated().setHidden();
+  }
+  return off;
+}
+
+/**
+ * dstOffset is tshark's get_dst_offset: with a strict or loose source route option whose pointer is
+ * valid, the destination shown is the route's last address (RFC 791 §3.1), at this offset past the
+ * header's destination field; otherwise 0. It walks the options before the destination is read, so a
+ * header cut inside them ends the layer with the source only, as in tshark.
+ */
+function dstOffset(view: ByteView, headerLength: number): number {
+  let length = headerLength - MIN_HEADER_LENGTH;
+  let at = MIN_HEADER_LENGTH;
+  while (length > 0) {
+    const opt = view.u8(at);
+    length--;
+    if (opt !== 0 && opt !== 1) {
+      if (length === 0) return 0;
+      const len = view.u8(at + 1);
+      length--;
+      if (len < 2 || len - 2 > length) return 0;
+      if (opt === 137 || opt === 131) {
+        const ptr = view.u8(at + 2);
+        if (ptr < 4 || (ptr & 3) !== 0 || ptr > len) return 0;
+        return at - MIN_HEADER_LENGTH + 4 + (len - 4);
+      }
+      at += len;
+      length -= len - 2;
+    } else at++;
+    if (opt === 0) return 0;
+  }
+  return 0;
 }
 
 /** addFixedItems adds the header items between the total length and the addresses. */
@@ -575,7 +625,12 @@ function addOptions(ctx: DissectCtx, view: ByteView, top: TreeItem, headerLength
     tree.add(item, F['opt.len'], s, view.abs(offset + 1), 1, len);
     if ((type === OPT_RR || type === OPT_LSRR || type === OPT_SSRR) && len >= 3) {
       const ptr = view.u8(offset + 2);
-      tree.add(item, F['opt.ptr'], s, view.abs(offset + 2), 1, ptr);
+      const ptrItem = tree.add(item, F['opt.ptr'], s, view.abs(offset + 2), 1, ptr);
+      if (type !== OPT_RR) {
+        addSourceRoute(ctx, view, item, ptrItem, offset, len, ptr);
+        offset += len;
+        continue;
+      }
       for (let a = 3; a + 4 <= len; a += 4) {
         const addr = view.u32(offset + a);
         const isNext = ptr === a + 1;
@@ -587,6 +642,33 @@ function addOptions(ctx: DissectCtx, view: ByteView, top: TreeItem, headerLength
       tree.add(item, F['opt.ra'], s, view.abs(offset + 2), 2, view.u16(offset + 2));
     }
     offset += len;
+  }
+}
+
+/**
+ * addSourceRoute adds a loose or strict source route's addresses as tshark's dissect_ipopt_route does:
+ * with a pointer past the option all were recorded; otherwise the last is the destination (`ip.dst`), the
+ * ones before the pointer recorded, the one at it the next source route; a pointer before the first
+ * address or inside one is flagged and no address is shown.
+ */
+function addSourceRoute(ctx: DissectCtx, view: ByteView, item: TreeItem, ptrItem: TreeItem, offset: number, len: number, ptr: number): void {
+  const tree = ctx.tree;
+  const s = view.src;
+  if (ptr < 4 || (ptr & 3) !== 0) {
+    const field = ptr < 4 ? F['opt.ptr.before_address'] : F['opt.ptr.middle_address'];
+    addExpert(ctx, ptrItem, field, 'warn', 'Protocol', field.name, s, view.abs(offset + 2), 1);
+    return;
+  }
+  for (let a = 3; a + 4 <= len; a += 4) {
+    const addr = view.u32(offset + a);
+    if (ptr <= len && a === len - 4) {
+      addAddress(ctx, view, item, offset + a, addr, F.dst, F.dst_host);
+      continue;
+    }
+    const recorded = ptr > len || a + 1 < ptr;
+    const field = recorded ? F.rec_rt : F.src_rt;
+    const next = !recorded && a + 1 === ptr;
+    tree.add(item, field, s, view.abs(offset + a), 4, addr, () => `${field.name}: ${ipv4Text(addr)}${next ? ' <- (next)' : ''}`);
   }
 }
 
