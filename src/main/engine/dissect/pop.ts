@@ -186,8 +186,9 @@ function classifyRequest(ctx: DissectCtx, conv: PopConversation, view: ByteView,
       continue;
     }
     roles.push('command');
-    // A command sent again (TcpInfo.resent) awaits no reply of its own.
-    if (conv.pending.length < MAX_PENDING && !ctx.tcp?.resent) conv.pending.push(text);
+    // A command sent again (TcpInfo.resent) awaits no reply of its own and starts no second login.
+    if (ctx.tcp?.resent) continue;
+    if (conv.pending.length < MAX_PENDING) conv.pending.push(text);
     const [verb, ...args] = text.trim().split(/\s+/);
     const upper = verb.toUpperCase();
     if (upper === 'USER') {
