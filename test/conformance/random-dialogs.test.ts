@@ -54,28 +54,40 @@ const TCP_FIELDS = [
 // line ends, DEL and NUL typed into commands, 8-bit bytes in message bodies; also with TCP trouble.
 const QUIRKY = LONG ? Array.from({ length: 40 }, (_, i) => 5000 + i) : [7, 10, 21];
 
+/** theirFields runs tshark on `-T fields` args, less the documented POP difference. */
+async function theirFields(args: string[]): Promise<string> {
+  // Documented difference: tshark hands a POP message's final "." line to IMF too (Info ", .  ").
+  return (await tsharkRaw([...args, ...PIN])).stdout.replace(/^(\d+\tPOP\/IMF\t[^\t]*), \.  \t/gm, '$1\t');
+}
+
+/** expectSameRows compares `-T fields` output row by row, so that a failure names the frame. */
+function expectSameRows(ours: string, theirs: string, what: string): void {
+  const a = ours.split('\n');
+  const b = theirs.split('\n');
+  const first = b.findIndex((row, i) => row !== a[i]);
+  expect(first < 0 ? '' : a[first], `${what} frame row ${first + 1}`).toBe(first < 0 ? '' : b[first]);
+  expect(a.length).toBe(b.length);
+}
+
+/** expectSameMailTrees compares the SMTP and IMF layers of `-V` for the SMTP streams (POP bodies are framed differently on purpose). */
+async function expectSameMailTrees(file: string): Promise<void> {
+  const smtpOnly = ['-r', file, '-V', '-Y', 'tcp.port == 25'];
+  // Documented difference: Wirelab's labels show RFC 2047 encoded words decoded.
+  const theirTree = mailLayers((await tsharkRaw([...smtpOnly, ...PIN])).stdout).replace(/^( {4}Subject: )=\?UTF-8\?B\?5L2g5aW9\?=$/gm, '$1你好');
+  expect(mailLayers(await wirelab(smtpOnly))).toBe(theirTree);
+}
+
 describe('random SMTP and POP3 dialogs (tshark 4.0)', () => {
   for (const seed of SEEDS) {
     it(`seed ${seed}: fields on one pass and two, and the SMTP/IMF trees`, async () => {
       const file = writePcap(path.join(dir, `dialogs-${seed}.pcap`), mailDialogs(seed, STREAMS));
       for (const pass of [[], ['-2']]) {
         const args = [...pass, '-r', file, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])];
-        // Documented difference: tshark hands a POP message's final "." line to IMF too (Info ", .  ").
-        const theirs = (await tsharkRaw([...args, ...PIN])).stdout.replace(/^(\d+\tPOP\/IMF\t[^\t]*), \.  \t/gm, '$1\t');
+        const theirs = await theirFields(args);
         expect(theirs).toContain('\tSMTP\t');
-        const ours = await wirelab(args);
-        // Row by row, so that a failure names the frame.
-        const a = ours.split('\n');
-        const b = theirs.split('\n');
-        const first = b.findIndex((row, i) => row !== a[i]);
-        expect(first < 0 ? '' : a[first], `seed ${seed} ${pass.join('')} frame row ${first + 1}`).toBe(first < 0 ? '' : b[first]);
-        expect(a.length).toBe(b.length);
+        expectSameRows(await wirelab(args), theirs, `seed ${seed} ${pass.join('')}`);
       }
-      // The trees of SMTP streams only: POP RETR bodies are framed differently on purpose.
-      const smtpOnly = ['-r', file, '-V', '-Y', 'tcp.port == 25'];
-      // Documented difference: Wirelab's labels show RFC 2047 encoded words decoded.
-      const theirTree = mailLayers((await tsharkRaw([...smtpOnly, ...PIN])).stdout).replace(/^( {4}Subject: )=\?UTF-8\?B\?5L2g5aW9\?=$/gm, '$1你好');
-      expect(mailLayers(await wirelab(smtpOnly))).toBe(theirTree);
+      await expectSameMailTrees(file);
     });
   }
 });
@@ -86,14 +98,9 @@ describe('random SMTP and POP3 dialogs with retransmissions, keep-alives and dup
       const file = writePcap(path.join(dir, `perturbed-${seed}.pcap`), mailDialogs(seed, STREAMS, true));
       for (const pass of [[], ['-2']]) {
         const args = [...pass, '-r', file, '-T', 'fields', ...TCP_FIELDS.flatMap((f) => ['-e', f])];
-        // Documented difference: tshark hands a POP message's final "." line to IMF too (Info ", .  ").
-        const theirs = (await tsharkRaw([...args, ...PIN])).stdout.replace(/^(\d+\tPOP\/IMF\t[^\t]*), \.  \t/gm, '$1\t');
+        const theirs = await theirFields(args);
         expect(theirs).toContain('[TCP Keep-Alive]');
-        const a = (await wirelab(args)).split('\n');
-        const b = theirs.split('\n');
-        const first = b.findIndex((row, i) => row !== a[i]);
-        expect(first < 0 ? '' : a[first], `seed ${seed} ${pass.join('')} frame row ${first + 1}`).toBe(first < 0 ? '' : b[first]);
-        expect(a.length).toBe(b.length);
+        expectSameRows(await wirelab(args), theirs, `seed ${seed} ${pass.join('')}`);
       }
       // Documented differences: Wirelab marks a segment whose bytes all arrived before with
       // "[Segment overlap: Set]" itself (tshark only in the reassembled PDU's list, which both show), and
@@ -113,19 +120,11 @@ describe('random SMTP and POP3 dialogs as telnet sends them: IAC, bare LF, DEL, 
       const fields = [...FIELDS, '_ws.expert.message'];
       for (const options of [[], ['-2'], ['-o', 'smtp.decryption:TRUE']]) {
         const args = [...options, '-r', file, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
-        // Documented difference: tshark hands a POP message's final "." line to IMF too (Info ", .  ").
-        const theirs = (await tsharkRaw([...args, ...PIN])).stdout.replace(/^(\d+\tPOP\/IMF\t[^\t]*), \.  \t/gm, '$1\t');
+        const theirs = await theirFields(args);
         expect(theirs).toMatch(/\\377\\375\\003|\\177/);
-        const a = (await wirelab(args)).split('\n');
-        const b = theirs.split('\n');
-        const first = b.findIndex((row, i) => row !== a[i]);
-        expect(first < 0 ? '' : a[first], `seed ${seed} ${options.join(' ')} frame row ${first + 1}`).toBe(first < 0 ? '' : b[first]);
-        expect(a.length).toBe(b.length);
+        expectSameRows(await wirelab(args), theirs, `seed ${seed} ${options.join(' ')}`);
       }
-      const smtpOnly = ['-r', file, '-V', '-Y', 'tcp.port == 25'];
-      // Documented difference: Wirelab's labels show RFC 2047 encoded words decoded.
-      const theirTree = mailLayers((await tsharkRaw([...smtpOnly, ...PIN])).stdout).replace(/^( {4}Subject: )=\?UTF-8\?B\?5L2g5aW9\?=$/gm, '$1你好');
-      expect(mailLayers(await wirelab(smtpOnly))).toBe(theirTree);
+      await expectSameMailTrees(file);
     });
   }
 });
