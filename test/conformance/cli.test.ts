@@ -22,7 +22,7 @@ import { main, type CliIO } from '../../src/main/cli/index';
 import { fieldNeedsTcpPayload } from '../../src/main/engine/decode/tcp';
 import type { LabCapture } from '../support/lab-captures';
 import { captureInfo } from '../support/capture';
-import { bytes, eth, ipv4, ipv6, MAC_A, MAC_B, tcp, udp, writePcap } from '../support/packets';
+import { bytes, dnsAResponse, dnsQuery, eth, icmp, ipv4, ipv6, MAC_A, MAC_B, tcp, udp, writePcap, type PcapRecord } from '../support/packets';
 import { run } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
 
@@ -492,6 +492,62 @@ function layers(lines: string[]): Map<string, string[]> {
 }
 
 const CORE_LAYERS = ['Ethernet II', 'Internet Protocol Version 4', 'Internet Protocol Version 6', 'User Datagram Protocol', 'Linux cooked capture v1', 'Linux cooked capture v2'];
+
+describe('DNS transactions', () => {
+  it('retransmitted queries and responses, unsolicited responses and quoted messages as tshark, one pass and two', async () => {
+    const C = '10.0.0.1';
+    const S = '10.0.0.53';
+    const q = (id: number, port = 40000) => eth(MAC_B, MAC_A, 0x0800, ipv4(C, S, 17, udp(port, 53, dnsQuery(id, 'mail.lab'))));
+    const r = (id: number, port = 40000) => eth(MAC_A, MAC_B, 0x0800, ipv4(S, C, 17, udp(53, port, dnsAResponse(id, 'mail.lab', '10.0.0.25'))));
+    const q6 = (id: number) => eth(MAC_B, MAC_A, 0x86dd, ipv6('fd00::1', 'fd00::53', 17, udp(40001, 53, dnsQuery(id, 'mail.lab'))));
+    const r6 = (id: number) => eth(MAC_A, MAC_B, 0x86dd, ipv6('fd00::53', 'fd00::1', 17, udp(53, 40001, dnsAResponse(id, 'mail.lab', '10.0.0.25'))));
+    const unreachable = (inner: Uint8Array) => eth(MAC_A, MAC_B, 0x0800, ipv4(C, S, 1, icmp(3, 3, [0, 0, 0, 0], inner)));
+    // Whole microseconds after a start time; `ms` is the gap to the record before.
+    let us = 0;
+    const at = (ms: number, data: Uint8Array): PcapRecord => {
+      us += ms * 1000;
+      return { data, sec: 1_795_712_694 + Math.floor(us / 1e6), nsec: (us % 1e6) * 1000 };
+    };
+    const file = writePcap(path.join(work, 'dns-transactions.pcap'), [
+      at(0, q(0x1111)), // 1
+      at(1000, q(0x1111)), // 2: the query again (tshark: retransmission of 1)
+      at(500, r(0x1111)), // 3: answers 1, 1.5 s after it
+      at(100, r(0x1111)), // 4: the answer again
+      at(100, q(0x2222)), // 5
+      at(5000, q(0x2222)), // 6: 5 s later: a transaction of its own
+      at(100, r(0x2222)), // 7: answers 6
+      at(100, r(0x3333)), // 8: no query (unsolicited)
+      at(100, q(0x1111)), // 9: an answered ID asked again: a new transaction
+      at(100, q(0x2222, 40002)), // 10: another port is another conversation
+      at(100, r(0x2222, 40002)), // 11
+      at(100, q(0x4444)), // 12
+      at(4900, q(0x4444)), // 13: 4.9 s: a retransmission (2 s with the preference below: not)
+      at(200, q(0x4444)), // 14: 5.1 s after 12: new
+      at(100, r(0x4444)), // 15
+      at(100, q6(0x5555)), at(100, q6(0x5555)), at(100, r6(0x5555)), at(100, r6(0x5555)), at(100, r6(0x5555)), // 16-20 over IPv6
+      at(100, unreachable(ipv4(S, C, 17, udp(53, 40000, dnsAResponse(0x1111, 'mail.lab', '10.0.0.25'))))), // 21: quoted, not tracked
+      at(100, unreachable(ipv4(C, S, 17, udp(40000, 53, dnsQuery(0x6666, 'mail.lab'))))), // 22
+      at(100, q(0x7777)), // 23
+      { ...at(100, r(0x7777)), data: r(0x7777).subarray(0, 14 + 20 + 8 + 12 + 14 + 6) }, // 24: cut in its answer, still answers 23
+      at(100, r(0x7777)), // 25: so this one is a retransmission
+      { ...at(100, r(0x1111)), data: r(0x1111).subarray(0, 14 + 20 + 8 + 6) }, // 26: cut after its first count, answers 9
+    ]);
+    const fields = ['frame.number', 'dns.response_in', 'dns.response_to', 'dns.time', 'dns.retransmission', 'dns.retransmit_request_in', 'dns.retransmit_response_in', 'dns.unsolicited', 'udp.time_delta', '_ws.expert.message'];
+    for (const pass of [[], ['-2']]) {
+      for (const pref of [[], ['-o', 'dns.retransmission_timer:2']]) {
+        const args = ['-r', file, ...pass, ...pref, '-T', 'fields', '-E', 'occurrence=a', ...fields.flatMap((f) => ['-e', f])];
+        const what = `${pass.join('')} ${pref.join(' ')}`;
+        expect(`${what}\n${(await wirelab(args)).stdout}`).toBe(`${what}\n${(await tshark(args)).stdout}`);
+      }
+      const v = ['-r', file, ...pass, '-V'];
+      expect((await wirelab(v)).stdout).toBe((await tshark(v)).stdout);
+      const y = ['-r', file, ...pass, '-Y', 'dns.retransmission || dns.unsolicited'];
+      const shown = await wirelab(y);
+      expect(shown.stdout.split('\n').length).toBeGreaterThan(6);
+      expect(shown.stdout).toBe((await tshark(y)).stdout);
+    }
+  });
+});
 
 describe('-V and -x', () => {
   for (const name of ['smtp-handout', 'mixed-ipv6', 'any-sll2', 'any-sll', 'pop-curl']) {

@@ -255,7 +255,7 @@ describe('decode conformance with tshark 4.0', () => {
   });
 
   it('a damaged file (a fraction of a second past 999999 µs, IPv4 headers shorter than they say) prints as tshark -V', async () => {
-    // Queries with IDs of their own (a repeated ID within 5 s is tshark's DNS retransmission, not done here).
+    // Queries with IDs of their own (a repeated ID within 5 s would be a DNS retransmission: see cli.test.ts).
     const udp4 = (id: number) => pk.eth(M2, M1, 0x0800, pk.ipv4('10.0.0.1', '10.0.0.2', 17, pk.udp(40000, 53, pk.dnsQuery(id, 'a.lab'))));
     const records: pk.PcapRecord[] = [
       { data: udp4(1), sec: 1_790_000_000, nsec: 999_999_000 },

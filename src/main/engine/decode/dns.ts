@@ -2,16 +2,20 @@
  * Domain Name System over UDP (RFC 1035; AAAA RFC 3596; AD/CD bits RFC 4035; Wireshark's packet-dns.c),
  * UDP port 53. Minimal but robust: header, flags, questions and resource records of the common types,
  * with Wireshark's Info (`Standard query 0x1234 A example.lab`, `Standard query response 0x1234 A
- * example.lab A 10.0.0.1`) and request/response matching by transaction ID and address pair.
+ * example.lab A 10.0.0.1`) and tshark's transaction tracking per UDP conversation: response/request
+ * frames, retransmitted queries and responses (`dns.retransmission_timer`), unsolicited responses.
  * Name decoding follows compression pointers (RFC 1035 §4.1.4) with a visited set and a 255-byte
  * limit, so pointer loops and overlong names end with Wireshark's `<Name contains a pointer that
  * loops>` text instead of running forever. Record data of other types is shown as bytes.
  */
 import { bitfieldLabel, formatIpv4, formatIpv6, escapeText } from '../../../shared/format';
-import { defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
+import type { FieldDef } from '../../../shared/fields';
+import { conversationKey, defineFields, protocolField, type DissectCtx, type ProtocolModule } from './protocol';
 import type { TreeItem } from './tree';
 import type { ByteView } from './view';
 import { formatText } from '../dissect/text';
+import { addExpert } from './expert';
+import { inErrorPacket } from './state';
 
 const PROTO = { abbrev: 'dns', short: 'DNS', name: 'Domain Name System' };
 const P = protocolField(PROTO);
@@ -84,7 +88,16 @@ const F = defineFields('dns', {
   response_in: { name: 'Response In', type: 'framenum' },
   response_to: { name: 'Request In', type: 'framenum' },
   time: { name: 'Time', type: 'reltime' },
+  retransmission: { name: 'Retransmission', type: 'boolean' },
+  retransmit_request_in: { name: 'Retransmitted request. Original request in', type: 'framenum' },
+  retransmit_response_in: { name: 'Retransmitted response. Original response in', type: 'framenum' },
+  unsolicited: { name: 'Unsolicited', type: 'boolean' },
+  retransmit_request: { name: 'DNS query retransmission', type: 'none' },
+  retransmit_response: { name: 'DNS response retransmission', type: 'none' },
 });
+
+/** the preference: seconds within which a query with the same ID is a retransmission (tshark's) */
+const RETRANSMISSION_TIMER = 'dns.retransmission_timer';
 
 /** dnsFields are the `dns.*` field handles. */
 export const dnsFields = F;
@@ -181,17 +194,6 @@ export function timeSecs(secs: number): string {
   return parts.join(', ');
 }
 
-interface Pending {
-  frame: number;
-  sec: number;
-  nsec: number;
-}
-
-function addrString(ctx: DissectCtx, which: 'src' | 'dst'): string {
-  const a = which === 'src' ? ctx.netSrc : ctx.netDst;
-  return a.type === 'ipv4' ? formatIpv4(a.value) : a.type === 'ipv6' ? formatIpv6(a.bytes) : '-';
-}
-
 function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): number {
   view.layer = 'dns';
   const tree = ctx.tree;
@@ -209,8 +211,11 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   let info = `${opName}${opName === 'Unknown operation' ? ` (${opcode})` : ''}${response ? ' response' : ''} 0x${id.toString(16).padStart(4, '0')}`;
   if (response && rcode !== 0) info += ` ${RCODES[rcode] ?? `Unknown error (${rcode})`}`;
   ctx.columns.setInfo(info);
+  // The transaction is looked up before any item is added, as tshark does: a message cut short after
+  // its flags still answers (or retransmits) its query.
+  const tracked = trackTransaction(ctx, id, response);
   const top = tree.add(parent, P, s, view.base, view.length, null, `${PROTO.name} (${response ? 'response' : 'query'})`);
-  tree.add(top, F.id, s, view.abs(DNS_F.ID), 2, id);
+  const idItem = tree.add(top, F.id, s, view.abs(DNS_F.ID), 2, id);
   let flagsSummary = opName;
   if (response) flagsSummary += ` response, ${RCODES[rcode] ?? 'Unknown error'}`;
   const flagsItem = tree.add(top, F.flags, s, view.abs(DNS_F.FLAGS), 2, flags, () => `Flags: 0x${flags.toString(16).padStart(4, '0')} ${flagsSummary}`);
@@ -229,11 +234,14 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     tree.add(flagsItem, F['flags.checkdisable'], s, at, 2, bit(0x0010), () => bitfieldLabel(F['flags.checkdisable'], bit(0x0010), 16));
     if (response) tree.add(flagsItem, F['flags.rcode'], s, at, 2, rcode, () => bitfieldLabel(F['flags.rcode'], rcode, 16));
   }
-  const counts = [view.u16(DNS_F.QDCOUNT), view.u16(DNS_F.ANCOUNT), view.u16(DNS_F.NSCOUNT), view.u16(DNS_F.ARCOUNT)];
-  tree.add(top, F['count.queries'], s, view.abs(DNS_F.QDCOUNT), 2, counts[0]);
-  tree.add(top, F['count.answers'], s, view.abs(DNS_F.ANCOUNT), 2, counts[1]);
-  tree.add(top, F['count.auth_rr'], s, view.abs(DNS_F.NSCOUNT), 2, counts[2]);
-  tree.add(top, F['count.add_rr'], s, view.abs(DNS_F.ARCOUNT), 2, counts[3]);
+  // Each count is read as its item is added, so a message cut inside the counts shows those before the cut.
+  const counts: number[] = [];
+  const countFields = [F['count.queries'], F['count.answers'], F['count.auth_rr'], F['count.add_rr']];
+  for (let i = 0; i < 4; i++) {
+    const at = DNS_F.QDCOUNT + 2 * i;
+    counts.push(view.u16(at));
+    tree.add(top, countFields[i], s, view.abs(at), 2, counts[i]);
+  }
   let offset: number = DNS_F.HEADER_LENGTH;
   if (counts[0] > 0) {
     const section = tree.addText(top, s, view.abs(offset), 0, 'Queries');
@@ -265,7 +273,7 @@ function dissectDns(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     for (let i = 0; i < count; i++) offset = dissectRecord(ctx, view, offset, section, si === 0);
     section.setLength(offset - start);
   }
-  trackTransaction(ctx, top, id, response, view);
+  showTransaction(ctx, top, idItem, response, tracked, view);
   return view.length;
 }
 
@@ -362,34 +370,85 @@ function dissectRecord(ctx: DissectCtx, view: ByteView, offset: number, section:
   return rdata + rdlen;
 }
 
-function trackTransaction(ctx: DissectCtx, top: TreeItem, id: number, response: boolean, view: ByteView): void {
-  const table = ctx.conversation('dns.transactions', () => ({ queries: new Map<string, Pending>(), answeredBy: new Map<number, number>() }));
-  const key = (a: string, b: string) => `${id}/${a}>${b}`;
-  const src = addrString(ctx, 'src');
-  const dst = addrString(ctx, 'dst');
-  const tree = ctx.tree;
+/** Transaction is tshark's dns_transaction_t: a query, the first response to it, and the query's time. */
+interface Transaction {
+  request: number;
+  /** 0 until a response is seen */
+  response: number;
+  sec: number;
+  nsec: number;
+}
+
+/** Tracked is what a message shows of its transaction (frozen on the first pass). */
+interface Tracked {
+  /** undefined: an unsolicited response, or a message quoted in an ICMP error (tshark's fake transaction) */
+  transaction: Transaction | undefined;
+  retransmission: boolean;
+}
+
+/**
+ * trackTransaction is tshark's transaction bookkeeping (packet-dns.c, 4.0): per UDP conversation (both
+ * addresses and ports) the latest transaction of each ID. A query starts a transaction unless the latest
+ * one of its ID is unanswered and began less than `dns.retransmission_timer` seconds ago (then it is a
+ * retransmission of that query); a response answers the latest transaction of its ID, or retransmits
+ * its answer when it already has one. Messages quoted in an ICMP error are not tracked.
+ */
+function trackTransaction(ctx: DissectCtx, id: number, response: boolean): Tracked {
+  if (inErrorPacket(ctx)) return { transaction: undefined, retransmission: false };
+  if (!ctx.firstPass) return ctx.getFrameData<Tracked>('dns.transaction') ?? { transaction: undefined, retransmission: false };
+  const latest = ctx.conversation(conversationKey(ctx, 'dns'), () => new Map<number, Transaction>());
+  const frame = ctx.frame;
+  let t = latest.get(id);
+  let retransmission = false;
   if (!response) {
-    if (ctx.firstPass) table.queries.set(key(src, dst), { frame: ctx.frame.number, sec: ctx.frame.tsSec, nsec: ctx.frame.tsNsec });
-    else {
-      const resp = table.answeredBy.get(ctx.frame.number);
-      if (resp !== undefined) tree.add(top, F.response_in, view.src, view.base, 0, resp, () => `Response In: ${resp}`).setGenerated().setFrameRef(resp);
+    const delta = t === undefined ? 0 : frame.tsSec - t.sec + (frame.tsNsec - t.nsec) / 1e9;
+    if (t !== undefined && t.response === 0 && delta < ctx.pref<number>(RETRANSMISSION_TIMER)) retransmission = true;
+    else latest.set(id, (t = { request: frame.number, response: 0, sec: frame.tsSec, nsec: frame.tsNsec }));
+  } else if (t !== undefined) {
+    if (t.response === 0) t.response = frame.number;
+    else retransmission = true;
+  }
+  const tracked = { transaction: t, retransmission };
+  ctx.setFrameData('dns.transaction', tracked);
+  return tracked;
+}
+
+/** showTransaction adds what tshark shows of the transaction after the records. */
+function showTransaction(ctx: DissectCtx, top: TreeItem, idItem: TreeItem, response: boolean, tracked: Tracked, view: ByteView): void {
+  const tree = ctx.tree;
+  const s = view.src;
+  const at = view.base;
+  const t = tracked.transaction;
+  const retransmitted = (expert: FieldDef, message: string, field: FieldDef, label: string, frame: number) => {
+    addExpert(ctx, idItem, expert, 'warn', 'Protocol', message, s, view.abs(DNS_F.ID), 2);
+    tree.add(top, field, s, at, 0, frame, () => `${label}: ${frame}`).setGenerated().setFrameRef(frame);
+    tree.add(top, F.retransmission, s, at, 0, true, 'Retransmission: True').setGenerated();
+  };
+  if (!response) {
+    if (t === undefined) return;
+    if (tracked.retransmission) {
+      const orig = t.request;
+      retransmitted(F.retransmit_request, `DNS query retransmission. Original request in frame ${orig}`, F.retransmit_request_in, F.retransmit_request_in.name, orig);
+    } else if (t.response !== 0) {
+      const resp = t.response;
+      tree.add(top, F.response_in, s, at, 0, resp, () => `Response In: ${resp}`).setGenerated().setFrameRef(resp);
     }
     return;
   }
-  let frozen: { request: number; secs: number } | undefined;
-  if (ctx.firstPass) {
-    const q = table.queries.get(key(dst, src));
-    if (q && q.frame < ctx.frame.number) {
-      frozen = { request: q.frame, secs: ctx.frame.tsSec - q.sec + (ctx.frame.tsNsec - q.nsec) / 1e9 };
-      table.answeredBy.set(q.frame, ctx.frame.number);
-      ctx.setFrameData('dns.request', frozen);
-    }
-  } else frozen = ctx.getFrameData('dns.request');
-  if (frozen) {
-    const f = frozen;
-    tree.add(top, F.response_to, view.src, view.base, 0, f.request, () => `Request In: ${f.request}`).setGenerated().setFrameRef(f.request);
-    tree.add(top, F.time, view.src, view.base, 0, f.secs).setGenerated();
+  if (t === undefined) {
+    tree.add(top, F.unsolicited, s, at, 0, true, 'Unsolicited: True').setGenerated();
+    return;
   }
+  if (tracked.retransmission) {
+    const orig = t.response;
+    retransmitted(F.retransmit_response, `DNS response retransmission. Original response in frame ${orig}`, F.retransmit_response_in, F.retransmit_response_in.name, orig);
+    return;
+  }
+  const request = t.request;
+  const frame = ctx.frame;
+  const secs = frame.tsSec - t.sec + (frame.tsNsec - t.nsec) / 1e9;
+  tree.add(top, F.response_to, s, at, 0, request, () => `Request In: ${request}`).setGenerated().setFrameRef(request);
+  tree.add(top, F.time, s, at, 0, secs).setGenerated();
 }
 
 /** dns is the DNS module (UDP port 53). */
@@ -398,4 +457,12 @@ export const dns: ProtocolModule = {
   fields: Object.values(F),
   handoff: (tables) => tables.add('udp.port', 53, dns),
   dissect: dissectDns,
+  prefs: [
+    {
+      name: RETRANSMISSION_TIMER,
+      type: 'uint',
+      default: 5,
+      description: 'Number of seconds allowed between DNS requests with the same transaction ID to consider it a retransmission',
+    },
+  ],
 };

@@ -79,6 +79,7 @@ function addressKey(ctx: DissectCtx, which: 'src' | 'dst'): string {
 }
 
 function streamFor(ctx: DissectCtx, srcPort: number, dstPort: number, hasPayload: boolean): FrozenStream | undefined {
+  // (a datagram quoted in an ICMP error gets its stream index but moves none of its times, as tshark)
   if (!ctx.firstPass) return ctx.getFrameData<FrozenStream>('udp.stream');
   const table = ctx.conversation<StreamTable>('udp.streams', () => ({ streams: new Map(), next: 0 }));
   const a = `${addressKey(ctx, 'src')}/${srcPort}`;
@@ -164,7 +165,7 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     view.check(UDP_F.CHECKSUM, 2);
   }
   if (checksum === 0 && ctx.netSrc.type === 'ipv6' && !quoted) ctx.columns.appendInfo(' [ILLEGAL CHECKSUM (0)]');
-  const stream = streamFor(ctx, srcPort, dstPort, length > UDP_F.HEADER_LENGTH);
+  const stream = streamFor(ctx, srcPort, dstPort, length > UDP_F.HEADER_LENGTH && !quoted);
   if (building && stream) tree.add(top, F.stream, s, view.abs(UDP_F.HEADER_LENGTH), 0, stream.index).setGenerated();
   if (tooLong && ipPayloadLength <= UDP_F.HEADER_LENGTH) {
     // Nothing after the header although the length promises more: Wireshark's payload subset throws.
@@ -191,10 +192,10 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     const low = Math.min(srcPort, dstPort);
     const high = Math.max(srcPort, dstPort);
     let consumed = 0;
-    if (low !== 0) consumed = ctx.callTable(UDP_PORT, low, payload, parent);
-    if (consumed === 0 && high !== 0 && high !== low) consumed = ctx.callTable(UDP_PORT, high, payload, parent);
-    if (consumed === 0) consumed = ctx.callHeuristics('udp', payload, parent);
-    // Wireshark puts undissected UDP payload at the top level, also inside an ICMP quote.
+    // tshark hands UDP payloads to the root of the tree (proto_tree_get_root), also inside an ICMP quote.
+    if (low !== 0) consumed = ctx.callTable(UDP_PORT, low, payload, null);
+    if (consumed === 0 && high !== 0 && high !== low) consumed = ctx.callTable(UDP_PORT, high, payload, null);
+    if (consumed === 0) consumed = ctx.callHeuristics('udp', payload, null);
     if (consumed === 0) ctx.callData(payload, null);
   }
   return Math.min(length, view.length);
