@@ -22,7 +22,7 @@ import { main, type CliIO } from '../../src/main/cli/index';
 import { fieldNeedsTcpPayload } from '../../src/main/engine/decode/tcp';
 import type { LabCapture } from '../support/lab-captures';
 import { captureInfo } from '../support/capture';
-import { bytes, dnsAResponse, dnsQuery, eth, icmp, ipv4, ipv6, MAC_A, MAC_B, tcp, udp, writePcap, type PcapRecord } from '../support/packets';
+import { bytes, dnsAResponse, dnsQuery, eth, icmp, icmp6, ipv4, ipv6, MAC_A, MAC_B, tcp, udp, writePcap, type PcapRecord, type TcpHeaderOptions } from '../support/packets';
 import { run } from '../support/tools';
 import { tsharkRaw } from '../support/tshark';
 
@@ -545,6 +545,50 @@ describe('DNS transactions', () => {
       const shown = await wirelab(y);
       expect(shown.stdout.split('\n').length).toBeGreaterThan(6);
       expect(shown.stdout).toBe((await tshark(y)).stdout);
+    }
+  });
+});
+
+describe('segments quoted in ICMP errors', () => {
+  it('are no part of their stream (path MTU discovery, unreachable ports) and show as tshark, one pass and two', async () => {
+    const te = new TextEncoder();
+    const C = '10.0.0.1';
+    const S = '10.0.0.25';
+    const R = '10.0.0.254';
+    const t = (sp: number, dp: number, seq: number, ack: number, flags: number, text = '', o: TcpHeaderOptions = {}) => tcp(sp, dp, seq, ack, flags, te.encode(text), o);
+    const c2s = (segment: Uint8Array) => eth(MAC_B, MAC_A, 0x0800, ipv4(C, S, 6, segment));
+    const s2c = (segment: Uint8Array) => eth(MAC_A, MAC_B, 0x0800, ipv4(S, C, 6, segment));
+    // "Fragmentation needed" from a router (next-hop MTU 1500), quoting the whole segment or its first bytes
+    const quote = (segment: Uint8Array, keep?: number) => {
+      const ip = ipv4(C, S, 6, segment);
+      return eth(MAC_A, MAC_B, 0x0800, ipv4(R, C, 1, icmp(3, 4, [0, 0, 0x05, 0xdc], keep === undefined ? ip : ip.subarray(0, 20 + keep))));
+    };
+    const [FIN, SYN, PSH, ACK] = [0x01, 0x02, 0x08, 0x10];
+    const mail = t(40000, 25, 101, 509, PSH | ACK, 'MAIL FROM:<a@b>\r\n');
+    const file = writePcap(path.join(work, 'icmp-quotes.pcap'), [
+      c2s(t(40000, 25, 100, 0, SYN)), s2c(t(25, 40000, 500, 101, SYN | ACK)), c2s(t(40000, 25, 101, 501, ACK)), s2c(t(25, 40000, 501, 101, PSH | ACK, '220 hi\r\n')),
+      quote(mail), // 5: the command quoted whole (its SMTP line is shown under the quote)
+      quote(mail, 8), // 6: RFC 792's 8 bytes: ports and sequence number
+      quote(mail, 16), // 7: up to the window
+      quote(mail, 4), // 8: the ports only
+      c2s(mail), // 9: the command itself: no retransmission, an SMTP command
+      s2c(t(25, 40000, 509, 118, PSH | ACK, '250 ok\r\n')),
+      quote(t(40001, 25, 700, 900, PSH | ACK, 'RCPT TO:<x@y>\r\n')), // 11: a stream first seen in a quote
+      c2s(t(40001, 25, 699, 0, SYN)), s2c(t(25, 40001, 899, 700, SYN | ACK)), c2s(t(40001, 25, 700, 900, ACK)),
+      quote(t(40002, 25, 300, 0, SYN, '', { options: [2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 0, 0] })), // 15: a quoted SYN opens its stream
+      s2c(t(25, 40002, 600, 301, SYN | ACK, '', { options: [2, 4, 5, 0xb4, 1, 3, 3, 7] })),
+      // 17: ICMPv6 port unreachable quoting an IPv6 segment
+      eth(MAC_A, MAC_B, 0x86dd, ipv6('fd00::fe', 'fd00::1', 58, icmp6('fd00::fe', 'fd00::1', 1, 4, bytes([0, 0, 0, 0], ipv6('fd00::1', 'fd00::25', 6, t(40003, 25, 100, 200, PSH | ACK, 'EHLO x\r\n')))))),
+      c2s(t(40000, 25, 118, 517, FIN | ACK)), quote(t(40000, 25, 118, 517, FIN | ACK)), s2c(t(25, 40000, 517, 119, FIN | ACK)), c2s(t(40000, 25, 119, 518, ACK)),
+    ]);
+    const fields = ['frame.number', 'tcp.stream', 'tcp.completeness', 'tcp.time_delta', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.analysis.flags', 'icmp.mtu', 'frame.protocols', '_ws.col.Info'];
+    for (const pass of [[], ['-2']]) {
+      const args = ['-r', file, ...pass, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
+      const ours = (await wirelab(args)).stdout;
+      expect(ours.split('\n')[8]).toBe('9\t0\t' + (pass.length ? '31' : '15') + '\t2.002000000\t1\t9\t17\t\t\teth:ethertype:ip:tcp:smtp\tC: MAIL FROM:<a@b>');
+      expect(`${pass.join('')}\n${ours}`).toBe(`${pass.join('')}\n${(await tshark([...args, ...PIN])).stdout}`);
+      const v = ['-r', file, ...pass, '-V'];
+      expect((await wirelab(v)).stdout).toBe((await tshark([...v, ...PIN])).stdout);
     }
   });
 });

@@ -72,9 +72,20 @@ function expectSameRows(ours: string, theirs: string, what: string): void {
 /** expectSameMailTrees compares the SMTP and IMF layers of `-V` for the SMTP streams (POP bodies are framed differently on purpose). */
 async function expectSameMailTrees(file: string): Promise<void> {
   const smtpOnly = ['-r', file, '-V', '-Y', 'tcp.port == 25'];
-  // Documented difference: Wirelab's labels show RFC 2047 encoded words decoded.
+  // Documented differences: Wirelab's labels show RFC 2047 encoded words decoded, and are not cut at
+  // 240 bytes (a header line of pipelined commands after a message without headers): lines are compared
+  // up to 200 bytes of their label.
+  const cut = (text: string): string =>
+    text
+      .split('\n')
+      .map((line) => {
+        const indent = line.length - line.trimStart().length;
+        const bytes = Buffer.from(line);
+        return bytes.length > indent + 200 ? bytes.subarray(0, indent + 200).toString() : line;
+      })
+      .join('\n');
   const theirTree = mailLayers((await tsharkRaw([...smtpOnly, ...PIN])).stdout).replace(/^( {4}Subject: )=\?UTF-8\?B\?5L2g5aW9\?=$/gm, '$1你好');
-  expect(mailLayers(await wirelab(smtpOnly))).toBe(theirTree);
+  expect(cut(mailLayers(await wirelab(smtpOnly)))).toBe(cut(theirTree));
 }
 
 describe('random SMTP and POP3 dialogs (tshark 4.0)', () => {

@@ -27,6 +27,8 @@ const P = protocolField(PROTO);
 const ICMP_F = { TYPE: 0, CODE: 1, CHECKSUM: 2, IDENT: 4, SEQ: 6, REST: 4, HEADER_LENGTH: 8, ECHO_DATA: 8 } as const;
 const ECHO_REPLY = 0;
 const UNREACHABLE = 3;
+/** the Destination Unreachable code of path MTU discovery (RFC 1191) */
+const FRAGMENTATION_NEEDED = 4;
 const SOURCE_QUENCH = 4;
 const REDIRECT = 5;
 const ECHO_REQUEST = 8;
@@ -81,6 +83,7 @@ const F = defineFields('icmp', {
   seq: { name: 'Sequence Number (BE)', type: 'uint16', base: 'dec_hex' },
   seq_le: { name: 'Sequence Number (LE)', type: 'uint16', base: 'dec_hex' },
   unused: { name: 'Unused', type: 'bytes' },
+  mtu: { name: 'MTU of next hop', type: 'uint16' },
   pointer: { name: 'Pointer', type: 'uint32' },
   redir_gw: { name: 'Gateway address', type: 'ipv4' },
   data_time: { name: 'Timestamp from icmp data', type: 'abstime' },
@@ -204,6 +207,10 @@ function dissectIcmp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
       } else if (type === PARAM_PROBLEM) {
         tree.add(top, F.pointer, s, view.abs(ICMP_F.REST), 1, view.u8(ICMP_F.REST));
         tree.add(top, F.unused, s, view.abs(ICMP_F.REST + 1), 3, view.slice(ICMP_F.REST + 1, 3));
+      } else if (type === UNREACHABLE && code === FRAGMENTATION_NEEDED && view.u8(ICMP_F.REST + 1) === 0) {
+        // RFC 1191: the next hop's MTU in the low half (path MTU discovery)
+        tree.add(top, F.unused, s, view.abs(ICMP_F.REST), 2, view.slice(ICMP_F.REST, 2));
+        tree.add(top, F.mtu, s, view.abs(ICMP_F.REST + 2), 2, view.u16(ICMP_F.REST + 2));
       } else {
         tree.add(top, F.unused, s, view.abs(ICMP_F.REST), 4, view.slice(ICMP_F.REST, 4));
       }

@@ -613,6 +613,11 @@ export interface TcpInfo {
    */
   resent?: boolean;
   /**
+   * true for a segment quoted in an ICMP error (tshark's in_error_pkt): no part of its connection, so a
+   * dissector must not ask for more data (DissectCtx.desegment) and shows what the quote holds
+   */
+  quoted?: boolean;
+  /**
    * streamState: per-stream state of the payload dissectors (first pass only). It lives with the TCP
    * stream's live state and is dropped when that is evicted (docs/reassembly.md, "Per-stream memory"), so
    * dissectors keep conversation state here rather than in ctx.conversation, which is never freed.

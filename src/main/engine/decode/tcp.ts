@@ -764,14 +764,18 @@ function analyse(
   // a stream counts only on a second pass unless it is a SYN without ACK (completenessShown).
   const completenessBefore = stream.completeness;
   let completenessBits = 0;
-  if (syn) completenessBits |= ackFlag ? COMPLETENESS.SYNACK : COMPLETENESS.SYN;
+  // Only a new conversation's SYN counts: one first seen quoted in an ICMP error (stream.opened, no base
+  // set) is no longer new in tshark, and nor is its first own frame (no `opens` below).
+  const quotedOnly = stream.opened && !fwd.baseSet && !rev.baseSet;
+  if (syn) completenessBits |= ackFlag ? COMPLETENESS.SYNACK : quotedOnly ? 0 : COMPLETENESS.SYN;
   else if (ackFlag && seglen === 0) completenessBits |= COMPLETENESS.ACK;
   if (seglen > 0) completenessBits |= COMPLETENESS.DATA;
   if (fin) completenessBits |= COMPLETENESS.FIN;
   if (rst) completenessBits |= COMPLETENESS.RST;
-  const opens = !(syn && !ackFlag) && !fwd.baseSet && !rev.baseSet;
+  const opens = !(syn && !ackFlag) && !fwd.baseSet && !rev.baseSet && !quotedOnly;
   if (opens) stream.completenessFirst = completenessBits;
   else stream.completeness = completenessBefore | completenessBits;
+  stream.opened = true;
 
   // Relative sequence numbers: base = ISN for a SYN, seq − 1 for a stream picked up mid-way.
   if (!fwd.baseSet) {
@@ -1061,16 +1065,16 @@ function rollback(ctx: DissectCtx, s: Snapshot): void {
 }
 
 /** callPayload runs the payload dissectors in Wireshark's order; returns whether one claimed the bytes. */
-function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort: number): boolean {
+function callPayload(ctx: DissectCtx, view: ByteView, lowPort: number, highPort: number, parent: TreeItem | null = null): boolean {
   ctx.desegment = undefined;
   if (ctx.tables.entry(TCP_PORT, lowPort) !== undefined) {
-    if (ctx.callTable(TCP_PORT, lowPort, view, null) > 0 || ctx.desegment) return true;
+    if (ctx.callTable(TCP_PORT, lowPort, view, parent) > 0 || ctx.desegment) return true;
   }
   if (highPort !== lowPort && ctx.tables.entry(TCP_PORT, highPort) !== undefined) {
-    if (ctx.callTable(TCP_PORT, highPort, view, null) > 0 || ctx.desegment) return true;
+    if (ctx.callTable(TCP_PORT, highPort, view, parent) > 0 || ctx.desegment) return true;
   }
-  if (ctx.callHeuristics(TCP_HEURISTICS, view, null) > 0 || ctx.desegment) return true;
-  ctx.callData(view, null);
+  if (ctx.callHeuristics(TCP_HEURISTICS, view, parent) > 0 || ctx.desegment) return true;
+  ctx.callData(view, parent);
   return false;
 }
 
@@ -1783,6 +1787,7 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
   tree.add(top, F.port, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort).setHidden();
+  if (inErrorPacket(ctx)) return dissectQuotedTcp(ctx, v, parent, top, summary);
 
   const h = reuse === undefined ? parseTcpHeader(v) : (reuse.header = parseTcpHeader(v, reuse.header));
   if (h.hdrLen < MIN_HEADER) {
@@ -1924,6 +1929,96 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   return v.length;
 }
 
+/**
+ * dissectQuotedTcp is TCP for a segment quoted in an ICMP or ICMPv6 error (tshark's in_error_pkt). The
+ * segment is no part of its connection: no sequence analysis, no reassembly, no segment length, raw
+ * sequence and acknowledgment numbers, an unscaled window. As in tshark it still finds (or opens) its
+ * stream, moves the stream's completeness as a segment without payload, and its times; its payload is
+ * dissected once as it is, under the quote (no desegmentation; TcpInfo.resent: no conversation state
+ * advanced). The items are added as the header is read, so a quote of 8 or 16 bytes (RFC 792 quotes 8)
+ * shows what it holds.
+ */
+function dissectQuotedTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null, top: TreeItem, summary: string): number {
+  const tree = ctx.tree;
+  const n = ctx.layers.length;
+  const quoted = ctx.layers[n - 2] === 'ip' && ctx.layers[n - 3] === 'icmp' ? 'icmp-ip' : 'icmp';
+  // tshark puts an ICMP (IPv4) quote's sequence number in the tree at once.
+  if (quoted === 'icmp-ip') tree.add(top, F.seq, v.src, v.abs(TCP_F.SEQ), 4, v.u32(TCP_F.SEQ));
+  const off = v.u16(TCP_F.DATA_OFFSET);
+  const h: TcpHeader = {
+    srcPort: ctx.srcPort,
+    dstPort: ctx.dstPort,
+    seq: v.u32(TCP_F.SEQ),
+    ack: v.u32(TCP_F.ACK),
+    hdrLen: (off >> 12) * 4,
+    flags: off & 0x0fff,
+    window: v.u16(TCP_F.WINDOW),
+    // read by addHeaderItems when their items are added
+    checksum: 0,
+    urgent: 0,
+  };
+  const syn = (h.flags & TH.SYN) !== 0;
+  const ackFlag = (h.flags & TH.ACK) !== 0;
+  let data = ctx.firstPass ? undefined : ctx.getFrameData<TcpFrameData>('tcp');
+  if (ctx.firstPass) {
+    const state = ctx.conversation<TcpCaptureState>(CONVERSATION_KEY, newCaptureState);
+    const time = subTime(ctx.frame.tsSec, ctx.frame.tsNsec, ctx.frame.firstSec, ctx.frame.firstNsec);
+    const found = state.table.lookup(ctx.netSrc, h.srcPort, ctx.netDst, h.dstPort, syn, ackFlag, h.seq, time);
+    if (state.table.evicted.length > 0) dropEvicted(ctx, state.table.evicted);
+    const stream = found.stream;
+    const now = frameTime(ctx, stream);
+    // Completeness as tshark moves it for a segment whose length it does not know (0): an ACK is a pure
+    // ACK; a new stream counts only a SYN (and the frame's other bits on a second pass).
+    const before = stream.completeness;
+    let bits = 0;
+    if (syn) bits |= ackFlag ? COMPLETENESS.SYNACK : 0;
+    else if (ackFlag) bits |= COMPLETENESS.ACK;
+    if ((h.flags & (TH.FIN | TH.ACK)) === (TH.FIN | TH.ACK)) bits |= COMPLETENESS.FIN;
+    if ((h.flags & TH.RST) !== 0) bits |= COMPLETENESS.RST;
+    const opens = !stream.opened;
+    if (opens && syn && !ackFlag) stream.completeness = before | COMPLETENESS.SYN;
+    else if (opens) stream.completenessFirst = bits;
+    else stream.completeness = before | bits;
+    stream.opened = true;
+    data = newFrameData(ctx.frame.number, stream, found.dir, h.seq, h.ack, h.seq, 0, now, now - stream.lastTime);
+    data.completenessBefore = opens ? -1 : before;
+    stream.lastTime = now;
+    ctx.setFrameData('tcp', data);
+  }
+  data ??= newFrameData(ctx.frame.number, sharedDetachedStream(), 0, h.seq, h.ack, h.seq, 0, 0, 0);
+  if (!top.isNull) top.setLabel(summary + `, Seq: ${h.seq}` + (ackFlag ? `, Ack: ${h.ack}` : ''));
+  if (h.hdrLen < MIN_HEADER) {
+    const message = `Bogus TCP header length (${h.hdrLen}, must be at least ${MIN_HEADER})`;
+    const item = tree.add(top, F.hdr_len, v.src, v.abs(TCP_F.DATA_OFFSET), 1, h.hdrLen / 4, headerLengthLabel(h.hdrLen));
+    expert(ctx, item, F.bogus_header_length, 'error', 'Malformed', message, v, TCP_F.DATA_OFFSET, 1);
+    return v.length;
+  }
+  const stream = data.stream;
+  const scale = syn ? undefined : stream.winScaleOf(data.dir);
+  if (tree.wantsAny(HEADER_GROUP)) addHeaderItems(ctx, v, top, h, data, 0, scale, h.window, quoted);
+  else v.check(0, h.hdrLen);
+  top.setLength(h.hdrLen);
+  const captured = Math.max(0, v.length - h.hdrLen);
+  if (captured === 0) return v.length;
+  const payload = v.sub(h.hdrLen, captured, 'tcp');
+  if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
+    tree.add(top, F.payload, v.src, v.abs(h.hdrLen), captured, payload.rest(), bytesLabel('TCP payload', captured));
+  }
+  ctx.tcp = {
+    stream: stream.index,
+    seq: h.seq,
+    nextSeq: (h.seq + captured) >>> 0,
+    reassembled: false,
+    resent: true,
+    quoted: true,
+    streamState: ctx.firstPass ? stream.live?.bag : undefined,
+  };
+  callPayload(ctx, payload, Math.min(h.srcPort, h.dstPort), Math.max(h.srcPort, h.dstPort), parent);
+  ctx.desegment = undefined;
+  ctx.tcp = undefined;
+  return v.length;
+}
+
 /** addHeaderItems adds the header's detail items after the ports (skipped when the tree keeps none). */
 function addHeaderItems(
   ctx: DissectCtx,
@@ -1934,6 +2029,7 @@ function addHeaderItems(
   seglen: number,
   scale: number | undefined,
   windowSize: number,
+  quoted?: 'icmp-ip' | 'icmp',
 ): void {
   const tree = ctx.tree;
   const stream = frozen.stream;
@@ -1945,10 +2041,14 @@ function addHeaderItems(
   tree
     .add(top, F.completeness, v.src, v.base, 0, completeness, () => `Conversation completeness: ${COMPLETENESS_VALUES[completeness] ?? 'Incomplete'} (${completeness})`)
     .setGenerated();
-  tree.add(top, F.len, v.src, v.base, 0, seglen).setGenerated();
-  tree.add(top, F.seq, v.src, v.abs(TCP_F.SEQ), 4, frozen.relSeq, () => `Sequence Number: ${frozen.relSeq}    (relative sequence number)`);
-  tree.add(top, F.seq_raw, v.src, v.abs(TCP_F.SEQ), 4, h.seq);
-  tree.add(top, F.nxtseq, v.src, v.base, 0, frozen.nextSeq, () => `Next Sequence Number: ${frozen.nextSeq}    (relative sequence number)`).setGenerated();
+  // A quoted segment (quoted: ICMP error, dissectQuotedTcp) has no length and shows raw numbers under
+  // tshark's relative labels; in an ICMP (IPv4) quote its sequence number is already in the tree.
+  if (quoted === undefined) tree.add(top, F.len, v.src, v.base, 0, seglen).setGenerated();
+  if (quoted !== 'icmp-ip') {
+    tree.add(top, F.seq, v.src, v.abs(TCP_F.SEQ), 4, frozen.relSeq, () => `Sequence Number: ${frozen.relSeq}    (relative sequence number)`);
+    tree.add(top, F.seq_raw, v.src, v.abs(TCP_F.SEQ), 4, h.seq);
+  }
+  if (quoted === undefined) tree.add(top, F.nxtseq, v.src, v.base, 0, frozen.nextSeq, () => `Next Sequence Number: ${frozen.nextSeq}    (relative sequence number)`).setGenerated();
   if (ackFlag) {
     tree.add(top, F.ack, v.src, v.abs(TCP_F.ACK), 4, frozen.relAck, () => `Acknowledgment Number: ${frozen.relAck}    (relative ack number)`);
   } else if (h.ack !== 0) {
@@ -2004,10 +2104,13 @@ function addHeaderItems(
       )
       .setGenerated();
   }
-  tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, h.checksum, () => `Checksum: 0x${h.checksum.toString(16).padStart(4, '0')} [unverified]`);
+  // Read here: a header quoted in an ICMP error may end before them (tshark shows the items before).
+  const checksum = v.u16(TCP_F.CHECKSUM);
+  tree.add(top, F.checksum, v.src, v.abs(TCP_F.CHECKSUM), 2, checksum, () => `Checksum: 0x${checksum.toString(16).padStart(4, '0')} [unverified]`);
   tree.add(top, F['checksum.status'], v.src, v.abs(TCP_F.CHECKSUM), 0, 2).setGenerated();
-  const urgentItem = tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, h.urgent);
-  if (h.urgent !== 0 && (h.flags & TH.URG) === 0) expert(ctx, urgentItem, F['urgent_pointer.non_zero'], 'note', 'Protocol', F['urgent_pointer.non_zero'].name, v, TCP_F.URGENT, 2);
+  const urgent = v.u16(TCP_F.URGENT);
+  const urgentItem = tree.add(top, F.urgent_pointer, v.src, v.abs(TCP_F.URGENT), 2, urgent);
+  if (urgent !== 0 && (h.flags & TH.URG) === 0) expert(ctx, urgentItem, F['urgent_pointer.non_zero'], 'note', 'Protocol', F['urgent_pointer.non_zero'].name, v, TCP_F.URGENT, 2);
   if (h.hdrLen > MIN_HEADER) parseOptions(ctx, v, h.hdrLen, top, true, (h.flags & TH.SYN) !== 0, stream.baseSeqOf(frozen.dir === 0 ? 1 : 0));
 
   // Timestamps.

@@ -525,7 +525,7 @@ function dissectPop(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     let end = view.length;
     // A CR as the last byte may still be followed by its LF (Wireshark's tvb_find_line_end with desegment).
     const crAtEnd = tail !== undefined && tail.terminated && tail.next === view.base + view.length && bytes[tail.next - 1] === 0x0d;
-    if (tail && (!tail.terminated || crAtEnd) && tail.length <= MAX_LINE && ctx.tcp && ctx.firstPass) {
+    if (tail && (!tail.terminated || crAtEnd) && tail.length <= MAX_LINE && ctx.tcp && !ctx.tcp.quoted && ctx.firstPass) {
       lines = all.slice(0, -1);
       end = tail.start - view.base;
       // An unterminated tail changes this answer only with a line end or past MAX_LINE (DissectCtx.desegment.lineEnd).

@@ -881,7 +881,9 @@ function frameLine(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, star
   }
   // A CR as the last byte may be followed by LF in the next segment (tvb_find_line_end with desegment).
   const crAtEnd = eol === end - 1 && bytes[eol] === 0x0d;
-  if (eol >= 0 && !(crAtEnd && ctx.tcp)) return undefined;
+  // (a segment quoted in an ICMP error is shown as it is: TcpInfo.quoted)
+  const more = ctx.tcp !== undefined && ctx.tcp.quoted !== true;
+  if (eol >= 0 && !(crAtEnd && more)) return undefined;
   if (view.length - start > MAX_LINE) {
     conv.longLine[dir] = true;
     if (conv.state === 'data' && request) {
@@ -891,7 +893,7 @@ function frameLine(ctx: DissectCtx, conv: SmtpConversation, view: ByteView, star
     }
     return { request, kind: 'long', end: view.length };
   }
-  if (ctx.tcp) {
+  if (more) {
     // With no CR or LF yet, nothing but a line end or passing MAX_LINE changes this answer: TCP need not
     // ask again for each key of a line typed one key per segment (DissectCtx.desegment.lineEnd).
     ctx.desegment = { offset: start, needed: ONE_MORE_SEGMENT, lineEnd: eol < 0 ? MAX_LINE : undefined };

@@ -71,6 +71,7 @@ export const DEFAULT_LIVE_LIMITS: Readonly<LiveLimits> = Object.freeze({ maxLive
 // Per-stream flag bits (StreamRecords.flags).
 const S_CLOSED = 1;
 const S_EVICTED = 2;
+const S_OPENED = 4;
 // Per-direction flag bits (StreamRecords.dirFlags, slot = index * 2 + dir).
 const D_BASE_SET = 1;
 const D_ISN_SET = 2;
@@ -367,6 +368,17 @@ export class TcpStream<T, D = unknown> {
   set closed(value: boolean) {
     if (value) this.records.flags[this.index] |= S_CLOSED;
     else this.records.flags[this.index] &= ~S_CLOSED;
+  }
+  /**
+   * opened: a frame of the stream was seen (tshark's conversation is no longer new): set by the first
+   * segment, also one quoted in an ICMP error, which sets no base sequence number
+   */
+  get opened(): boolean {
+    return (this.records.flags[this.index] & S_OPENED) !== 0;
+  }
+  set opened(value: boolean) {
+    if (value) this.records.flags[this.index] |= S_OPENED;
+    else this.records.flags[this.index] &= ~S_OPENED;
   }
   /** evicted: the stream's live state was evicted at least once */
   get evicted(): boolean {
