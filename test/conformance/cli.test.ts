@@ -550,7 +550,7 @@ describe('DNS transactions', () => {
 });
 
 describe('segments quoted in ICMP errors', () => {
-  it('are no part of their stream (path MTU discovery, unreachable ports) and show as tshark, one pass and two', async () => {
+  it('are no part of their stream (path MTU discovery, unreachable ports, time exceeded) and show as tshark, one pass and two, as do resets with a cause', async () => {
     const te = new TextEncoder();
     const C = '10.0.0.1';
     const S = '10.0.0.25';
@@ -563,7 +563,7 @@ describe('segments quoted in ICMP errors', () => {
       const ip = ipv4(C, S, 6, segment);
       return eth(MAC_A, MAC_B, 0x0800, ipv4(R, C, 1, icmp(3, 4, [0, 0, 0x05, 0xdc], keep === undefined ? ip : ip.subarray(0, 20 + keep))));
     };
-    const [FIN, SYN, PSH, ACK] = [0x01, 0x02, 0x08, 0x10];
+    const [FIN, SYN, RST, PSH, ACK] = [0x01, 0x02, 0x04, 0x08, 0x10];
     const mail = t(40000, 25, 101, 509, PSH | ACK, 'MAIL FROM:<a@b>\r\n');
     const file = writePcap(path.join(work, 'icmp-quotes.pcap'), [
       c2s(t(40000, 25, 100, 0, SYN)), s2c(t(25, 40000, 500, 101, SYN | ACK)), c2s(t(40000, 25, 101, 501, ACK)), s2c(t(25, 40000, 501, 101, PSH | ACK, '220 hi\r\n')),
@@ -580,12 +580,20 @@ describe('segments quoted in ICMP errors', () => {
       // 17: ICMPv6 port unreachable quoting an IPv6 segment
       eth(MAC_A, MAC_B, 0x86dd, ipv6('fd00::fe', 'fd00::1', 58, icmp6('fd00::fe', 'fd00::1', 1, 4, bytes([0, 0, 0, 0], ipv6('fd00::1', 'fd00::25', 6, t(40003, 25, 100, 200, PSH | ACK, 'EHLO x\r\n')))))),
       c2s(t(40000, 25, 118, 517, FIN | ACK)), quote(t(40000, 25, 118, 517, FIN | ACK)), s2c(t(25, 40000, 517, 119, FIN | ACK)), c2s(t(40000, 25, 119, 518, ACK)),
+      // 22-25: a reset carrying the text of its cause (RFC 1122 §4.2.2.12), on its own and quoted
+      c2s(t(40004, 25, 100, 0, SYN)), quote(tcp(40004, 25, 101, 0, RST | ACK, bytes([0x62, 0x79, 0x65, 0x01, 0xe9]))), c2s(tcp(40004, 25, 101, 0, RST | ACK, bytes([0x62, 0x79, 0x65, 0x01, 0xe9]))),
+      // 25, 26: time exceeded (an unknown code) quoting 2 bytes of a TCP and of a UDP header: no layer for them
+      eth(MAC_A, MAC_B, 0x0800, ipv4(R, C, 1, icmp(11, 4, [0, 0, 0, 0], ipv4(C, S, 6, mail).subarray(0, 22)))),
+      eth(MAC_A, MAC_B, 0x0800, ipv4(R, C, 1, icmp(11, 4, [0, 0, 0, 0], ipv4(C, S, 17, udp(40005, 53, bytes([1, 2, 3]))).subarray(0, 22)))),
+      // 27-31: iRTT from a SYN to the first ACK after it, with no SYN/ACK seen (shown on frames with a SEQ/ACK analysis)
+      c2s(t(40006, 25, 100, 0, SYN)), c2s(t(40006, 25, 101, 501, ACK)), s2c(t(25, 40006, 501, 101, ACK)),
+      s2c(t(25, 40007, 500, 0, SYN)), c2s(t(40007, 25, 100, 501, ACK)),
     ]);
-    const fields = ['frame.number', 'tcp.stream', 'tcp.completeness', 'tcp.time_delta', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.analysis.flags', 'icmp.mtu', 'frame.protocols', '_ws.col.Info'];
+    const fields = ['frame.number', 'tcp.stream', 'tcp.completeness', 'tcp.time_delta', 'tcp.seq', 'tcp.ack', 'tcp.len', 'tcp.analysis.flags', 'tcp.analysis.initial_rtt', 'tcp.reset_cause', 'icmp.mtu', 'frame.protocols', '_ws.col.Info'];
     for (const pass of [[], ['-2']]) {
       const args = ['-r', file, ...pass, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])];
       const ours = (await wirelab(args)).stdout;
-      expect(ours.split('\n')[8]).toBe('9\t0\t' + (pass.length ? '31' : '15') + '\t2.002000000\t1\t9\t17\t\t\teth:ethertype:ip:tcp:smtp\tC: MAIL FROM:<a@b>');
+      expect(ours.split('\n')[8]).toBe('9\t0\t' + (pass.length ? '31' : '15') + '\t2.002000000\t1\t9\t17\t\t2.002000000\t\t\teth:ethertype:ip:tcp:smtp\tC: MAIL FROM:<a@b>');
       expect(`${pass.join('')}\n${ours}`).toBe(`${pass.join('')}\n${(await tshark([...args, ...PIN])).stdout}`);
       const v = ['-r', file, ...pass, '-V'];
       expect((await wirelab(v)).stdout).toBe((await tshark([...v, ...PIN])).stdout);

@@ -89,13 +89,15 @@ describe('half-open streams beyond the live-state cap', () => {
       filler,
     ),
   );
+  // Frames 1 ms apart; the last two 0.1 ms after the one before them: the filler comes within the last
+  // stream's iRTT (its SYN to its first ACK, 1 ms), so it is out of order, not a retransmission (tshark).
+  const time = (i: number): { sec: number; nsec: number } => {
+    const base = Math.min(i, 3 * STREAMS - 1);
+    return { sec: 1_795_712_694 + Math.floor(base / 1000), nsec: (base % 1000) * 1_000_000 + (i - base) * 100_000 };
+  };
   const file = writePcap(
     join(dir, 'half-open.pcap'),
-    records.map((data, i) => ({
-      data,
-      sec: 1_795_712_694 + Math.floor(i / 1000),
-      nsec: (i % 1000) * 1_000_000,
-    })),
+    records.map((data, i) => ({ data, ...time(i) })),
   );
 
   const { info, records: read } = readCaptureFileSync(file);

@@ -154,7 +154,7 @@ function dissectIcmp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
   const s = view.src;
   const top = tree.add(parent, P, s, view.base, view.length, null, PROTO.name);
   tree.add(top, F.type, s, view.abs(ICMP_F.TYPE), 1, type, () => `Type: ${type} (${typeName})`);
-  tree.add(top, F.code, s, view.abs(ICMP_F.CODE), 1, code, () => (codeName !== undefined ? `Code: ${code} (${codeName})` : `Code: ${code}`));
+  tree.add(top, F.code, s, view.abs(ICMP_F.CODE), 1, code, () => `Code: ${code}${codeText}`);
   const checksum = view.u16(ICMP_F.CHECKSUM);
   if (building) {
     const whole = view.length >= view.reportedLength;

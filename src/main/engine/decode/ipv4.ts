@@ -424,6 +424,9 @@ function dissectIpv4(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): 
 
 function dissectPayload(ctx: DissectCtx, payload: ByteView, protocol: number, parent: TreeItem | null): void {
   ctx.ptype = 'none';
+  // tshark hands nothing on when the datagram holds no payload (a total length of just the header, or a
+  // datagram quoted in an ICMP error with nothing after its header).
+  if (payload.reportedLength === 0) return;
   if (ctx.callTable(IP_PROTO, protocol, payload, parent) === 0) {
     ctx.columns.protocol = ctx.columns.protocol || 'IPv4';
     ctx.columns.setInfo(`${protoName(protocol)} (${protocol})`);

@@ -31,6 +31,7 @@ import { COMPLETENESS, StreamTable, detachedStream, type LiveStream, type TcpStr
 import type { AcceptResult, Chunk, SegmentIn } from '../reassembly/half-connection';
 import { formatRelTime, subTime } from './time';
 import { inErrorPacket } from './state';
+import { asciiValue, formatText, nulOrEnd } from '../dissect/text';
 
 /** Named byte ranges of the fixed header (RFC 9293 §3.1). */
 const TCP_F = {
@@ -228,6 +229,7 @@ const F = defineFields('tcp', {
   time_relative: { name: 'Time since first frame in this TCP stream', type: 'reltime' },
   time_delta: { name: 'Time since previous frame in this TCP stream', type: 'reltime' },
   payload: { name: 'TCP payload', type: 'bytes', blurb: 'The TCP payload of this packet' },
+  reset_cause: { name: 'Reset cause', type: 'string' },
   segment_data: { name: 'TCP segment data', type: 'bytes', blurb: 'A data segment used in reassembly of a lower-level protocol' },
   segment: { name: 'TCP Segment', type: 'framenum' },
   segments: { name: 'Reassembled TCP Segments', type: 'none', blurb: 'TCP Segments' },
@@ -793,12 +795,16 @@ function analyse(
   if (syn && stream.isnOf(dir) === undefined) {
     stream.setIsn(dir, h.seq);
     fwd.winScale = opts.wscale !== undefined ? Math.min(opts.wscale, 14) : -2;
-    if (ackFlag && (fwd.winScale === -2 || rev.winScale === -2)) {
+    // tshark's verify_tcp_window_scaling: a SYN or SYN/ACK without the option rules scaling out both ways
+    // (also when the other side's SYN is never seen); a SYN/ACK with it after a SYN without it, too.
+    if (fwd.winScale === -2 || (ackFlag && rev.winScale === -2)) {
       fwd.winScale = -2;
       rev.winScale = -2;
     }
   }
-  if (!syn && ackFlag && stream.initialRtt === undefined && stream.synTime !== undefined && stream.completeness & COMPLETENESS.SYNACK) {
+  // iRTT: the first frame with ACK and without SYN after a SYN (tshark's ts_first_rtt; a SYN/ACK need
+  // not have been seen, and a segment quoted in an ICMP error counts too: dissectQuotedTcp).
+  if (!syn && ackFlag && stream.initialRtt === undefined && stream.synTime !== undefined) {
     stream.initialRtt = now - stream.synTime;
   }
 
@@ -1758,6 +1764,9 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   const withColumns = columns.enabled;
   // building: the header's detail items are kept (full mode, or a `fields` mode that wants one of them).
   const building = tree.wantsAny(HEADER_GROUP);
+  // A quote in an ICMP error that ends before both ports adds nothing, and tshark then drops the layer
+  // (unless the frame itself was cut: that is reported, see dissectQuoted).
+  if (v.reportedLength < TCP_F.DST_PORT + 2 && inErrorPacket(ctx)) v.check(0, TCP_F.DST_PORT + 2);
   ctx.layers.push('tcp');
   columns.protocol = 'TCP';
   // The label is set as a string at each step (no closure here: see headerLengthLabel).
@@ -1866,6 +1875,14 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
     if (firstPassRun && (h.flags & (TH.FIN | TH.RST)) !== 0) forgetFinishedTails(stream);
     // Without payload no SegTag holds the frame's data: the next segment may rewrite it.
     if (reuse !== undefined && firstPassRun) reuse.data = data;
+    return v.length;
+  }
+  if ((h.flags & TH.RST) !== 0) {
+    // A reset's payload is the text of its cause (RFC 1122 §4.2.2.12): tshark shows it so and hands it
+    // to no payload dissector.
+    if (firstPassRun) forgetFinishedTails(stream);
+    if (reuse !== undefined && firstPassRun) reuse.data = data;
+    addResetCause(ctx, v, top, h.hdrLen, capturedPayload);
     return v.length;
   }
   const payloadView = v.sub(h.hdrLen, capturedPayload, 'tcp');
@@ -1980,6 +1997,9 @@ function dissectQuotedTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null,
     else if (opens) stream.completenessFirst = bits;
     else stream.completeness = before | bits;
     stream.opened = true;
+    // tshark notes SYN times and the iRTT from the flags of a quoted segment too.
+    if (syn && !ackFlag) stream.synTime = now;
+    else if (!syn && ackFlag && stream.initialRtt === undefined && stream.synTime !== undefined) stream.initialRtt = now - stream.synTime;
     data = newFrameData(ctx.frame.number, stream, found.dir, h.seq, h.ack, h.seq, 0, now, now - stream.lastTime);
     data.completenessBefore = opens ? -1 : before;
     stream.lastTime = now;
@@ -2000,6 +2020,10 @@ function dissectQuotedTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null,
   top.setLength(h.hdrLen);
   const captured = Math.max(0, v.length - h.hdrLen);
   if (captured === 0) return v.length;
+  if ((h.flags & TH.RST) !== 0) {
+    addResetCause(ctx, v, top, h.hdrLen, captured);
+    return v.length;
+  }
   const payload = v.sub(h.hdrLen, captured, 'tcp');
   if (tree.mode !== 'none' && (tree.full || tree.wants(F.payload))) {
     tree.add(top, F.payload, v.src, v.abs(h.hdrLen), captured, payload.rest(), bytesLabel('TCP payload', captured));
@@ -2017,6 +2041,15 @@ function dissectQuotedTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null,
   ctx.desegment = undefined;
   ctx.tcp = undefined;
   return v.length;
+}
+
+/** addResetCause adds a reset's payload as its cause (tshark's `tcp.reset_cause`, an ASCII string). */
+function addResetCause(ctx: DissectCtx, v: ByteView, top: TreeItem, offset: number, length: number): void {
+  const tree = ctx.tree;
+  if (tree.mode === 'none' || !(tree.full || tree.wants(F.reset_cause))) return;
+  const bytes = v.slice(offset, length);
+  const cause = asciiValue(bytes);
+  tree.add(top, F.reset_cause, v.src, v.abs(offset), length, cause, () => `Reset cause: ${formatText(bytes, 0, nulOrEnd(bytes, 0, bytes.length))}`);
 }
 
 /** addHeaderItems adds the header's detail items after the ports (skipped when the tree keeps none). */

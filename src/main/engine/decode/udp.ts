@@ -109,6 +109,9 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
   const tree = ctx.tree;
   const building = tree.mode !== 'none';
   const quoted = inErrorPacket(ctx);
+  // A quote in an ICMP error that ends before both ports adds nothing, and tshark then drops the layer
+  // (unless the frame itself was cut: that is reported, see dissectQuoted).
+  if (quoted && view.reportedLength < UDP_F.DST_PORT + 2) view.check(0, UDP_F.DST_PORT + 2);
   ctx.layers.push('udp');
   // Columns change only once the ports are read: a cut header leaves IP's Protocol and Info (tshark).
   const srcPort = view.u16(UDP_F.SRC_PORT);

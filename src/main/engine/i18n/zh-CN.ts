@@ -305,6 +305,7 @@ const TCP: Record<string, string> = {
   'tcp.time_relative': '距本 TCP 流首帧的时间',
   'tcp.time_delta': '距本 TCP 流上一帧的时间',
   'tcp.payload': 'TCP 载荷',
+  'tcp.reset_cause': '复位原因',
   'tcp.segment_data': 'TCP 报文段数据',
   'tcp.segment': 'TCP 报文段',
   'tcp.segments': '重组的 TCP 报文段',
