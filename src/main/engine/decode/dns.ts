@@ -393,9 +393,10 @@ interface Tracked {
  * retransmission of that query); a response answers the latest transaction of its ID, or retransmits
  * its answer when it already has one. Messages quoted in an ICMP error are not tracked.
  */
-function trackTransaction(ctx: DissectCtx, id: number, response: boolean): Tracked {
+function trackTransaction(ctx: DissectCtx, id: number, response: boolean): Tracked | undefined {
   if (inErrorPacket(ctx)) return { transaction: undefined, retransmission: false };
-  if (!ctx.firstPass) return ctx.getFrameData<Tracked>('dns.transaction') ?? { transaction: undefined, retransmission: false };
+  // (dissected again without frozen data: nothing is known of the transaction, and nothing is shown)
+  if (!ctx.firstPass) return ctx.getFrameData<Tracked>('dns.transaction');
   const latest = ctx.conversation(conversationKey(ctx, 'dns'), () => new Map<number, Transaction>());
   const frame = ctx.frame;
   let t = latest.get(id);
@@ -414,7 +415,8 @@ function trackTransaction(ctx: DissectCtx, id: number, response: boolean): Track
 }
 
 /** showTransaction adds what tshark shows of the transaction after the records. */
-function showTransaction(ctx: DissectCtx, top: TreeItem, idItem: TreeItem, response: boolean, tracked: Tracked, view: ByteView): void {
+function showTransaction(ctx: DissectCtx, top: TreeItem, idItem: TreeItem, response: boolean, tracked: Tracked | undefined, view: ByteView): void {
+  if (tracked === undefined) return;
   const tree = ctx.tree;
   const s = view.src;
   const at = view.base;
