@@ -79,7 +79,6 @@ function addressKey(ctx: DissectCtx, which: 'src' | 'dst'): string {
 }
 
 function streamFor(ctx: DissectCtx, srcPort: number, dstPort: number, hasPayload: boolean): FrozenStream | undefined {
-  // (a datagram quoted in an ICMP error gets its stream index but moves none of its times, as tshark)
   if (!ctx.firstPass) return ctx.getFrameData<FrozenStream>('udp.stream');
   const table = ctx.conversation<StreamTable>('udp.streams', () => ({ streams: new Map(), next: 0 }));
   const a = `${addressKey(ctx, 'src')}/${srcPort}`;
@@ -168,6 +167,7 @@ function dissectUdp(ctx: DissectCtx, view: ByteView, parent: TreeItem | null): n
     view.check(UDP_F.CHECKSUM, 2);
   }
   if (checksum === 0 && ctx.netSrc.type === 'ipv6' && !quoted) ctx.columns.appendInfo(' [ILLEGAL CHECKSUM (0)]');
+  // A datagram quoted in an ICMP error gets its stream index but moves none of its times (as tshark).
   const stream = streamFor(ctx, srcPort, dstPort, length > UDP_F.HEADER_LENGTH && !quoted);
   if (building && stream) tree.add(top, F.stream, s, view.abs(UDP_F.HEADER_LENGTH), 0, stream.index).setGenerated();
   if (tooLong && ipPayloadLength <= UDP_F.HEADER_LENGTH) {
