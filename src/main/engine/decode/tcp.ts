@@ -1764,9 +1764,10 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   const withColumns = columns.enabled;
   // building: the header's detail items are kept (full mode, or a `fields` mode that wants one of them).
   const building = tree.wantsAny(HEADER_GROUP);
+  const quoted = inErrorPacket(ctx);
   // A quote in an ICMP error that ends before both ports adds nothing, and tshark then drops the layer
   // (unless the frame itself was cut: that is reported, see dissectQuoted).
-  if (v.reportedLength < TCP_F.DST_PORT + 2 && inErrorPacket(ctx)) v.check(0, TCP_F.DST_PORT + 2);
+  if (quoted && v.reportedLength < TCP_F.DST_PORT + 2) v.check(0, TCP_F.DST_PORT + 2);
   ctx.layers.push('tcp');
   columns.protocol = 'TCP';
   // The label is set as a string at each step (no closure here: see headerLengthLabel).
@@ -1796,7 +1797,7 @@ function dissectTcp(ctx: DissectCtx, v: ByteView, parent: TreeItem | null): numb
   tree.add(top, F.dstport, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort);
   tree.add(top, F.port, v.src, v.abs(TCP_F.SRC_PORT), 2, srcPort).setHidden();
   tree.add(top, F.port, v.src, v.abs(TCP_F.DST_PORT), 2, dstPort).setHidden();
-  if (inErrorPacket(ctx)) return dissectQuotedTcp(ctx, v, parent, top, summary);
+  if (quoted) return dissectQuotedTcp(ctx, v, parent, top, summary);
 
   const h = reuse === undefined ? parseTcpHeader(v) : (reuse.header = parseTcpHeader(v, reuse.header));
   if (h.hdrLen < MIN_HEADER) {

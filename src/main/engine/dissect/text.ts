@@ -230,7 +230,6 @@ export function nulOrEnd(bytes: Uint8Array, start: number, end: number): number 
   return end;
 }
 
-
 /** latin1 decodes bytes one to one (for comparisons of protocol keywords). */
 export function latin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
   return chars(bytes, start, end);
