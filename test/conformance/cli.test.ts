@@ -790,12 +790,63 @@ describe('errors and damaged files', () => {
       ['-r', c.file, '-E', 'occurrence=2'],
       ['-r', c.file, '-d', 'tcp.port==25'],
       ['-r', work],
+      // devices are refused before they are read (/dev/zero would never end)
+      ['-r', '/dev/null'],
+      ['-r', '/dev/zero'],
+      ['-r', '/dev/zero', '-2'],
     ];
     for (const args of cases) {
       const ours = await wirelab(args);
       const theirs = await tshark(args);
       expect({ args, code: ours.code }).toEqual({ args, code: theirs.code });
       expect(ours.stderr.split('\n')[0].replace(/^wirelab:/, 'tshark:')).toBe(theirs.stderr.split('\n')[0]);
+    }
+  });
+
+  it('a FIFO is read once, as tshark does, and refused with -2 before it is opened', async () => {
+    const fifo = path.join(work, 'capture.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const c = captures['smtp-handout'];
+    for (const args of [['-r', fifo, '-2'], ['-r', fifo, '-2', '-R', 'tcp']]) {
+      const [ours, theirs] = [await wirelab(args), await tshark(args)];
+      const first = (r: CliRun) => r.stderr.split('\n')[0].replace(/^wirelab:/, 'tshark:').replace('Wirelab', 'TShark');
+      expect({ code: ours.code, stderr: first(ours) }).toEqual({ code: theirs.code, stderr: first(theirs) });
+    }
+    // One pass: the FIFO is opened and read as its writer sends it.
+    // (the writer first: the CLI runs in this process and opens the FIFO synchronously)
+    const feed = () => run('sh', ['-c', 'cat "$1" > "$2"', 'sh', c.file, fifo]);
+    const fed = feed();
+    const ours = await wirelab(['-r', fifo]);
+    await fed;
+    const [theirs] = await Promise.all([tshark(['-r', fifo, ...PIN]), feed()]);
+    expect(ours.code).toBe(0);
+    expect(ours.stdout.split('\n').length).toBe(theirs.stdout.split('\n').length);
+    expect(ours.stdout.split('\n').length).toBeGreaterThan(10);
+  });
+
+  it('-d selectors, ranges and protocol names as tshark reads them (hex, octal, a-b, a:count, white space)', async () => {
+    // Datagrams to ports 41000, 41001, 41005, 41010 and 41011 (no protocol of their own, and no heuristic
+    // takes them): the frames a rule reached show DNS.
+    const ports = [41000, 41001, 41005, 41010, 41011];
+    const file = writePcap(
+      path.join(work, 'decode-as-ports.pcap'),
+      ports.map((p, i) => eth(MAC_A, MAC_B, 0x0800, ipv4('10.0.0.1', '10.0.0.2', 17, udp(60000 + i, p, new TextEncoder().encode(`lab note ${i}`))))),
+    );
+    const selectors = [
+      '41005', '0xa02d', '0XA02D', '0120055', ' 41005', '+41005', '-0', '41001-41010', '41001- 41010', '41005:6', '41005:1', '0xa029-0xa032', '41010-41001',
+      '41005:0', '41005:-1', '41005:+2', '41001-41010 ', '41001-41010-41011', '41005-', '41005:', ':2', '41005x', '41005 ', '41005\t', '-1', '- 41005', '',
+      '99999999999', '4294967296', '4294967295', '4294967295:2', '0x', '08',
+    ];
+    const rules = [
+      ...selectors.map((sel) => `udp.port==${sel},dns`),
+      'udp.port=41005,dns', 'udp.port=x,dns', 'udp.port==41005,', 'udp.port==41005,DNS', 'udp.port==41005, dns ', ' udp.port ==41005,dns', 'udp.port==41005,dns,x', 'nosuch=x,dns',
+    ];
+    for (const rule of rules) {
+      const args = ['-r', file, '-d', rule, '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Protocol'];
+      const ours = await wirelab(args);
+      const theirs = await tshark(args);
+      const shown = (r: CliRun) => ({ rule, code: r.code, stdout: r.stdout, stderr: r.stderr.split('\n')[0].replace(/^wirelab:/, 'tshark:') });
+      expect(shown(ours)).toEqual(shown(theirs));
     }
   });
 

@@ -22,11 +22,20 @@ export interface FieldsOptions {
   bom: boolean;
 }
 
-/** DecodeAsRule is one `-d table==value,proto` rule. */
+/**
+ * DecodeAsRule is one `-d table==selector,proto` rule as written; the table, selector and protocol are
+ * checked against the registry when the run is planned (./plan.ts, {@link parseSelector}), in tshark's
+ * order.
+ */
 export interface DecodeAsRule {
+  /** the layer type, without the spaces around it */
   table: string;
-  value: number | string;
+  /** the selector as written (tshark reads it with strtoul: white space may lead, nothing may trail) */
+  selector: string;
+  /** the protocol, without the spaces around it (an empty one is tshark's "No protocol name specified") */
   proto: string;
+  /** `=` was written where `==` belongs: tshark warns and reads it as `==` */
+  singleEquals: boolean;
   raw: string;
 }
 
@@ -250,15 +259,52 @@ const TIME_FORMAT_HELP = [
   '\t"udoy" for absolute UTC with YYYY/DOY date',
 ];
 
-/** parseDecodeAs checks the `-d` template; table and protocol names are checked by the caller. */
+/** parseDecodeAs splits a `-d` argument as tshark 4.0 does (ui/decode_as_utils.c); the parts are checked later. */
 function parseDecodeAs(text: string): DecodeAsRule | string {
-  const m = /^([^=]+)==([^,]+),(.+)$/.exec(text.trim());
-  if (!m) return `Parameter "${text}" doesn't follow the template "<layer_type>==<selector>,<decode_as_protocol>"`;
-  const selector = m[2].trim();
-  let value: number | string = selector;
-  if (/^0[xX][0-9a-fA-F]+$/.test(selector)) value = parseInt(selector, 16);
-  else if (/^\d+$/.test(selector)) value = Number(selector);
-  return { table: m[1].trim(), value, proto: m[3].trim().toLowerCase(), raw: text };
+  const template = `Parameter "${text}" doesn't follow the template "<layer_type>==<selector>,<decode_as_protocol>"`;
+  const eq = text.indexOf('=');
+  if (eq < 0) return template;
+  const singleEquals = text[eq + 1] !== '=';
+  const rest = text.slice(eq + (singleEquals ? 1 : 2));
+  const comma = rest.indexOf(',');
+  if (comma < 0) return template;
+  const spaces = (t: string) => t.replace(/^ +| +$/g, '');
+  return { table: spaces(text.slice(0, eq)), selector: rest.slice(0, comma), proto: spaces(rest.slice(comma + 1)), singleEquals, raw: text };
+}
+
+/** the most values a `-d` selector range may name (every port, EtherType, …) */
+const MAX_SELECTOR_RANGE = 65536;
+
+/**
+ * parseSelector reads a `-d` selector as tshark 4.0 does: a number as C's strtoul reads it with base 0
+ * (white space and a sign may lead; 0x… is hex, 0… octal), at most 2^32 − 1, with nothing after it; or a
+ * range `a-b` (b ≥ a) or `a:count` (count ≥ 1). Returns the values, or tshark's message.
+ */
+export function parseSelector(selector: string): number[] | string {
+  const number = (text: string): number | undefined => {
+    const m = /^[\t\n\v\f\r ]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+    if (!m) return undefined;
+    const digits = m[2];
+    const v = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? parseInt(digits, 8) : Number(digits);
+    // strtoul negates in unsigned long arithmetic: only -0 stays in range.
+    if (m[1] === '-') return v === 0 ? 0 : undefined;
+    return v <= 0xffffffff ? v : undefined;
+  };
+  const single = number(selector);
+  if (single !== undefined) return [single];
+  // The first number ends where strtoul stops: at the first character that cannot continue it.
+  const head = /^[\t\n\v\f\r ]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(selector);
+  const first = head ? number(head[0]) : undefined;
+  const op = head ? selector[head[0].length] : undefined;
+  if (first === undefined || (op !== ':' && op !== '-')) return `Invalid selector number "${selector}"`;
+  const range = `Invalid selector numeric range "${selector}"`;
+  const second = number(selector.slice(head![0].length + 1));
+  if (second === undefined) return range;
+  const [from, to] = op === ':' ? [first, first + second - 1] : [first, second];
+  if ((op === ':' && second === 0) || to > 0xffffffff || to < from) return range;
+  // (tshark would add four billion table entries for 0-4294967295; no table here has more than 2^16 values)
+  if (to - from >= MAX_SELECTOR_RANGE) return `${range}: more than ${MAX_SELECTOR_RANGE} values`;
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 /** parseArgs parses `argv` (without `node` and the script name). */

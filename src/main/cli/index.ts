@@ -256,6 +256,7 @@ async function runWith(o: CliOptions, io: CliIO, readPath: string | undefined): 
   }
   // The registry, preferences, decode-as rules, fields and filters are checked before reading.
   const planned = planRun(o);
+  for (const warning of planned.ok ? planned.plan.warnings : planned.warnings) io.stderr(`wirelab: ${warning}\n`);
   if (!planned.ok) return fail(io, planned.message, planned.code);
   const plan = planned.plan;
   const { readFilter, displayFilter, stats, printing, json, fields, mode, interest, columns } = plan;

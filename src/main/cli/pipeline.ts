@@ -13,7 +13,7 @@
  * With `-R` (only valid with `-2`), records failing the read filter are dropped before numbering, as
  * tshark does: a first scan finds the kept records, then both passes run on them alone, renumbered.
  */
-import { closeSync, fstatSync, openSync, readSync, createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync, createReadStream, statSync, type Stats } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { CompiledFilter } from '../../shared/filter/index';
 import { CaptureParser, READ_CHUNK_SIZE } from '../engine/file/reader';
@@ -60,9 +60,24 @@ function openFailure(path: string, error: unknown): OpenError {
 /**
  * streamRecords reads a capture file and calls `onBatch` with the records of each chunk. Throws
  * OpenError when the file cannot be opened, and CaptureFileError when it has no readable header.
- * A zero-byte file is an empty capture (tshark prints nothing and succeeds).
+ * A zero-byte file is an empty capture (tshark prints nothing and succeeds). `readAgain` says the caller
+ * reads the file more than once (-2), which a FIFO cannot be.
  */
-export async function streamRecords(path: string, onBatch: BatchHandler): Promise<ReadOutcome> {
+export async function streamRecords(path: string, onBatch: BatchHandler, readAgain = false): Promise<ReadOutcome> {
+  // As tshark (wiretap's file_open): a directory, a device or a socket is refused before it is opened,
+  // and so is a FIFO when it has to be read twice (`readAgain`: -2); opening a FIFO waits for a writer.
+  let kind: Stats;
+  try {
+    kind = statSync(path);
+  } catch (error) {
+    throw openFailure(path, error);
+  }
+  if (kind.isDirectory()) throw openFailure(path, Object.assign(new Error('directory'), { code: 'EISDIR' }));
+  if (kind.isFIFO()) {
+    if (readAgain) throw new OpenError(`The file "${path}" is a pipe or FIFO; Wirelab can't read pipe or FIFO files in two-pass mode.`);
+  } else if (!kind.isFile()) {
+    throw new OpenError(`The file "${path}" is a "special file" or socket or other non-regular file.`);
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -75,7 +90,6 @@ export async function streamRecords(path: string, onBatch: BatchHandler): Promis
     closed = true;
   };
   try {
-    if (fstatSync(fd).isDirectory()) throw openFailure(path, Object.assign(new Error('directory'), { code: 'EISDIR' }));
     const read = (): Uint8Array | null => {
       // A fresh buffer per chunk: records keep views into it (the parser's contract).
       const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_SIZE);
@@ -392,7 +406,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
         flags.push(filter.evaluate(adapter.reset(result.tree, result.sources)) ? 1 : 0);
       }
       return number < count;
-    });
+    }, true);
     kept = Uint8Array.from(flags);
   }
 
@@ -413,7 +427,7 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
         clock.captured(rec);
       }
       return index < count;
-    });
+    }, true);
     if (outcome.records === 0) return { info: outcome.info, error: outcome.error, read: 0, displayed: 0 };
   }
   // Pass 2: dissect again from frozen state, filter and print.
@@ -441,6 +455,6 @@ async function runTwoPass(spec: PipelineSpec): Promise<PipelineResult> {
       onFrame({ frame, result, timeDigits: clock.timeDigits(rec, info), timeFormat: spec.timeFormat }, rec);
     }
     return index < count;
-  });
+  }, true);
   return { info: outcome.info, error: outcome.error, read: Math.min(index, count), displayed };
 }

@@ -16,7 +16,7 @@ import type { TreeMode } from '../engine/decode/tree';
 import { allModules } from '../engine/modules';
 import { setMailTranscripts } from '../engine/dissect/mailinfo';
 import { TreeFrameFields } from '../engine/store/frame-fields';
-import { packetOutputAsked, type CliOptions } from './args';
+import { packetOutputAsked, parseSelector, type CliOptions } from './args';
 import { FieldsPrinter, detailText, hexText, type FrameView, type OutputBuffer } from './output';
 import { parseStats, type StatsRequest } from './stats';
 
@@ -24,6 +24,8 @@ const KNOWN_TABLES = ['tcp.port', 'udp.port', 'ethertype', 'ip.proto', 'linktype
 
 /** RunPlan is everything a run derives from its options before reading the first record. */
 export interface RunPlan {
+  /** tshark's non-fatal warnings about the options (`-d udp.port=53,dns`), printed before the run */
+  warnings: string[];
   readFilter?: CompiledFilter;
   displayFilter?: CompiledFilter;
   stats: StatsRequest[];
@@ -52,11 +54,13 @@ export interface RunPlan {
 }
 
 /** PlanResult is a plan, or the message and exit code of a bad option. */
-export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; message: string; code: number };
+/** A plan, or why there is none; `warnings` are tshark's non-fatal option warnings, printed either way. */
+export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; message: string; code: number; warnings: string[] };
 
 /** planRun checks and plans a run of `o` (the registry, preferences, decode-as rules, fields, filters). */
 export function planRun(o: CliOptions): PlanResult {
-  const fail = (message: string, code: number): PlanResult => ({ ok: false, message, code });
+  const warnings: string[] = [];
+  const fail = (message: string, code: number): PlanResult => ({ ok: false, message, code, warnings });
   const registry = new DissectionSession(allModules).registry;
   const prefs: Record<string, string | number | boolean> = {};
   for (const p of o.prefs) {
@@ -67,10 +71,16 @@ export function planRun(o: CliOptions): PlanResult {
       return fail(error instanceof Error ? error.message : String(error), 1);
     }
   }
+  // tshark's order for each rule: the layer type, the `=` warning, the selector, the protocol.
+  const decodeAs: { table: string; value: number; proto: string }[] = [];
   for (const rule of o.decodeAs) {
     if (!KNOWN_TABLES.includes(rule.table) && registry.tables.values(rule.table).length === 0) {
       return fail(`Unknown layer type -- ${rule.table}\nValid layer types are:\n${KNOWN_TABLES.map((t) => `\t${t}`).join('\n')}`, 1);
     }
+    if (rule.singleEquals) warnings.push(`WARNING: -d requires "==" instead of "=". Option will be treated as "${rule.table}==${rule.raw.slice(rule.raw.indexOf('=') + 1)}"`);
+    const values = parseSelector(rule.selector);
+    if (typeof values === 'string') return fail(values, 1);
+    if (rule.proto === '') return fail('No protocol name specified', 1);
     if (!registry.tables.module(rule.proto)?.dissect) {
       const valid = registry.modules
         .filter((m) => m.dissect !== undefined && m.proto.abbrev !== 'frame')
@@ -78,6 +88,7 @@ export function planRun(o: CliOptions): PlanResult {
         .sort();
       return fail(`Unknown protocol -- "${rule.proto}"\nValid protocols for layer type "${rule.table}" are:\n${valid.join('\n')}`, 1);
     }
+    for (const value of values) decodeAs.push({ table: rule.table, value, proto: rule.proto });
   }
   let stats: StatsRequest[];
   try {
@@ -146,7 +157,7 @@ export function planRun(o: CliOptions): PlanResult {
   const makeSession = (): DissectionSession => {
     const session = new DissectionSession(allModules, {
       prefs,
-      decodeAs: o.decodeAs.map((d) => ({ table: d.table, value: d.value, proto: d.proto })),
+      decodeAs,
       keepFrameData: o.twoPass,
       trackRowUpdates: false,
       tcpPayloads,
@@ -158,7 +169,7 @@ export function planRun(o: CliOptions): PlanResult {
   };
   return {
     ok: true,
-    plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, skip, makeSession },
+    plan: { readFilter, displayFilter, stats, printing, summary, verbose, hex, json, fields, mode, interest, columns, tcpPayloads, skip, makeSession, warnings },
   };
 }
 

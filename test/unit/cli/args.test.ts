@@ -45,8 +45,8 @@ describe('parseArgs', () => {
       { name: 'a.b', value: 'x', raw: 'a.b: x ' },
     ]);
     expect(o.decodeAs).toEqual([
-      { table: 'tcp.port', value: 2525, proto: 'smtp', raw: 'tcp.port==2525,SMTP' },
-      { table: 'udp.port', value: 0x35, proto: 'dns', raw: 'udp.port==0x35,dns' },
+      { table: 'tcp.port', selector: '2525', proto: 'SMTP', singleEquals: false, raw: 'tcp.port==2525,SMTP' },
+      { table: 'udp.port', selector: '0x35', proto: 'dns', singleEquals: false, raw: 'udp.port==0x35,dns' },
     ]);
     expect(o.stats).toEqual(['credentials']);
   });
