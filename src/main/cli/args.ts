@@ -272,6 +272,9 @@ function parseDecodeAs(text: string): DecodeAsRule | string {
   return { table: spaces(text.slice(0, eq)), selector: rest.slice(0, comma), proto: spaces(rest.slice(comma + 1)), singleEquals, raw: text };
 }
 
+/** what C's strtoul reads with base 0: white space, a sign, then hex, octal or decimal digits */
+const STRTOUL = /^[\t\n\v\f\r ]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/;
+
 /** the most values a `-d` selector range may name (every port, EtherType, …) */
 const MAX_SELECTOR_RANGE = 65536;
 
@@ -282,7 +285,7 @@ const MAX_SELECTOR_RANGE = 65536;
  */
 export function parseSelector(selector: string): number[] | string {
   const number = (text: string): number | undefined => {
-    const m = /^[\t\n\v\f\r ]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+    const m = new RegExp(`${STRTOUL.source}$`).exec(text);
     if (!m) return undefined;
     const digits = m[2];
     const v = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? parseInt(digits, 8) : Number(digits);
@@ -293,7 +296,7 @@ export function parseSelector(selector: string): number[] | string {
   const single = number(selector);
   if (single !== undefined) return [single];
   // The first number ends where strtoul stops: at the first character that cannot continue it.
-  const head = /^[\t\n\v\f\r ]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(selector);
+  const head = STRTOUL.exec(selector);
   const first = head ? number(head[0]) : undefined;
   const op = head ? selector[head[0].length] : undefined;
   if (first === undefined || (op !== ':' && op !== '-')) return `Invalid selector number "${selector}"`;

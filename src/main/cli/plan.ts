@@ -53,8 +53,7 @@ export interface RunPlan {
   makeSession: () => DissectionSession;
 }
 
-/** PlanResult is a plan, or the message and exit code of a bad option. */
-/** A plan, or why there is none; `warnings` are tshark's non-fatal option warnings, printed either way. */
+/** PlanResult is a plan, or the message and exit code of a bad option; `warnings` are tshark's non-fatal option warnings, printed either way. */
 export type PlanResult = { ok: true; plan: RunPlan } | { ok: false; message: string; code: number; warnings: string[] };
 
 /** planRun checks and plans a run of `o` (the registry, preferences, decode-as rules, fields, filters). */
