@@ -236,6 +236,31 @@ describe('analyser UI in Chromium', () => {
     await h.page.keyboard.press('Escape');
   });
 
+  it('applies the typed filter on Enter while the completion list is open; an arrow-picked completion is inserted', async () => {
+    await filterBar().locator('.view-lines').click();
+    await h.page.keyboard.press('Control+A');
+    await h.page.keyboard.press('Backspace');
+    await h.page.keyboard.type('smtp', { delay: 20 });
+    const suggest = h.page.locator('.suggest-widget');
+    await suggest.waitFor({ state: 'visible', timeout: 10_000 });
+    await h.page.keyboard.press('Enter');
+    await waitRowCount(await tsharkCount('smtp'));
+    await expect.poll(() => suggest.isVisible()).toBe(false);
+    expect(await filterBar().locator('.view-lines').textContent()).toBe('smtp');
+
+    // Down picks the first completion; Enter inserts it instead of applying.
+    await h.page.keyboard.press('Control+A');
+    await h.page.keyboard.press('Backspace');
+    await h.page.keyboard.type('smtp.req.comm', { delay: 20 });
+    await suggest.waitFor({ state: 'visible', timeout: 10_000 });
+    await h.page.keyboard.press('ArrowDown');
+    await h.page.keyboard.press('Enter');
+    await expect.poll(() => filterBar().locator('.view-lines').textContent()).toBe('smtp.req.command');
+    await waitRowCount(await tsharkCount('smtp'));
+    await h.page.keyboard.press('Enter');
+    await waitRowCount(await tsharkCount('smtp.req.command'));
+  });
+
   it('navigates the list and the tree with the keyboard', async () => {
     await applyFilter('');
     await waitRowCount(handout.frames);

@@ -53,8 +53,14 @@ export function FilterBar() {
       id: 'wirelab.applyFilter',
       label: t('filter.apply'),
       keybindings: [monaco.KeyCode.Enter],
-      precondition: '!suggestWidgetVisible',
-      run: () => void store.getState().applyFilter(editor.getValue()),
+      // As in Wireshark: Enter applies what was typed, also while the completion list is open, unless a
+      // completion was picked with the arrow keys (then Enter inserts it). The list opens with nothing
+      // selected (suggest.selectionMode below); Tab inserts the first completion.
+      precondition: '!suggestWidgetHasFocusedSuggestion',
+      run: () => {
+        editor.trigger('filter-bar', 'hideSuggestWidget', null);
+        void store.getState().applyFilter(editor.getValue());
+      },
     });
     editor.onDidChangeModelContent(() => {
       const value = editor.getValue();
@@ -104,7 +110,7 @@ export function FilterBar() {
               links: false,
               automaticLayout: true,
               stickyScroll: { enabled: false },
-              suggest: { showWords: false, showStatusBar: false, preview: false },
+              suggest: { showWords: false, showStatusBar: false, preview: false, selectionMode: 'never' },
               tabCompletion: 'on',
             }}
           />
