@@ -41,6 +41,12 @@ export interface CaptureStatus {
   /** spool file path of the running/last capture */
   spool?: string;
   error?: string;
+  /**
+   * excluded is Wirelab's own connection left out of the capture, as `127.0.0.1:PORT`: the web host's
+   * WebSocket crosses the loopback interface, and capturing it would capture every frame sent to the
+   * page, again and again (only on loopback and `any`, only in the web host).
+   */
+  excluded?: string;
 }
 
 /** ViewCounts are the status bar's numbers. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { Workbench, type WorkbenchOptions } from '../../src/main/engine/workbench';
-import { startWebHost, type WebHost } from '../../src/main/web/server';
+import { startWebHost, WEB_HOST_ADDRESS, type WebHost } from '../../src/main/web/server';
 import { buildApp, REPO } from '../support/app-build';
 
 export { REPO };
@@ -51,6 +51,7 @@ export async function startHarness(options: { rendererDir: string; locale?: stri
   const workbench = new Workbench({ labServer: false, capture: { spoolDir }, ...options.workbench });
   await workbench.start();
   const host = await startWebHost({ service: workbench, events: workbench.events, rendererDir: options.rendererDir });
+  workbench.excludeOwnConnection(WEB_HOST_ADDRESS, host.port);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -154,6 +154,8 @@ export class Workbench implements Service {
   private spoolPath: string | null = null;
   /** mailIndex lists the mail messages of `store` (rebuilt when the store is replaced). */
   private mailIndex: MailIndex | null = null;
+  /** ownConnection is the host's own connection on loopback (the web host's listening socket), if any. */
+  private ownConnection: { address: string; port: number } | undefined;
 
   constructor(private readonly options: WorkbenchOptions = {}) {
     this.modules = options.modules ?? allModules;
@@ -748,6 +750,23 @@ export class Workbench implements Service {
     return listInterfaces();
   }
 
+  /**
+   * excludeOwnConnection is called by a host that talks to its page over loopback TCP (the web host, at
+   * `address:port`): captures on a loopback interface or on `any` then leave that connection out.
+   * Captured, every frame streamed to the page would be captured again, and the list would fill with
+   * the app's own WebSocket traffic (docs/capture.md).
+   */
+  excludeOwnConnection(address: string, port: number): void {
+    this.ownConnection = { address, port };
+  }
+
+  /** exclusionFor is the connection to leave out of a capture on `iface` (see excludeOwnConnection). */
+  private exclusionFor(iface: string): LiveConfig['exclude'] {
+    if (!this.ownConnection) return undefined;
+    if (iface === 'any' || listInterfaces().some((i) => i.name === iface && i.loopback)) return this.ownConnection;
+    return undefined;
+  }
+
   async 'capture.start'(options: CaptureOptions): Promise<CaptureStatus> {
     await this.leaveCapture();
     const generation = ++this.loadGeneration;
@@ -772,7 +791,7 @@ export class Workbench implements Service {
           this.events.emit('view.onCounts', this.counts());
         },
       },
-      this.options.capture,
+      { ...this.options.capture, exclude: this.exclusionFor(options.iface) },
     );
     this.live = live;
     const status = live.status();

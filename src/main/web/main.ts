@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Workbench } from '../engine/workbench';
-import { startWebHost } from './server';
+import { startWebHost, WEB_HOST_ADDRESS } from './server';
 
 /** findRendererDir looks for out/renderer next to the running bundle, then under the working directory. */
 export function findRendererDir(): string | undefined {
@@ -56,6 +56,8 @@ export async function runWebCommand(argv: string[]): Promise<number> {
     }
   }
   const host = await startWebHost({ service: workbench, events: workbench.events, rendererDir, port });
+  // The page's WebSocket crosses the loopback interface: captures there leave it out.
+  workbench.excludeOwnConnection(WEB_HOST_ADDRESS, host.port);
   process.stdout.write(`Wirelab: ${host.url}\n`);
   return new Promise<number>((done) => {
     const stop = () => {

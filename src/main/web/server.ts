@@ -49,6 +49,9 @@ export interface WebHostOptions {
   token?: string;
 }
 
+/** WEB_HOST_ADDRESS is the only address the web host listens on. */
+export const WEB_HOST_ADDRESS = '127.0.0.1';
+
 /** WebHost is a running web host. */
 export interface WebHost {
   url: string;
@@ -118,7 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+    server.listen(options.port ?? 0, WEB_HOST_ADDRESS, () => resolveListen());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

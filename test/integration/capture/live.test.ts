@@ -94,17 +94,38 @@ for (const backend of ['cap', 'dumpcap'] as const) {
     });
 
     it('rejects an invalid capture filter with a typed error and captures nothing', async () => {
-      const err = await LiveCapture.start(
-        { iface: 'lo', captureFilter: 'tcp portt 25' },
-        { record: () => undefined, stopped: () => undefined },
-        { spoolDir: join(dir, backend + '-bad'), backend },
-      ).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(CaptureError);
-      expect((err as CaptureError).code).toBe('bad-filter');
-      expect((err as CaptureError).message).toMatch(/Invalid capture filter "tcp portt 25"/);
+      // With an excluded connection too: the message quotes the filter as the user typed it.
+      for (const exclude of [undefined, { address: '127.0.0.1', port: 47800 }]) {
+        const err = await LiveCapture.start(
+          { iface: 'lo', captureFilter: 'tcp portt 25' },
+          { record: () => undefined, stopped: () => undefined },
+          { spoolDir: join(dir, backend + '-bad'), backend, exclude },
+        ).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(CaptureError);
+        expect((err as CaptureError).code).toBe('bad-filter');
+        expect((err as CaptureError).message).toMatch(/^Invalid capture filter "tcp portt 25": /);
+      }
+    });
+
+    it("leaves the host's own connection out of a loopback capture and keeps the user's filter", async () => {
+      // The lab server's POP3 port stands in for the web host's: a connection to it is not captured,
+      // SMTP to the lab server is, and nothing outside the user's filter is.
+      const workbench = new Workbench({ labServer: false, capture: { spoolDir: join(dir, backend + '-own'), backend } });
+      workbench.excludeOwnConnection('127.0.0.1', lab.popPort);
+      const started = await workbench['capture.start']({ iface: 'lo', captureFilter: `tcp port ${lab.smtpPort} or tcp port ${lab.popPort}` });
+      expect(started.excluded).toBe(`127.0.0.1:${lab.popPort}`);
+      await sleep(300);
+      await sendMailWithPython(lab.smtpPort);
+      await run('python3', ['-c', `import poplib\np = poplib.POP3("127.0.0.1", ${lab.popPort}, timeout=10)\np.user("student")\np.pass_("lab0418")\np.stat()\np.quit()`], { timeoutMs: 20_000 });
+      await sleep(600);
+      const status = await workbench['capture.stop']();
+      expect(status.excluded).toBe(`127.0.0.1:${lab.popPort}`);
+      const rows = await tsharkFields(status.spool!, ['tcp.srcport', 'tcp.dstport']);
+      expect(rows.length).toBeGreaterThan(10);
+      expect(rows.filter(([src, dst]) => src !== String(lab.smtpPort) && dst !== String(lab.smtpPort))).toEqual([]);
     });
   });
 }

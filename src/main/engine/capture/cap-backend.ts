@@ -112,7 +112,7 @@ export function startCapSource(options: SourceOptions, handlers: SourceHandlers)
     linkName = cap.open(options.iface, options.filter, KERNEL_BUFFER, buffer);
   } catch (err) {
     failedOpens.push(cap);
-    throw describeOpenError(err instanceof Error ? err.message : String(err), options.iface, options.filter);
+    throw describeOpenError(err instanceof Error ? err.message : String(err), options.iface, options.shownFilter ?? options.filter);
   }
   cap.setMinBytes?.(0);
   const linktype = linktypeFromCap(linkName);

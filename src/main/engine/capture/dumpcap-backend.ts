@@ -103,9 +103,9 @@ export function startDumpcapSource(dumpcap: string, options: SourceOptions, hand
     });
     child.on('exit', (code) => {
       if (!started) {
-        reject(classifyDumpcapError(stderr, options.iface, options.filter));
+        reject(classifyDumpcapError(stderr, options.iface, options.shownFilter ?? options.filter));
       } else if (!stopping && code !== 0) {
-        handlers.error(classifyDumpcapError(stderr, options.iface, options.filter));
+        handlers.error(classifyDumpcapError(stderr, options.iface, options.shownFilter ?? options.filter));
       }
     });
   });

@@ -22,6 +22,21 @@ export interface LiveHandlers {
 export interface LiveConfig {
   spoolDir?: string;
   backend?: 'cap' | 'dumpcap';
+  /**
+   * exclude is a connection to leave out of the capture (Wirelab's own: the web host's WebSocket on
+   * loopback). It is added to the capture filter as `not (host A and tcp port P)`.
+   */
+  exclude?: { address: string; port: number };
+}
+
+/**
+ * withExclusion adds `not (host A and tcp port P)` to the user's capture filter (kept in parentheses, so
+ * `tcp port 25 or tcp port 110` stays one alternative).
+ */
+export function withExclusion(filter: string, exclude: LiveConfig['exclude']): string {
+  if (!exclude) return filter;
+  const not = `not (host ${exclude.address} and tcp port ${exclude.port})`;
+  return filter.trim() === '' ? not : `(${filter}) and ${not}`;
 }
 
 /** LiveCapture is a running capture. */
@@ -48,7 +63,7 @@ export class LiveCapture {
     const live = new LiveCapture(options, handlers, config);
     const ability = captureAbility();
     const backend = config.backend ?? ability.backend;
-    const sourceOptions = { iface: options.iface, filter: options.captureFilter ?? '' };
+    const sourceOptions = { iface: options.iface, filter: withExclusion(options.captureFilter ?? '', config.exclude), shownFilter: options.captureFilter ?? '' };
     const sourceHandlers = {
       record: (rec: CaptureRecord) => live.onRecord(rec),
       error: (err: CaptureError) => void live.fail(err),
@@ -104,6 +119,7 @@ export class LiveCapture {
       dropped: s?.dropped ?? 0,
       spool: this.spool?.path,
       error: this.error,
+      ...(this.config.exclude ? { excluded: `${this.config.exclude.address}:${this.config.exclude.port}` } : {}),
     };
   }
 

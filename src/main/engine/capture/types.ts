@@ -10,6 +10,8 @@ export interface SourceOptions {
   iface: string;
   /** BPF capture filter ("" = everything) */
   filter: string;
+  /** the filter as the user typed it, for error messages (default: `filter`) */
+  shownFilter?: string;
 }
 
 /** SourceStats are what the backend counted. */

@@ -106,6 +106,9 @@ export const en = {
     recovered: 'recovered',
     capture: 'Capture: {{state}}',
     captureStates: { idle: 'idle', capturing: 'capturing', stopped: 'stopped', error: 'error' },
+    excluded: 'without Wirelab’s own connection ({{connection}})',
+    excludedTitle:
+      'This page talks to Wirelab over {{connection}} on the loopback interface. Those frames are left out of the capture: each frame shown would otherwise be captured again.',
     lab: 'Lab server: {{state}}',
     labRunning: 'running on {{host}} (SMTP {{smtp}}, POP3 {{pop}})',
     labStopped: 'not running',

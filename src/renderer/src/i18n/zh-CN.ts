@@ -106,6 +106,8 @@ export const zhCN: Resources = {
     recovered: '已恢复',
     capture: '捕获：{{state}}',
     captureStates: { idle: '空闲', capturing: '正在捕获', stopped: '已停止', error: '出错' },
+    excluded: '不含 Wirelab 自身的连接（{{connection}}）',
+    excludedTitle: '本页面经环回接口上的 {{connection}} 与 Wirelab 通信。这些帧不会被捕获：否则每显示一帧，又会捕获到新的帧。',
     lab: '实验服务器：{{state}}',
     labRunning: '运行于 {{host}}（SMTP {{smtp}}，POP3 {{pop}}）',
     labStopped: '未运行',

@@ -26,7 +26,13 @@ export function StatusBar() {
       <span data-testid="count-frames">{t('status.packets', { frames: counts.frames })}</span>
       <span data-testid="count-displayed">{t('status.displayed', { displayed: counts.displayed })}</span>
       <span data-testid="count-marked">{t('status.marked', { marked: counts.marked })}</span>
-      <span className={`sb-capture state-${capture.state}`}>{t('status.capture', { state: t(`status.captureStates.${capture.state}`) })}</span>
+      <span
+        className={`sb-capture state-${capture.state}`}
+        title={capture.excluded ? t('status.excludedTitle', { connection: capture.excluded }) : undefined}
+      >
+        {t('status.capture', { state: t(`status.captureStates.${capture.state}`) })}
+        {capture.excluded ? ` ${t('status.excluded', { connection: capture.excluded })}` : ''}
+      </span>
       <span className="sb-lab">{t('status.lab', { state: labState })}</span>
       <span className={`sb-conn conn-${connection}`}>{t(`status.connection.${connection}`)}</span>
     </footer>
