@@ -41,9 +41,9 @@ import type {
 } from '../../shared/contract';
 import type { FrameSummary } from '../../shared/model';
 import { compileFilter, type CompiledFilter } from '../../shared/filter/index';
-import { readCaptureFile } from './file/reader';
+import { probeCaptureFile, readCaptureFile } from './file/reader';
 import { openCaptureWriter } from './file/writer';
-import type { CaptureRecord } from './file/types';
+import { CaptureFileError, type CaptureRecord } from './file/types';
 import type { ProtocolModule } from './decode/protocol';
 import { allModules } from './modules';
 import { PacketStore, type StoreFrameFields } from './store/packet-store';
@@ -288,6 +288,17 @@ export class Workbench implements Service {
       throw new Error(`The file "${path}" could not be opened: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
     });
     if (!st.isFile()) throw new Error(`"${path}" is not a regular file`);
+    // A file that is not a capture (or is cut short in its header) is refused before anything loaded
+    // is replaced: the capture shown, saved or not, stays. So is an empty file (tshark prints nothing
+    // for one and succeeds; here it would only replace the capture shown with nothing).
+    if (st.size === 0) throw new Error(`The file "${basename(path)}" is empty: it holds no packets.`);
+    await probeCaptureFile(path).catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof CaptureFileError && (err.code === 'bad-magic' || err.code === 'bad-version')) {
+        throw new Error(`The file "${basename(path)}" isn't a capture file in a format Wirelab understands (${reason}).`);
+      }
+      throw new Error(`The file "${basename(path)}" could not be read: ${reason}`);
+    });
     await this.leaveCapture();
     if (recovered) {
       Spool.adopt(path);

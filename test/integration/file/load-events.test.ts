@@ -5,7 +5,8 @@
  * the load it replaces; chunks are sized by time. The capture is a tcpdump lab capture repeated until it
  * spans many chunks, written with the engine's writer and counted by capinfos.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,6 +16,7 @@ import { readCaptureFileSync } from '../../../src/main/engine/file/reader';
 import { openCaptureWriter } from '../../../src/main/engine/file/writer';
 import { FIRST_PAGE, LOAD_CHUNK_MAX, LOAD_CHUNK_MIN, LOAD_SLICE_MS, nextLoadChunk, Workbench } from '../../../src/main/engine/workbench';
 import { requireTools, run } from '../../support/tools';
+import { tsharkRaw } from '../../support/tshark';
 
 const captures = inject('captures').captures;
 const dir = mkdtempSync(join(tmpdir(), 'wirelab-load-events-'));
@@ -120,5 +122,48 @@ describe('EngineEvents.cancel', () => {
     expect(got).toEqual([1, 7]);
     await new Promise((r) => setTimeout(r, THROTTLE_MS * 2));
     expect(got).toEqual([1, 7]);
+  });
+});
+
+describe('opening a file that is not a capture', () => {
+  it('refuses it before anything is replaced: the loaded capture stays, rows and all (tshark refuses it too)', async () => {
+    const good = captures['smtp-python'].file;
+    const goodBytes = readFileSync(good);
+    const text = Buffer.from('From: student@wirelab.lab\r\nSubject: not a capture\r\n\r\nhello\r\n');
+    const random = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 251));
+    const bad: [string, Buffer, RegExp][] = [
+      ['random.pcap', random, /^The file "random\.pcap" isn't a capture file in a format Wirelab understands \(unknown file format at byte offset 0: magic 0x[0-9a-f]{8} is neither pcap nor pcapng\)\.$/],
+      ['mail.pcapng', text, /^The file "mail\.pcapng" isn't a capture file in a format Wirelab understands \(/],
+      ['empty.pcap', Buffer.alloc(0), /^The file "empty\.pcap" is empty: it holds no packets\.$/],
+      ['cut-header.pcap', goodBytes.subarray(0, 12), /^The file "cut-header\.pcap" could not be read: .*truncated/],
+      ['mail.pcap.gz', gzipSync(text), /^The file "mail\.pcap\.gz" isn't a capture file in a format Wirelab understands \(/],
+    ];
+    const workbench = new Workbench({ labServer: false });
+    const before = await workbench['file.open'](good);
+    const rows = workbench['view.rows'](0, 1000);
+    expect(rows.length).toBeGreaterThan(10);
+    let resets = 0;
+    workbench.events.on('view.onReset', () => resets++);
+    for (const [name, bytes, message] of bad) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      await expect(workbench['file.open'](path), name).rejects.toThrow(message);
+      expect(workbench['file.info']().path).toBe(before.path);
+      expect(workbench['view.rows'](0, 1000)).toEqual(rows);
+      const tshark = await tsharkRaw(['-r', path]);
+      // tshark reads an empty file as an empty capture (nothing printed, exit 0); the others it refuses.
+      if (bytes.length === 0) expect([tshark.code, tshark.stdout]).toEqual([0, '']);
+      else expect(tshark.code, `tshark on ${name}: ${tshark.stderr}`).not.toBe(0);
+    }
+    expect(resets).toBe(0);
+
+    // A good header with a damaged record after it is a capture: it loads up to the damage, as tshark reads it.
+    const damaged = join(dir, 'damaged.pcap');
+    writeFileSync(damaged, Buffer.concat([goodBytes.subarray(0, goodBytes.length - 20), Buffer.from([0xff, 0xff, 0xff, 0x7f])]));
+    const info = await workbench['file.open'](damaged);
+    expect(resets).toBe(1);
+    expect(info.error).toMatch(/truncated|cut short|damaged|offset/);
+    const tsharkRows = (await tsharkRaw(['-r', damaged, '-T', 'fields', '-e', 'frame.number'])).stdout.trim().split('\n');
+    expect(info.counts.frames).toBe(tsharkRows.length);
   });
 });

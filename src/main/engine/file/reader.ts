@@ -950,3 +950,51 @@ export function readCaptureFileSync(path: string): {
   if (parser.info === undefined) throw error!;
   return { info: parser.info, records, error };
 }
+
+/** bytes read by {@link probeCaptureFile}: far more than any file header or first section header */
+const PROBE_BYTES = 64 * 1024;
+
+/**
+ * probeCaptureFile reads the start of a file and rejects with the CaptureFileError `readCaptureFile`
+ * would reject with when the file has no readable capture file header (another format, empty, cut short
+ * in the header), without reading on. The GUI asks it before a load replaces what is shown, so a wrong
+ * file costs nothing. A file that passes may still end in a damaged record; that is reported by the read.
+ */
+export async function probeCaptureFile(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw ioError(path, error, 0);
+  }
+  try {
+    const buffer = Buffer.alloc(PROBE_BYTES);
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(buffer, 0, PROBE_BYTES, 0));
+    } catch (error) {
+      throw ioError(path, error, 0);
+    }
+    let head: Uint8Array = buffer.subarray(0, bytesRead);
+    const compressed = head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
+    if (compressed) {
+      try {
+        // What the first bytes decompress to (the stream goes on past them).
+        head = gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      } catch (error) {
+        throw gzipError(error, 0);
+      }
+    }
+    const parser = new CaptureParser({ compressed });
+    parser.push(head);
+    if (parser.info !== undefined) return;
+    if (parser.error !== null) throw parser.error;
+    // No header yet and no error: the header is cut short if the file ends here.
+    if (bytesRead < PROBE_BYTES) {
+      const end = parser.end();
+      if (end !== null) throw end;
+    }
+  } finally {
+    await handle.close();
+  }
+}

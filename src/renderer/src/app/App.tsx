@@ -45,7 +45,7 @@ export function App() {
       if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
       const s = store.getState();
       const key = event.key.toLowerCase();
-      if (key === 'o') s.openDialog('open');
+      if (key === 'o') void s.openFile();
       else if (key === 's' && s.counts.frames > 0) s.openDialog('save');
       else if (key === 'g' && s.counts.frames > 0) s.openDialog('goto');
       else if (key === 'f' && s.counts.frames > 0) s.openDialog('find');

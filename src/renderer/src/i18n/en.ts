@@ -139,6 +139,18 @@ export const en = {
     cancel: 'Cancel',
     saved: 'Saved {{frames}} packets to {{path}}',
   },
+  unsaved: {
+    title: 'Unsaved packets',
+    question_one: 'Do you want to save the captured packet before {{what}}?',
+    question_other: 'Do you want to save the {{count}} captured packets before {{what}}?',
+    questionStop_one: 'Do you want to stop the capture and save the captured packet before {{what}}?',
+    questionStop_other: 'Do you want to stop the capture and save the {{count}} captured packets before {{what}}?',
+    before: { open: 'opening another file', start: 'starting a new capture', restart: 'restarting the capture' },
+    note: 'If you continue without saving, they are no longer shown: Wirelab keeps them in a temporary file and offers to recover it at its next start.',
+    save: 'Save before Continue',
+    discard: 'Continue without Saving',
+    cancel: 'Cancel',
+  },
   recover: {
     title: 'Recover unsaved capture',
     message: 'A capture from {{when}} was not saved ({{details}}).',

@@ -138,6 +138,18 @@ export const zhCN: Resources = {
     cancel: '取消',
     saved: '已将 {{frames}} 个分组保存到 {{path}}',
   },
+  unsaved: {
+    title: '未保存的分组',
+    question_one: '{{what}}之前，是否保存已捕获的 1 个分组？',
+    question_other: '{{what}}之前，是否保存已捕获的 {{count}} 个分组？',
+    questionStop_one: '{{what}}之前，是否停止捕获并保存已捕获的 1 个分组？',
+    questionStop_other: '{{what}}之前，是否停止捕获并保存已捕获的 {{count}} 个分组？',
+    before: { open: '打开其他文件', start: '开始新的捕获', restart: '重新开始捕获' },
+    note: '若不保存而继续，这些分组将不再显示：Wirelab 会把它们保留在临时文件中，并在下次启动时提示恢复。',
+    save: '保存后继续',
+    discard: '不保存并继续',
+    cancel: '取消',
+  },
   recover: {
     title: '恢复未保存的捕获',
     message: '{{when}} 开始的一次捕获没有保存（{{details}}）。',

@@ -5,6 +5,7 @@ import { GoToDialog } from './GoToDialog';
 import { OpenDialog } from './OpenDialog';
 import { RecoverDialog } from './RecoverDialog';
 import { SaveDialog } from './SaveDialog';
+import { UnsavedDialog } from './UnsavedDialog';
 
 export function Dialogs() {
   const dialog = useApp((s) => s.dialog);
@@ -19,6 +20,8 @@ export function Dialogs() {
       return <FollowStreamDialog />;
     case 'recover':
       return <RecoverDialog />;
+    case 'unsaved':
+      return <UnsavedDialog />;
     default:
       return null;
   }

@@ -10,8 +10,16 @@ export function OpenDialog() {
   const recent = useApp((s) => s.recentFiles);
   const opening = useApp((s) => s.opening);
   const [path, setPath] = useState(recent[0] ?? '');
+  /** why the last path could not be opened (also in the message strip, which the dialog covers) */
+  const [failure, setFailure] = useState<string | null>(null);
   const open = async (p: string) => {
-    if (await store.getState().openFile(p)) store.getState().closeDialog();
+    setFailure(null);
+    const before = store.getState().notices.at(-1)?.id;
+    if (await store.getState().openFile(p, true)) store.getState().closeDialog();
+    else {
+      const notice = store.getState().notices.at(-1);
+      if (notice !== undefined && notice.id !== before && notice.kind === 'error') setFailure(notice.text);
+    }
   };
   return (
     <Dialog title={t('open.title')} onClose={() => store.getState().closeDialog()}>
@@ -26,6 +34,11 @@ export function OpenDialog() {
           <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} placeholder="/home/student/smtp.pcapng" />
         </label>
         <p className="dialog-hint">{t('open.pathHint')}</p>
+        {failure !== null && (
+          <p className="dialog-error" role="alert">
+            {failure}
+          </p>
+        )}
         <h3>{t('open.recent')}</h3>
         {recent.length === 0 ? (
           <p className="dialog-hint">{t('open.noRecent')}</p>

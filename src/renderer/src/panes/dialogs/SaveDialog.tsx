@@ -36,10 +36,16 @@ export function SaveDialog() {
     if (await s.saveFile(target, { format, which })) {
       s.notify('info', t('save.saved', { frames: which === 'all' ? s.counts.frames : which === 'marked' ? s.counts.marked : s.counts.displayed, path: target }));
       s.closeDialog();
+      // "Save before Continue": the action that asked goes on (a part saved counts as the user's choice).
+      s.unsavedSaveDone(true);
     }
   };
+  const cancel = () => {
+    store.getState().closeDialog();
+    store.getState().unsavedSaveDone(false);
+  };
   return (
-    <Dialog title={t('save.title')} onClose={() => store.getState().closeDialog()}>
+    <Dialog title={t('save.title')} onClose={cancel}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -71,7 +77,7 @@ export function SaveDialog() {
           <button type="submit" disabled={!native && path.trim() === ''}>
             {native ? t('save.choose') : t('save.save')}
           </button>
-          <button type="button" onClick={() => store.getState().closeDialog()}>
+          <button type="button" onClick={cancel}>
             {t('save.cancel')}
           </button>
         </div>

@@ -8,6 +8,19 @@
 import type { CaptureInfo, CaptureInterface, CaptureStatus, SaveOptions } from '../../../../shared/contract';
 import { errorText, type SliceCreator } from '../types';
 
+/** UnsavedBefore names what would replace an unsaved capture (the question's wording). */
+export type UnsavedBefore = 'open' | 'start' | 'restart';
+
+/** UnsavedPrompt is an action waiting for the answer to "save the captured packets first?". */
+export interface UnsavedPrompt {
+  before: UnsavedBefore;
+  /** the capture was running when asked (it is stopped before saving) */
+  capturing: boolean;
+  /** saving: the Save dialog is open for it */
+  saving: boolean;
+  resolve(go: boolean): void;
+}
+
 /** CaptureSlice: see the file comment. */
 export interface CaptureSlice {
   info: CaptureInfo;
@@ -18,12 +31,27 @@ export interface CaptureSlice {
   /** the last capture filter used, kept for Restart */
   captureFilter: string;
   opening: boolean;
-  /** openFile opens a capture by path (no path: open the Open dialog); resolves true on success. */
-  openFile(path?: string): Promise<boolean>;
+  unsavedPrompt: UnsavedPrompt | null;
+  /**
+   * confirmDiscard asks, as Wireshark does, whether to save an unsaved capture (a live capture, a
+   * recovered one) before `before` replaces it: resolves true to go on (saved, or the user chose not
+   * to), false to cancel. Resolves true at once when nothing unsaved is loaded.
+   */
+  confirmDiscard(before: UnsavedBefore): Promise<boolean>;
+  /** answerUnsaved is the dialog's answer; `save` stops a running capture and opens the Save dialog. */
+  answerUnsaved(answer: 'save' | 'discard' | 'cancel'): Promise<void>;
+  /** unsavedSaveDone ends a "Save before Continue": saved (go on) or the Save dialog was cancelled. */
+  unsavedSaveDone(saved: boolean): void;
+  /**
+   * openFile opens a capture by path (no path: the Open dialog, or the host's native one); resolves true
+   * on success. It asks about an unsaved capture first, unless `confirmed` (the Open dialog, which asked).
+   */
+  openFile(path?: string, confirmed?: boolean): Promise<boolean>;
   saveFile(path: string, options: SaveOptions): Promise<boolean>;
   loadInterfaces(): Promise<void>;
   selectInterface(name: string): void;
-  startCapture(captureFilter?: string): Promise<boolean>;
+  /** startCapture starts a capture on the chosen interface, asking about an unsaved one unless `confirmed`. */
+  startCapture(captureFilter?: string, confirmed?: boolean): Promise<boolean>;
   stopCapture(): Promise<void>;
   restartCapture(): Promise<boolean>;
   /** onReset handles `view.onReset`: a new file or capture replaced the view. */
@@ -41,7 +69,37 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
   selectedInterface: '',
   captureFilter: '',
   opening: false,
-  async openFile(path) {
+  unsavedPrompt: null,
+  confirmDiscard(before) {
+    const { info, counts, captureStatus } = get();
+    if (!info.unsaved || counts.frames === 0) return Promise.resolve(true);
+    get().unsavedPrompt?.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      set({ unsavedPrompt: { before, capturing: captureStatus.state === 'capturing', saving: false, resolve } });
+      get().openDialog('unsaved');
+    });
+  },
+  async answerUnsaved(answer) {
+    const prompt = get().unsavedPrompt;
+    if (prompt === null) return;
+    if (answer !== 'save') {
+      set({ unsavedPrompt: null });
+      get().closeDialog();
+      prompt.resolve(answer === 'discard');
+      return;
+    }
+    if (get().captureStatus.state === 'capturing') await get().stopCapture();
+    set({ unsavedPrompt: { ...prompt, saving: true } });
+    get().openDialog('save');
+  },
+  unsavedSaveDone(saved) {
+    const prompt = get().unsavedPrompt;
+    if (prompt === null || !prompt.saving) return;
+    set({ unsavedPrompt: null });
+    prompt.resolve(saved);
+  },
+  async openFile(path, confirmed = false) {
+    if (!confirmed && !(await get().confirmDiscard('open'))) return false;
     if (path === undefined || path.trim() === '') {
       if (get().host !== 'electron') {
         get().openDialog('open');
@@ -95,7 +153,8 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
     }
   },
   selectInterface: (selectedInterface) => set({ selectedInterface }),
-  async startCapture(captureFilter = get().captureFilter) {
+  async startCapture(captureFilter = get().captureFilter, confirmed = false) {
+    if (!confirmed && !(await get().confirmDiscard('start'))) return false;
     const iface = get().selectedInterface;
     if (iface === '') {
       if (get().interfaces === null) await get().loadInterfaces();
@@ -124,8 +183,10 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
     }
   },
   async restartCapture() {
+    if (!(await get().confirmDiscard('restart'))) return false;
     await get().stopCapture();
-    return get().startCapture();
+    // Answered already: the capture just stopped is replaced without asking again.
+    return get().startCapture(undefined, true);
   },
   onReset(info) {
     get().resetRows();

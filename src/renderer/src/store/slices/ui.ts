@@ -13,7 +13,7 @@ export interface Notice {
 }
 
 /** DialogName names the dialogs (only one is open at a time). */
-export type DialogName = 'open' | 'save' | 'goto' | 'find' | 'follow' | 'recover';
+export type DialogName = 'open' | 'save' | 'goto' | 'find' | 'follow' | 'recover' | 'unsaved';
 
 /** MAX_NOTICES bounds the strip so a flood of errors cannot grow it forever. */
 export const MAX_NOTICES = 5;
