@@ -35,6 +35,18 @@ describe('bindIpcToStore', () => {
     expect(store.getState().notices.map((n) => n.text)).toContain('disk full');
   });
 
+  it('sets the engine tree language to the page language on connect, English included', async () => {
+    // Another page (or this one before a reload, in Chinese) left the engine translating trees.
+    let engineLocale = 'zh-CN';
+    client.mock('prefs.set').mockImplementation(async (_name: string, value: string) => void (engineLocale = value));
+    unbind = bindIpcToStore(client, store);
+    await settle();
+    expect(store.getState().language).toBe('en');
+    expect(client.mock('prefs.set')).toHaveBeenCalledWith('gui.locale', 'en');
+    expect(engineLocale).toBe('en');
+    expect(store.getState().notices).toEqual([]);
+  });
+
   it('unsubscribes everything it subscribed', async () => {
     unbind = bindIpcToStore(client, store);
     await settle();

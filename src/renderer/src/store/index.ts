@@ -106,7 +106,9 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
     } catch (error) {
       s().notify('error', error instanceof Error ? error.message : String(error));
     }
-    if (s().language !== 'en') void s().syncEngineLocale();
+    // Always, English too: the engine keeps the tree language another page (or an earlier session of
+    // this one, in another language) set, and its labels must follow this page's language.
+    void s().syncEngineLocale();
   };
   const offs = [
     client.on('view.onCounts', (counts) => {
