@@ -126,5 +126,12 @@ describe('a live capture in the web host', () => {
     expect(await page.locator('.notices').innerText()).toContain('The file "notes.pcap" isn\'t a capture file');
     expect(await count('count-frames')).toBe(frames);
     expect(await page.getByRole('status', { name: 'Status bar' }).locator('.sb-file').innerText()).toBe('lo (live) (unsaved)');
+
+    // …and reads as before: the one message of the session is one IMF frame ("1 packet", singular).
+    await open.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.filter-bar .view-lines').click();
+    await page.keyboard.type('imf', { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('filter-message').innerText()).toBe('Displayed 1 packet');
   });
 });

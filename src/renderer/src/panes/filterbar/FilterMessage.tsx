@@ -41,7 +41,7 @@ export function FilterMessage() {
   }
   if (busy) state = t('filter.applying');
   else if (feedback?.ok && feedbackText === text && applied === text && (check.kind === 'valid' || check.kind === 'deprecated' || check.kind === 'empty')) {
-    state = t('filter.applied', { displayed: feedback.displayed ?? 0 });
+    state = t('filter.applied', { count: feedback.displayed ?? 0 });
   } else if (feedback && !feedback.ok && feedbackText === text && feedback.timedOut) {
     message = feedback.message;
   }
