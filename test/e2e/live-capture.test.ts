@@ -49,7 +49,17 @@ describe('a live capture in the web host', () => {
     await scripts.getByRole('button', { name: 'Run all', exact: true }).click();
     await expect.poll(() => scripts.innerText(), { timeout: 30_000 }).toContain('Done: every reply arrived.');
 
-    // Idle now: no frame arrives while the page goes on talking to the engine (the count would climb).
+    // Idle now (once the connection's last segments are in): no frame arrives while the page goes on
+    // talking to the engine. Captured, its own traffic would make the count climb for ever.
+    let previous = -1;
+    await expect
+      .poll(async () => {
+        const now = await count('count-frames');
+        const still = now === previous;
+        previous = now;
+        return still;
+      }, { timeout: 15_000, interval: 1000 })
+      .toBe(true);
     const settled = await count('count-frames');
     await page.waitForTimeout(1500);
     await page.mouse.move(200, 200);
@@ -133,5 +143,30 @@ describe('a live capture in the web host', () => {
     await page.keyboard.type('imf', { delay: 10 });
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('filter-message').innerText()).toBe('Displayed 1 packet');
+  });
+
+  it('filters a new capture as it arrives with the display filter already applied', async () => {
+    const { page } = h;
+    await page.locator('.filter-bar .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('smtp', { delay: 10 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('filter-message').innerText()).toMatch(/^Displayed \d+ packets$/);
+    await page.getByRole('button', { name: 'Start capture', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Unsaved packets' }).getByRole('button', { name: 'Continue without Saving' }).click();
+    const scripts = page.getByRole('region', { name: 'Scripts' });
+    await scripts.getByRole('button', { name: 'Run all', exact: true }).click();
+    await expect.poll(() => scripts.innerText(), { timeout: 30_000 }).toContain('Done: every reply arrived.');
+    // While still capturing, the list shows the SMTP packets, and only those.
+    await expect.poll(() => count('count-displayed')).toBeGreaterThan(10);
+    // (The row pool keeps spare rows, with empty cells, for scrolling.)
+    const protocols = async () => (await page.locator('.packet-list .pl-row .col-protocol').allInnerTexts()).filter((p) => p !== '');
+    await expect.poll(async () => (await protocols()).length).toBeGreaterThan(5);
+    expect((await protocols()).filter((p) => !p.startsWith('SMTP'))).toEqual([]);
+    await page.getByRole('button', { name: 'Stop capture', exact: true }).click();
+    const spool = h.workbench['capture.status']().spool!;
+    const lab = h.workbench['labserver.status']();
+    const smtp = await tsharkFields(spool, ['frame.number'], { filter: 'smtp', decodeAs: [`tcp.port==${lab.smtpPort},smtp`] });
+    expect(await count('count-displayed')).toBe(smtp.length);
   });
 });

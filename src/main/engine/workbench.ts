@@ -782,6 +782,11 @@ export class Workbench implements Service {
     await this.leaveCapture();
     const generation = ++this.loadGeneration;
     this.reset('live', { fileName: `${options.iface} (live)`, unsaved: true });
+    // The display filter applies to the packets as they arrive (a file load filters once at its end).
+    if (this.filter !== null) {
+      this.displayed = new Uint32Array(1024);
+      this.displayedCount = 0;
+    }
     const live = await LiveCapture.start(
       options,
       {

@@ -71,6 +71,26 @@ for (const backend of ['cap', 'dumpcap'] as const) {
       expect(fileRows).toEqual(liveRows);
     });
 
+    it('shows the packets that match a display filter set before the capture, as they arrive', async () => {
+      const workbench = new Workbench({ labServer: false, capture: { spoolDir: join(dir, backend + '-filtered'), backend } });
+      let counts = { frames: 0, displayed: 0, marked: 0 };
+      workbench.events.on('view.onCounts', (c) => (counts = c));
+      expect(await workbench['view.setFilter']('smtp.req.command || smtp.response.code == 250')).toMatchObject({ ok: true });
+      await workbench['capture.start']({ iface: 'lo', captureFilter: `tcp port ${lab.smtpPort}` });
+      await sleep(300);
+      await sendMailWithPython(lab.smtpPort);
+      // Still capturing: the list already holds the matching packets.
+      await sleep(600);
+      const live = workbench['view.rows'](0, 1000).map((r) => r.number);
+      const status = await workbench['capture.stop']();
+      const expected = (await tsharkFields(status.spool!, ['frame.number'], { filter: 'smtp.req.command || smtp.response.code == 250', decodeAs: [`tcp.port==${lab.smtpPort},smtp`] })).map(([n]) => Number(n));
+      expect(expected.length).toBeGreaterThan(5);
+      expect(live).toEqual(expected);
+      workbench.events.flush();
+      expect(counts.displayed).toBe(expected.length);
+      expect(counts.frames).toBeGreaterThan(expected.length);
+    });
+
     it('receives 1000 datagrams distinct and in order', async () => {
       const server = createSocket('udp4');
       await new Promise<void>((r) => server.bind(0, '127.0.0.1', r));

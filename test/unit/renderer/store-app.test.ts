@@ -47,6 +47,14 @@ describe('bindIpcToStore', () => {
     expect(store.getState().notices).toEqual([]);
   });
 
+  it('clears a filter and a sort the engine holds from an earlier page, so the list is what this page says', async () => {
+    unbind = bindIpcToStore(client, store);
+    await settle();
+    expect(store.getState().appliedFilter).toBe('');
+    expect(client.mock('view.setFilter')).toHaveBeenCalledWith('');
+    expect(client.mock('view.sort')).toHaveBeenCalledWith('none', false);
+  });
+
   it('unsubscribes everything it subscribed', async () => {
     unbind = bindIpcToStore(client, store);
     await settle();

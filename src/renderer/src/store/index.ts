@@ -99,10 +99,13 @@ export function bindIpcToStore(client: Client, store: AppStore, connection?: Pic
       const [info, status] = await Promise.all([client['file.info'](), client['capture.status']()]);
       s().onReset(info);
       s().onCaptureStatus(status);
-      // After a reconnect the engine may hold another filter than the one we showed.
+      // The engine may hold another filter than the one this page shows (after a reconnect, or one an
+      // earlier page applied): ours goes to the engine, none included…
       if (s().appliedFilter !== '') void s().applyFilter(s().appliedFilter);
-      // …and another order: ask for ours again (the engine answers with view.onSort).
+      else await client['view.setFilter']('');
+      // …and so does our order (the engine answers with view.onSort).
       if (s().sortRequest !== null) void s().applySort(s().sortRequest);
+      else await client['view.sort']('none', false);
     } catch (error) {
       s().notify('error', error instanceof Error ? error.message : String(error));
     }
