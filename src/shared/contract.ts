@@ -144,7 +144,16 @@ export interface FrameDetail {
 export interface SaveOptions {
   format: 'pcap' | 'pcapng';
   which: 'all' | 'displayed' | 'marked' | { from: number; to: number };
+  /**
+   * replace: true replaces a file already at the path (the user said so: Electron's native Save dialog
+   * asks). Without it, an existing file is refused with an error named `FileExistsError`, so the UI can
+   * ask first.
+   */
+  replace?: boolean;
 }
+
+/** FILE_EXISTS_ERROR is the name of the error `file.save` rejects with when the file exists. */
+export const FILE_EXISTS_ERROR = 'FileExistsError';
 
 /** FollowChunk is one contiguous piece of a TCP stream in one direction. */
 export interface FollowChunk {
@@ -423,6 +432,7 @@ function checkCaptureOptions(v: Record<string, unknown>): string | null {
 
 function checkSaveOptions(v: Record<string, unknown>): string | null {
   if (v.format !== 'pcap' && v.format !== 'pcapng') return 'format must be pcap or pcapng';
+  if (v.replace !== undefined && typeof v.replace !== 'boolean') return 'replace must be true or false';
   const w = v.which;
   if (w === 'all' || w === 'displayed' || w === 'marked') return null;
   if (typeof w === 'object' && w !== null) {

@@ -5,14 +5,14 @@
  * Every request must stay on 127.0.0.1; screenshots of the main states go to test-artifacts/screenshots/
  * and are checked to be non-blank with the three panes not overlapping.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DetailNode } from '../../src/shared/model';
 import { tsharkFields } from '../support/tshark';
-import { buildRenderer, imageStats, intersects, SCREENSHOTS, startHarness, type Box, type Harness } from './browser';
+import { buildRenderer, imageStats, intersects, REPO, SCREENSHOTS, startHarness, type Box, type Harness } from './browser';
 
 const captures = inject('captures').captures;
 const handout = captures['smtp-handout'];
@@ -437,6 +437,38 @@ describe('analyser UI in Chromium', () => {
     await expect.poll(() => h.page.locator('.status-bar .sb-file').textContent()).toContain('saved.pcapng');
     await waitRowCount(handout.frames);
     expect(await texts()).toEqual(before.map((t) => t));
+  });
+
+  it('asks for a full path, asks before replacing a file, and offers only packet sets that hold packets', async () => {
+    await h.page.getByRole('button', { name: 'Save…' }).click();
+    const dialog = h.page.getByRole('dialog', { name: 'Save capture as' });
+    const packets = dialog.getByLabel('Packets');
+    expect(await packets.locator('option').allTextContents()).toEqual([
+      `All packets (${handout.frames})`,
+      `Displayed packets (${handout.frames})`,
+      'Marked packets (0)',
+    ]);
+    expect(await packets.locator('option[value="marked"]').isDisabled()).toBe(true);
+
+    // A relative path would land in the engine's working folder, which the student cannot see.
+    await dialog.getByLabel('File path').fill('lab.pcapng');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('Type the full path of the file');
+    expect(existsSync(path.join(REPO, 'lab.pcapng'))).toBe(false);
+
+    // The file saved by the previous test exists: asked, not replaced, until Replace.
+    const saved = path.join(tmp, 'saved.pcapng');
+    const before = statSync(saved).mtimeMs;
+    await dialog.getByLabel('File path').fill(saved);
+    await dialog.getByLabel('Format').selectOption('pcap');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toBe(`${saved} already exists. Replace it?`);
+    expect(statSync(saved).mtimeMs).toBe(before);
+    expect(readFileSync(saved).readUInt32LE(0)).toBe(0x0a0d0d0a); // still the pcapng saved before
+    await dialog.getByRole('button', { name: 'Replace' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(readFileSync(saved).readUInt32LE(0)).toBe(0xa1b23c4d); // pcap (nanosecond) now
+    expect((await tsharkFields(saved, ['frame.number'])).length).toBe(handout.frames);
   });
 
   it('made no request outside 127.0.0.1 and wrote non-blank screenshots', () => {

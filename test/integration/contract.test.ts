@@ -11,10 +11,11 @@ import { createSocket } from 'node:dgram';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
+  FILE_EXISTS_ERROR,
   METHODS,
   type Client,
   type EventName,
@@ -252,6 +253,20 @@ for (const [transportName, connect] of [
         Buffer.from(reference[0]!.data),
         Buffer.from(reference[2]!.data),
       ]);
+
+      // An existing file is not replaced unless the caller says so; the error's name crosses the transport.
+      await expect(c.client['file.save'](saved, { format: 'pcap', which: 'all' })).rejects.toMatchObject({
+        message: `A file named "${basename(saved)}" already exists in ${dir}.`,
+        remoteName: FILE_EXISTS_ERROR,
+      });
+      expect(readCaptureFileSync(saved).records).toHaveLength(2);
+      expect(await c.client['file.save'](saved, { format: 'pcap', which: 'all', replace: true })).toEqual({ path: saved, frames: reference.length });
+      expect(readCaptureFileSync(saved).records).toHaveLength(reference.length);
+      // A folder, and a folder that does not exist, say so in the user's words.
+      await expect(c.client['file.save'](dir, { format: 'pcap', which: 'all', replace: true })).rejects.toThrow(`"${dir}" is a folder: give a file name in it.`);
+      await expect(c.client['file.save'](join(dir, 'no-such-folder', 'x.pcap'), { format: 'pcap', which: 'all' })).rejects.toThrow(
+        `cannot create capture file ${join(dir, 'no-such-folder', 'x.pcap')}: ENOENT: the folder ${join(dir, 'no-such-folder')} does not exist`,
+      );
     });
 
     it('sets gui.locale: frame.detail labels in Chinese, same bytes; an unknown locale is refused', async () => {

@@ -225,7 +225,8 @@ export class ElectronHost {
     const key = this.options.userPaths.allowSave(chosen);
     if (key === undefined) return false;
     try {
-      await this.options.engine['file.save'](key, { format: saveFormatFor(key), which: 'all' });
+      // The native Save dialog asked before replacing a file.
+      await this.options.engine['file.save'](key, { format: saveFormatFor(key), which: 'all', replace: true });
       this.options.userPaths.allowOpen(key, 'saved');
       this.options.recent.add(key);
       return true;

@@ -14,7 +14,8 @@
  * replaces the view; a frame that arrives in the view during a live capture drops the sort (see
  * docs/renderer.md, "Sorting").
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type {
   AppInfo,
@@ -39,6 +40,7 @@ import type {
   ViewCounts,
   ViewSort,
 } from '../../shared/contract';
+import { FILE_EXISTS_ERROR } from '../../shared/contract';
 import type { FrameSummary } from '../../shared/model';
 import { compileFilter, type CompiledFilter } from '../../shared/filter/index';
 import { probeCaptureFile, readCaptureFile } from './file/reader';
@@ -411,6 +413,11 @@ export class Workbench implements Service {
   }
 
   'file.save'(path: string, options: SaveOptions): { path: string; frames: number } {
+    const existing = statSync(path, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) throw new Error(`"${path}" is a folder: give a file name in it.`);
+    if (existing !== undefined && options.replace !== true) {
+      throw Object.assign(new Error(`A file named "${basename(path)}" already exists in ${dirname(path)}.`), { name: FILE_EXISTS_ERROR });
+    }
     const frames = this.framesFor(options.which);
     const store = this.store;
     const linktypes = new Set(frames.map((n) => store.record(n).linktype));

@@ -166,7 +166,7 @@ describe('unsaved capture prompt', () => {
     expect((dialog.showSaveDialog.mock.calls[0] as unknown as [{ defaultPath: string }])[0].defaultPath).toBe(
       'lo.pcapng',
     );
-    expect(engine['file.save']).toHaveBeenCalledWith('/caps/saved.pcap', { format: 'pcap', which: 'all' });
+    expect(engine['file.save']).toHaveBeenCalledWith('/caps/saved.pcap', { format: 'pcap', which: 'all', replace: true });
   });
 
   it('Save then cancelling the Save dialog does not proceed', async () => {

@@ -14,6 +14,7 @@
  */
 import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import { CaptureFileError, type InterfaceInfo } from './types';
 import { MAX_CAPLEN } from './reader';
 
@@ -219,7 +220,7 @@ class BufferedCaptureWriter implements CaptureWriter {
       try {
         this.fd = openSync(this.filePath, this.atomic ? 'wx' : 'w');
       } catch (error) {
-        throw new CaptureFileError('io', `cannot create capture file ${path}: ${(error as Error).message}`, 0);
+        throw new CaptureFileError('io', `cannot create capture file ${path}: ${createFailure(error as NodeJS.ErrnoException, path)}`, 0);
       }
     }
     if (this.pcapng) this.writeSectionHeader(opts);
@@ -527,6 +528,31 @@ function prepareInterfaces(opts: WriterOptions): WriterInterface[] {
  * Throws `CaptureFileError('io')` when the file cannot be created (e.g. the directory is missing) and
  * RangeError for invalid options. In atomic mode (the default) the target is replaced only by `close()`.
  */
+/**
+ * createFailure says why a capture file could not be created, naming the user's path (not the temporary
+ * file an atomic write opens first), with the error code first as Node gives it.
+ */
+function createFailure(error: NodeJS.ErrnoException, path: string): string {
+  const folder = dirname(path);
+  switch (error.code) {
+    case 'ENOENT':
+      return `ENOENT: the folder ${folder} does not exist`;
+    case 'ENOTDIR':
+      return `ENOTDIR: ${folder} is not a folder`;
+    case 'EISDIR':
+      return `EISDIR: ${path} is a folder; give a file name in it`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${error.code}: permission denied (you may not write in ${folder})`;
+    case 'EROFS':
+      return `EROFS: ${folder} is on a read-only file system`;
+    case 'ENOSPC':
+      return 'ENOSPC: no space left on the device';
+    default:
+      return error.message;
+  }
+}
+
 export function openCaptureWriter(path: string, opts: WriterOptions): CaptureWriter {
   return new BufferedCaptureWriter(path, opts);
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog';
 import { useApp, useAppStore } from '../../store/index';
+import { isAbsolutePath } from './paths';
 
 export function OpenDialog() {
   const { t } = useTranslation();
@@ -14,6 +15,10 @@ export function OpenDialog() {
   const [failure, setFailure] = useState<string | null>(null);
   const open = async (p: string) => {
     setFailure(null);
+    if (!isAbsolutePath(p.trim())) {
+      setFailure(t('open.needAbsolute'));
+      return;
+    }
     const before = store.getState().notices.at(-1)?.id;
     if (await store.getState().openFile(p, true)) store.getState().closeDialog();
     else {

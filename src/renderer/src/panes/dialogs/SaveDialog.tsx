@@ -9,17 +9,25 @@ import type { SaveOptions } from '../../../../shared/contract';
 import { Dialog } from '../../components/Dialog';
 import { useApp, useAppStore } from '../../store/index';
 import { errorText } from '../../store/types';
+import { isAbsolutePath } from './paths';
 
 export function SaveDialog() {
   const { t } = useTranslation();
   const store = useAppStore();
   const info = useApp((s) => s.info);
+  const counts = useApp((s) => s.counts);
   const native = useApp((s) => s.host === 'electron');
   const [format, setFormat] = useState<SaveOptions['format']>(info.format ?? 'pcapng');
   const [which, setWhich] = useState<'all' | 'displayed' | 'marked'>('all');
   const [path, setPath] = useState(() => (info.path ? info.path.replace(/\.(pcapng|pcap)$/, '') + '-saved.' + (info.format ?? 'pcapng') : ''));
-  const save = async () => {
+  /** why the last Save did not save (also in the message strip, which the dialog covers) */
+  const [failure, setFailure] = useState<string | null>(null);
+  /** the path of an existing file the user is asked to replace */
+  const [replacing, setReplacing] = useState<string | null>(null);
+  const save = async (replace = false) => {
     const s = store.getState();
+    setFailure(null);
+    setReplacing(null);
     let target = path.trim();
     if (native) {
       const suggested = (target.split(/[\\/]/).pop() || `capture.${format}`).replace(/\.(pcapng|pcap)$/, '') + '.' + format;
@@ -32,18 +40,33 @@ export function SaveDialog() {
       }
       if (chosen === null) return;
       target = chosen;
+      // The native dialog asked before replacing a file.
+      replace = true;
+    } else if (!isAbsolutePath(target)) {
+      setFailure(t('save.needAbsolute'));
+      return;
     }
-    if (await s.saveFile(target, { format, which })) {
+    const before = s.notices.at(-1)?.id;
+    const saved = await s.saveFile(target, { format, which, replace });
+    if (saved === 'exists') {
+      setReplacing(target);
+      return;
+    }
+    if (saved) {
       s.notify('info', t('save.saved', { frames: which === 'all' ? s.counts.frames : which === 'marked' ? s.counts.marked : s.counts.displayed, path: target }));
       s.closeDialog();
       // "Save before Continue": the action that asked goes on (a part saved counts as the user's choice).
       s.unsavedSaveDone(true);
+      return;
     }
+    const notice = store.getState().notices.at(-1);
+    if (notice !== undefined && notice.id !== before && notice.kind === 'error') setFailure(notice.text);
   };
   const cancel = () => {
     store.getState().closeDialog();
     store.getState().unsavedSaveDone(false);
   };
+  const count = which === 'all' ? counts.frames : which === 'marked' ? counts.marked : counts.displayed;
   return (
     <Dialog title={t('save.title')} onClose={cancel}>
       <form
@@ -55,7 +78,14 @@ export function SaveDialog() {
         {!native && (
           <label className="field">
             <span>{t('save.path')}</span>
-            <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+            <input
+              value={path}
+              onChange={(e) => {
+                setPath(e.target.value);
+                setReplacing(null);
+              }}
+              spellCheck={false}
+            />
           </label>
         )}
         <label className="field">
@@ -68,15 +98,35 @@ export function SaveDialog() {
         <label className="field">
           <span>{t('save.which')}</span>
           <select value={which} onChange={(e) => setWhich(e.target.value as typeof which)}>
-            <option value="all">{t('save.all')}</option>
-            <option value="displayed">{t('save.displayed')}</option>
-            <option value="marked">{t('save.marked')}</option>
+            <option value="all">{t('save.all', { count: counts.frames })}</option>
+            <option value="displayed" disabled={counts.displayed === 0}>
+              {t('save.displayed', { count: counts.displayed })}
+            </option>
+            <option value="marked" disabled={counts.marked === 0}>
+              {t('save.marked', { count: counts.marked })}
+            </option>
           </select>
         </label>
+        {failure !== null && (
+          <p className="dialog-error" role="alert">
+            {failure}
+          </p>
+        )}
+        {replacing !== null && (
+          <p className="dialog-error" role="alert">
+            {t('save.exists', { path: replacing })}
+          </p>
+        )}
         <div className="dialog-buttons">
-          <button type="submit" disabled={!native && path.trim() === ''}>
-            {native ? t('save.choose') : t('save.save')}
-          </button>
+          {replacing !== null ? (
+            <button type="button" onClick={() => void save(true)}>
+              {t('save.replace')}
+            </button>
+          ) : (
+            <button type="submit" disabled={count === 0 || (!native && path.trim() === '')}>
+              {native ? t('save.choose') : t('save.save')}
+            </button>
+          )}
           <button type="button" onClick={cancel}>
             {t('save.cancel')}
           </button>

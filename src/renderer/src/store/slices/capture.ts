@@ -5,7 +5,7 @@
  * paths besides drops, recent files and the command line that the Electron host opens.
  * Engine errors are shown in the engine's words (e.g. why capture is not available).
  */
-import type { CaptureInfo, CaptureInterface, CaptureStatus, SaveOptions } from '../../../../shared/contract';
+import { FILE_EXISTS_ERROR, type CaptureInfo, type CaptureInterface, type CaptureStatus, type SaveOptions } from '../../../../shared/contract';
 import { errorText, type SliceCreator } from '../types';
 
 /** UnsavedBefore names what would replace an unsaved capture (the question's wording). */
@@ -47,7 +47,11 @@ export interface CaptureSlice {
    * on success. It asks about an unsaved capture first, unless `confirmed` (the Open dialog, which asked).
    */
   openFile(path?: string, confirmed?: boolean): Promise<boolean>;
-  saveFile(path: string, options: SaveOptions): Promise<boolean>;
+  /**
+   * saveFile saves through the engine: true when saved, `exists` when a file is at `path` and
+   * `options.replace` was not set (nothing said: the Save dialog asks), false on another error (shown).
+   */
+  saveFile(path: string, options: SaveOptions): Promise<boolean | 'exists'>;
   loadInterfaces(): Promise<void>;
   selectInterface(name: string): void;
   /** startCapture starts a capture on the chosen interface, asking about an unsaved one unless `confirmed`. */
@@ -139,6 +143,8 @@ export const createCaptureSlice: SliceCreator<CaptureSlice> = (set, get) => ({
       get().addRecentFile(result.path);
       return true;
     } catch (error) {
+      const named = error as { remoteName?: string; name?: string };
+      if (named.remoteName === FILE_EXISTS_ERROR || named.name === FILE_EXISTS_ERROR) return 'exists';
       get().notify('error', errorText(error));
       return false;
     }
