@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Dialog } from '../../components/Dialog';
 import { useApp, useAppStore } from '../../store/index';
+import { errorSince } from '../../store/slices/ui';
 import { isAbsolutePath } from './paths';
 
 export function OpenDialog() {
@@ -21,10 +22,7 @@ export function OpenDialog() {
     }
     const before = store.getState().notices.at(-1)?.id;
     if (await store.getState().openFile(p, true)) store.getState().closeDialog();
-    else {
-      const notice = store.getState().notices.at(-1);
-      if (notice !== undefined && notice.id !== before && notice.kind === 'error') setFailure(notice.text);
-    }
+    else setFailure(errorSince(store.getState().notices, before));
   };
   return (
     <Dialog title={t('open.title')} onClose={() => store.getState().closeDialog()}>

@@ -9,6 +9,7 @@ import type { SaveOptions } from '../../../../shared/contract';
 import { Dialog } from '../../components/Dialog';
 import { useApp, useAppStore } from '../../store/index';
 import { errorText } from '../../store/types';
+import { errorSince } from '../../store/slices/ui';
 import { isAbsolutePath } from './paths';
 
 export function SaveDialog() {
@@ -59,8 +60,7 @@ export function SaveDialog() {
       s.unsavedSaveDone(true);
       return;
     }
-    const notice = store.getState().notices.at(-1);
-    if (notice !== undefined && notice.id !== before && notice.kind === 'error') setFailure(notice.text);
+    setFailure(errorSince(store.getState().notices, before));
   };
   const cancel = () => {
     store.getState().closeDialog();

@@ -15,6 +15,16 @@ export interface Notice {
 /** DialogName names the dialogs (only one is open at a time). */
 export type DialogName = 'open' | 'save' | 'goto' | 'find' | 'follow' | 'recover' | 'unsaved';
 
+/**
+ * errorSince is the text of the newest notice when it is an error added after the notice with id
+ * `before` (undefined: the strip was empty then), else null. A modal dialog shows it, since it covers
+ * the strip.
+ */
+export function errorSince(notices: readonly Notice[], before: number | undefined): string | null {
+  const notice = notices.at(-1);
+  return notice !== undefined && notice.id !== before && notice.kind === 'error' ? notice.text : null;
+}
+
 /** MAX_NOTICES bounds the strip so a flood of errors cannot grow it forever. */
 export const MAX_NOTICES = 5;
 
