@@ -17,30 +17,30 @@
 import { basename, dirname, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type {
-  AppInfo,
-  CaptureInfo,
-  CaptureInterface,
-  CaptureOptions,
-  CaptureStatus,
-  ConsoleMode,
-  ConsoleOutput,
-  Credential,
-  FilterFeedback,
-  FollowResult,
-  FrameDetail,
-  LabServerStatus,
-  LabStep,
-  MailMessage,
-  MailTranscript,
-  SaveOptions,
-  Service,
-  SortColumn,
-  SortFeedback,
-  ViewCounts,
-  ViewSort,
+import {
+  FILE_EXISTS_ERROR,
+  type AppInfo,
+  type CaptureInfo,
+  type CaptureInterface,
+  type CaptureOptions,
+  type CaptureStatus,
+  type ConsoleMode,
+  type ConsoleOutput,
+  type Credential,
+  type FilterFeedback,
+  type FollowResult,
+  type FrameDetail,
+  type LabServerStatus,
+  type LabStep,
+  type MailMessage,
+  type MailTranscript,
+  type SaveOptions,
+  type Service,
+  type SortColumn,
+  type SortFeedback,
+  type ViewCounts,
+  type ViewSort,
 } from '../../shared/contract';
-import { FILE_EXISTS_ERROR } from '../../shared/contract';
 import type { FrameSummary } from '../../shared/model';
 import { compileFilter, type CompiledFilter } from '../../shared/filter/index';
 import { probeCaptureFile, readCaptureFile } from './file/reader';

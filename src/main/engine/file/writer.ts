@@ -524,11 +524,6 @@ function prepareInterfaces(opts: WriterOptions): WriterInterface[] {
 }
 
 /**
- * Opens a capture file for writing and writes its header(s) at once.
- * Throws `CaptureFileError('io')` when the file cannot be created (e.g. the directory is missing) and
- * RangeError for invalid options. In atomic mode (the default) the target is replaced only by `close()`.
- */
-/**
  * createFailure says why a capture file could not be created, naming the user's path (not the temporary
  * file an atomic write opens first), with the error code first as Node gives it.
  */
@@ -553,6 +548,11 @@ function createFailure(error: NodeJS.ErrnoException, path: string): string {
   }
 }
 
+/**
+ * Opens a capture file for writing and writes its header(s) at once.
+ * Throws `CaptureFileError('io')` when the file cannot be created (e.g. the directory is missing) and
+ * RangeError for invalid options. In atomic mode (the default) the target is replaced only by `close()`.
+ */
 export function openCaptureWriter(path: string, opts: WriterOptions): CaptureWriter {
   return new BufferedCaptureWriter(path, opts);
 }
